@@ -1,0 +1,1 @@
+"""Exact linear programming with certificates (see docs/certificates.md)."""
