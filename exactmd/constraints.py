@@ -1,0 +1,439 @@
+"""Constraints on direct mechanisms, each written once: as exact *checks* and as *LP rows*.
+
+A direct mechanism of an environment is described by LP variables defined on *every*
+profile θ ∈ Θ (deviations evaluate the mechanism off the support):
+
+* finite outcomes: ``f[x|θ]`` = f(x : θ) ∈ [0, 1];
+* quasi-linear outcomes: ``q[a|θ]`` = probability of allocation a at θ, in [0, 1], and
+  ``t[i|θ]`` = expected transfer to agent i at θ (free).
+
+Agent i's payoff at θ when the report is θ' is linear in these variables:
+U_i(θ | θ') = Σ_x u_i(x, θ) f[x|θ'] (finite) or Σ_a v_i(a, θ) q[a|θ'] + t[i|θ'].
+
+Each constraint family yields :class:`Row` objects ``Σ coeffs·vars (op) rhs`` with a
+label that says what the row means (``IC[agent 1: 3/5 -> 2/5]``).  :func:`check`
+evaluates the very same rows at a given mechanism and reports every violated one with
+its exact amount, so the check and the LP can never disagree.
+
+Families (names accepted by :func:`parse_constraints` and the command line):
+
+============== ======================================================================
+``IC``         Bayesian incentive compatibility, Vartiainen eq. (1):
+               Σ_{θ_-i} p(θ)[U_i(θ|θ) − U_i(θ|θ_-i, θ'_i)] ≥ 0 for all i, θ_i ≠ θ'_i.
+``interim-IR`` Σ_{θ_-i} p(θ) U_i(θ|θ) ≥ 0 for all i, θ_i (Vartiainen §4.1).
+``ex-post-IR`` finite: f(x : θ) = 0 whenever u_i(x, θ) < 0 (Vartiainen §4.1, every
+               outcome sent is acceptable); quasi-linear: U_i(θ|θ) ≥ 0 at every θ.
+``veto-IC``    Vartiainen eq. (7), with ũ_i = max(u_i, 0) (finite outcomes only).
+``BB``         ex post budget balance Σ_i t[i|θ] = 0 at every θ (quasi-linear).
+``weak-BB``    Σ_i t[i|θ] ≤ 0 at every θ (Neeman–Pavlov's feasibility, §2).
+``ex-ante-BB`` Σ_θ p(θ) Σ_i t[i|θ] = 0.
+``efficiency`` ex post efficiency: only surplus-maximising allocations (outcomes) are
+               used at each θ (surplus Σ_i v_i(a, θ), resp. Σ_i u_i(x, θ)).
+============== ======================================================================
+
+Rows whose coefficients all vanish (e.g. IC of a type with prior mass 0, for which
+eq. (1) reads 0 ≥ 0) are omitted.  IC rows are in the scale of eq. (1) (joint
+probabilities); the *gain from lying* reported by :func:`check` is the conditional
+(interim) gain, the row's shortfall divided by p_i(θ_i).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flint import fmpq
+
+from .belief import Belief, label, profile_label
+from .environment import Environment, QLOutcome
+from .errors import ModelError
+from .rational import Q, fmt
+
+__all__ = [
+    "Row",
+    "Violation",
+    "CheckReport",
+    "ConstraintFamily",
+    "IC",
+    "InterimIR",
+    "ExPostIR",
+    "VetoIC",
+    "BudgetBalance",
+    "ExAnteBudgetBalance",
+    "ExPostEfficiency",
+    "FAMILIES",
+    "parse_constraints",
+    "variables",
+    "probability_rows",
+    "mechanism_assignment",
+    "rows",
+    "check",
+]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One labelled linear row ``Σ coeffs[v]·v (op) rhs`` over mechanism variables."""
+
+    label: str
+    coeffs: dict[str, fmpq]
+    op: str
+    rhs: fmpq
+    family: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def lhs(self, values: Mapping[str, fmpq]) -> fmpq:
+        return sum((c * values.get(v, fmpq(0)) for v, c in self.coeffs.items()), fmpq(0))
+
+    def slack(self, values: Mapping[str, fmpq]) -> fmpq:
+        """How far the row holds: ≥ 0 iff satisfied (for ``==`` rows, minus |lhs − rhs|)."""
+        d = self.lhs(values) - self.rhs
+        if self.op == ">=":
+            return d
+        if self.op == "<=":
+            return -d
+        return -abs(d)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A violated row: its label, the exact amount by which it fails, and for IC rows the gain from lying."""
+
+    label: str
+    family: str
+    lhs: fmpq
+    op: str
+    rhs: fmpq
+    amount: fmpq
+    gain: fmpq | None = None
+
+    def __str__(self) -> str:
+        s = f"{self.label} violated by {fmt(self.amount)} (lhs {fmt(self.lhs)} {self.op} {fmt(self.rhs)} fails)"
+        if self.gain is not None:
+            s += f"; gain from lying {fmt(self.gain)}"
+        return s
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The result of :func:`check`: ``ok`` iff no row is violated; ``violations`` lists every one."""
+
+    ok: bool
+    violations: tuple[Violation, ...]
+    checked: int
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"all {self.checked} constraints hold"
+        return "\n".join(str(v) for v in self.violations)
+
+
+# ---------------------------------------------------------------------------------
+# variables
+def fvar(x: Any, th: tuple) -> str:
+    return f"f[{label(x)}|{profile_label(th)}]"
+
+
+def qvar(a: Any, th: tuple) -> str:
+    return f"q[{label(a)}|{profile_label(th)}]"
+
+
+def tvar(env: Environment, i: int, th: tuple) -> str:
+    return f"t[{env.agents[i]}|{profile_label(th)}]"
+
+
+def variables(env: Environment) -> list[tuple[str, fmpq | None, fmpq | None]]:
+    """The mechanism's LP variables ``(name, lower, upper)`` in a fixed order."""
+    out: list[tuple[str, fmpq | None, fmpq | None]] = []
+    for th in env.profiles():
+        if env.kind == "finite":
+            out += [(fvar(x, th), fmpq(0), fmpq(1)) for x in env.outcomes]
+        else:
+            out += [(qvar(a, th), fmpq(0), fmpq(1)) for a in env.outcomes]
+    if env.kind == "quasilinear":
+        for th in env.profiles():
+            out += [(tvar(env, i, th), None, None) for i in range(env.n)]
+    return out
+
+
+def probability_rows(env: Environment) -> list[Row]:
+    """``prob[θ]``: Σ_x f[x|θ] = 1 (resp. Σ_a q[a|θ] = 1) at every profile."""
+    var = fvar if env.kind == "finite" else qvar
+    return [
+        Row(f"prob[{profile_label(th)}]", {var(x, th): fmpq(1) for x in env.outcomes}, "==", fmpq(1), "prob", {"profile": th})
+        for th in env.profiles()
+    ]
+
+
+def _payoff(env: Environment, i: int, th: tuple, rep: tuple, util: Any = None) -> dict[str, fmpq]:
+    """U_i(θ | rep) as coefficients over the variables at the reported profile."""
+    u = util if util is not None else env.valuation
+    out: dict[str, fmpq] = {}
+    var = fvar if env.kind == "finite" else qvar
+    for x in env.outcomes:
+        c = u(i, x, th)
+        if c != 0:
+            out[var(x, rep)] = c
+    if env.kind == "quasilinear":
+        out[tvar(env, i, rep)] = fmpq(1)
+    return out
+
+
+def _add(acc: dict[str, fmpq], coeffs: Mapping[str, fmpq], w: fmpq) -> None:
+    for v, c in coeffs.items():
+        acc[v] = acc.get(v, fmpq(0)) + w * c
+
+
+def _clean(acc: dict[str, fmpq]) -> dict[str, fmpq]:
+    return {v: c for v, c in acc.items() if c != 0}
+
+
+def mechanism_assignment(f: Any) -> dict[str, fmpq]:
+    """Values of the LP variables for an :class:`~exactmd.mechanism.OutcomeFunction`."""
+    env: Environment = f.env
+    out: dict[str, fmpq] = {}
+    for th in env.profiles():
+        for x in env.outcomes:
+            out[(fvar if env.kind == "finite" else qvar)(x, th)] = f.allocation_prob(x, th)
+        if env.kind == "quasilinear":
+            for i in range(env.n):
+                out[tvar(env, i, th)] = f.expected_transfer(i, th)
+    return out
+
+
+# ---------------------------------------------------------------------------------
+# families
+class ConstraintFamily:
+    """A family of constraints; ``rows(env, p)`` gives its labelled LP rows under belief p."""
+
+    name = ""
+
+    def rows(self, env: Environment, p: Belief) -> list[Row]:  # pragma: no cover - abstract
+        raise ModelError(f"{type(self).__name__} defines no rows")
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ConstraintFamily) and self.name == other.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+class IC(ConstraintFamily):
+    """Bayesian incentive compatibility, Vartiainen eq. (1)."""
+
+    name = "IC"
+    _util: Any = None
+    _tag = "IC"
+
+    def rows(self, env: Environment, p: Belief) -> list[Row]:
+        out = []
+        util = self._utility(env)
+        for i in range(env.n):
+            marg = p.marginal(i)
+            for ti in env.types[i]:
+                if marg[ti] == 0:
+                    continue
+                for tj in env.types[i]:
+                    if tj == ti:
+                        continue
+                    acc: dict[str, fmpq] = {}
+                    for th in p.support():
+                        if th[i] != ti:
+                            continue
+                        dev = th[:i] + (tj,) + th[i + 1 :]
+                        _add(acc, _payoff(env, i, th, th, util), p[th])
+                        _add(acc, _payoff(env, i, th, dev, util), -p[th])
+                    acc = _clean(acc)
+                    if not acc:
+                        continue
+                    out.append(
+                        Row(
+                            f"{self._tag}[agent {env.agents[i]}: {label(ti)} -> {label(tj)}]",
+                            acc, ">=", fmpq(0), self.name,
+                            {"agent": i, "type": ti, "report": tj, "weight": marg[ti]},
+                        )
+                    )
+        return out
+
+    def _utility(self, env: Environment) -> Any:
+        return None
+
+
+class VetoIC(IC):
+    """Veto-incentive compatibility, Vartiainen eq. (7): IC with ũ_i = max(u_i, 0)."""
+
+    name = "veto-IC"
+    _tag = "VIC"
+
+    def _utility(self, env: Environment) -> Any:
+        if env.kind != "finite":
+            raise ModelError(
+                "veto-IC (Vartiainen eq. 7) uses max(u_i, 0), which is not linear in "
+                "transfers; it needs an environment with finite outcomes"
+            )
+        return lambda i, x, th: max(env.valuation(i, x, th), fmpq(0))
+
+
+class InterimIR(ConstraintFamily):
+    """Interim individual rationality (Vartiainen §4.1)."""
+
+    name = "interim-IR"
+
+    def rows(self, env: Environment, p: Belief) -> list[Row]:
+        out = []
+        for i in range(env.n):
+            marg = p.marginal(i)
+            for ti in env.types[i]:
+                if marg[ti] == 0:
+                    continue
+                acc: dict[str, fmpq] = {}
+                for th in p.support():
+                    if th[i] == ti:
+                        _add(acc, _payoff(env, i, th, th), p[th])
+                acc = _clean(acc)
+                if acc:
+                    out.append(Row(f"IR[agent {env.agents[i]}: {label(ti)}]", acc, ">=", fmpq(0), self.name,
+                                   {"agent": i, "type": ti, "weight": marg[ti]}))
+        return out
+
+
+class ExPostIR(ConstraintFamily):
+    """Ex post individual rationality (Vartiainen §4.1)."""
+
+    name = "ex-post-IR"
+
+    def rows(self, env: Environment, p: Belief) -> list[Row]:
+        out = []
+        for th in env.profiles():
+            for i in range(env.n):
+                if env.kind == "finite":
+                    for x in env.outcomes:
+                        if env.valuation(i, x, th) < 0:
+                            out.append(Row(f"EPIR[agent {env.agents[i]}: {profile_label(th)}: {label(x)}]",
+                                           {fvar(x, th): fmpq(1)}, "<=", fmpq(0), self.name,
+                                           {"agent": i, "profile": th, "outcome": x}))
+                else:
+                    out.append(Row(f"EPIR[agent {env.agents[i]}: {profile_label(th)}]",
+                                   _payoff(env, i, th, th), ">=", fmpq(0), self.name, {"agent": i, "profile": th}))
+        return out
+
+
+def _need_ql(env: Environment, what: str) -> None:
+    if env.kind != "quasilinear":
+        raise ModelError(f"{what} needs a quasilinear environment (finite outcomes carry no separate transfers)")
+
+
+class BudgetBalance(ConstraintFamily):
+    """Ex post budget balance Σ_i t_i(θ) = 0 (``weak=True``: ≤ 0, Neeman–Pavlov §2)."""
+
+    def __init__(self, weak: bool = False) -> None:
+        self.weak = weak
+        self.name = "weak-BB" if weak else "BB"
+
+    def rows(self, env: Environment, p: Belief) -> list[Row]:
+        _need_ql(env, self.name)
+        return [
+            Row(f"BB[{profile_label(th)}]", {tvar(env, i, th): fmpq(1) for i in range(env.n)},
+                "<=" if self.weak else "==", fmpq(0), self.name, {"profile": th})
+            for th in env.profiles()
+        ]
+
+
+class ExAnteBudgetBalance(ConstraintFamily):
+    """Ex ante budget balance Σ_θ p(θ) Σ_i t_i(θ) = 0."""
+
+    name = "ex-ante-BB"
+
+    def rows(self, env: Environment, p: Belief) -> list[Row]:
+        _need_ql(env, self.name)
+        acc = {tvar(env, i, th): p[th] for th in p.support() for i in range(env.n)}
+        return [Row("BB[ex ante]", acc, "==", fmpq(0), self.name, {})]
+
+
+class ExPostEfficiency(ConstraintFamily):
+    """Ex post efficiency: only allocations maximising Σ_i v_i(a, θ) are used (Neeman–Pavlov §3)."""
+
+    name = "efficiency"
+
+    def rows(self, env: Environment, p: Belief) -> list[Row]:
+        out = []
+        var = fvar if env.kind == "finite" else qvar
+        for th in env.profiles():
+            surplus = {x: sum((env.valuation(i, x, th) for i in range(env.n)), fmpq(0)) for x in env.outcomes}
+            best = max(surplus.values())
+            for x in env.outcomes:
+                if surplus[x] < best:
+                    out.append(Row(f"EFF[{profile_label(th)}: {label(x)}]", {var(x, th): fmpq(1)}, "<=", fmpq(0),
+                                   self.name, {"profile": th, "outcome": x, "loss": best - surplus[x]}))
+        return out
+
+
+FAMILIES: dict[str, Any] = {
+    "IC": IC,
+    "interim-IR": InterimIR,
+    "IR": InterimIR,
+    "ex-post-IR": ExPostIR,
+    "veto-IC": VetoIC,
+    "BB": BudgetBalance,
+    "weak-BB": lambda: BudgetBalance(weak=True),
+    "ex-ante-BB": ExAnteBudgetBalance,
+    "efficiency": ExPostEfficiency,
+}
+
+
+def parse_constraints(spec: Iterable[Any] | str) -> list[ConstraintFamily]:
+    """Constraint families from names (``"IC,interim-IR,BB"`` or a list) or instances."""
+    items = [s.strip() for s in spec.split(",") if s.strip()] if isinstance(spec, str) else list(spec)
+    out: list[ConstraintFamily] = []
+    for s in items:
+        if isinstance(s, ConstraintFamily):
+            fam = s
+        elif isinstance(s, str) and s in FAMILIES:
+            fam = FAMILIES[s]()
+        else:
+            raise ModelError(f"unknown constraint {s!r}; known: {', '.join(k for k in FAMILIES if k != 'IR')}")
+        if fam not in out:
+            out.append(fam)
+    return out
+
+
+def rows(env: Environment, constraints: Iterable[Any] | str, belief: Belief | None = None) -> list[Row]:
+    """All rows of the given families under ``belief`` (default: the prior), labels unique."""
+    p = env.prior if belief is None else belief
+    if p.types != env.types:
+        raise ModelError("the belief's type sets differ from the environment's")
+    out: list[Row] = []
+    for fam in parse_constraints(constraints):
+        out += fam.rows(env, p)
+    seen: set[str] = set()
+    for r in out:
+        if r.label in seen:
+            raise ModelError(f"two constraint rows share the label {r.label!r}")
+        seen.add(r.label)
+    return out
+
+
+def check(mechanism: Any, constraints: Iterable[Any] | str, belief: Belief | None = None) -> CheckReport:
+    """Check a mechanism against constraint families exactly.
+
+    ``ok`` iff every row of every family holds at the mechanism; each violated row is
+    reported with the exact amount by which it fails (and, for IC rows, the interim
+    gain from the misreport).
+    """
+    env: Environment = mechanism.env
+    values = mechanism_assignment(mechanism)
+    rs = rows(env, constraints, belief)
+    bad = []
+    for r in rs:
+        s = r.slack(values)
+        if s < 0:
+            gain = -s / r.meta["weight"] if r.family in ("IC", "veto-IC") else None
+            bad.append(Violation(r.label, r.family, r.lhs(values), r.op, r.rhs, -s, gain))
+    return CheckReport(not bad, tuple(bad), len(rs))

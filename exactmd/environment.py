@@ -1,0 +1,453 @@
+"""Finite mechanism-design environments (Vartiainen §2; Neeman–Pavlov §2).
+
+An :class:`Environment` has n agents, finite type sets Θ_i, a joint prior p ∈ ΔΘ
+(correlated priors allowed), utilities and a planner value.  Two kinds cover both papers:
+
+``finite``
+    a finite outcome set X, utilities u_i(x, θ) and planner value v(x, θ), θ the whole
+    profile (interdependent values allowed; Vartiainen's u_i(x, θ_i) is the special case).
+``quasilinear``
+    outcomes (a, t): an allocation a from a finite set A and a transfer vector
+    t ∈ ℚⁿ *to* the agents, u_i((a, t), θ) = v_i(a, θ) + t_i (Neeman–Pavlov §2;
+    Vartiainen §5 is t = (−m, m)).  The planner value v(a, θ) depends on the allocation.
+
+The planner value defaults to the total surplus Σ_i u_i (finite) or Σ_i v_i (quasilinear).
+Agents are indexed from 0 in the API and printed from 1 (``agent 1``), as in the papers.
+
+>>> from exactmd.environment import Environment
+>>> env = Environment.quasilinear(
+...     types=[[1, 5], [2]], prior={("1", "2"): "1/2", ("5", "2"): "1/2"},
+...     allocations=["none", "trade"],
+...     valuation=lambda i, a, th: (th[0] if i == 0 else -th[1]) if a == "trade" else 0,
+...     agents=["buyer", "seller"])
+>>> env.value("trade", env.profiles()[1])   # planner value = surplus 5 - 2
+3
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from flint import fmpq
+
+from .belief import Belief, independent, label, normalize_types, profile_label, resolve_type, uniform
+from .errors import ModelError
+from .rational import Q, fmt
+
+__all__ = ["Environment", "QLOutcome", "load_environment"]
+
+FORMAT = "exactmd-environment/1"
+
+
+class QLOutcome(NamedTuple):
+    """A quasi-linear outcome (a, t): allocation label and transfers to each agent."""
+
+    allocation: Any
+    transfers: tuple[fmpq, ...]
+
+    def __repr__(self) -> str:
+        return f"({label(self.allocation)}; {', '.join(fmt(t) for t in self.transfers)})"
+
+
+def _normalize_outcomes(xs: Sequence[Any], what: str) -> tuple[Any, ...]:
+    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence) or len(xs) == 0:
+        raise ModelError(f"{what}={xs!r} must be a non-empty list of labels")
+    out = []
+    for k, x in enumerate(xs):
+        if isinstance(x, bool) or isinstance(x, float):
+            raise ModelError(f"{what}[{k}]={x!r} must be a string or an integer label")
+        if isinstance(x, int):
+            x = fmpq(x)
+        if isinstance(x, str) and not x.strip():
+            raise ModelError(f"{what}[{k}] is an empty label")
+        if x in out:
+            raise ModelError(f"{what} lists {label(x)!r} twice")
+        out.append(x)
+    return tuple(out)
+
+
+@dataclass(frozen=True, eq=False)
+class Environment:
+    """A finite environment; build it with :meth:`finite` or :meth:`quasilinear`.
+
+    Attributes
+    ----------
+    kind: ``"finite"`` or ``"quasilinear"``.
+    agents: printed names of the agents.
+    types: Θ_1, …, Θ_n.
+    prior: the common prior p ∈ ΔΘ.
+    outcomes: X (finite) or the allocation set A (quasilinear).
+    """
+
+    kind: str
+    agents: tuple[str, ...]
+    types: tuple[tuple[Any, ...], ...]
+    prior: Belief
+    outcomes: tuple[Any, ...]
+    _u: dict  # (i, x, θ) -> fmpq: u_i(x, θ) (finite) or v_i(a, θ) (quasilinear)
+    _v: dict  # (x, θ) -> fmpq: planner value
+    name: str = ""
+
+    # construction ------------------------------------------------------------
+    @classmethod
+    def finite(
+        cls,
+        types: Sequence[Sequence[Any]],
+        prior: Any,
+        outcomes: Sequence[Any],
+        utility: Any,
+        value: Any = None,
+        *,
+        agents: Sequence[str] | None = None,
+        name: str = "",
+    ) -> "Environment":
+        """An environment with a finite outcome set X and utilities u_i(x, θ).
+
+        ``utility`` is a callable ``(i, x, θ) -> number``, a mapping ``(i, x, θ) ->
+        number`` or the nested table of the file format (agent → outcome → profile
+        pattern → number).  ``value`` likewise with ``(x, θ)``; default Σ_i u_i.
+        """
+        return cls._build("finite", types, prior, outcomes, utility, value, agents, name)
+
+    @classmethod
+    def quasilinear(
+        cls,
+        types: Sequence[Sequence[Any]],
+        prior: Any,
+        allocations: Sequence[Any],
+        valuation: Any,
+        value: Any = None,
+        *,
+        agents: Sequence[str] | None = None,
+        name: str = "",
+    ) -> "Environment":
+        """Quasi-linear outcomes (a, t) with u_i = v_i(a, θ) + t_i (Neeman–Pavlov §2).
+
+        ``valuation`` gives v_i(a, θ) as for ``utility`` in :meth:`finite`; ``value``
+        the planner value v(a, θ), default Σ_i v_i(a, θ).
+        """
+        return cls._build("quasilinear", types, prior, allocations, valuation, value, agents, name)
+
+    @classmethod
+    def _build(cls, kind, types, prior, outcomes, utility, value, agents, name):  # type: ignore[no-untyped-def]
+        ts = normalize_types(types)
+        n = len(ts)
+        if agents is None:
+            agents = tuple(str(i + 1) for i in range(n))
+        agents = tuple(str(a) for a in agents)
+        if len(agents) != n:
+            raise ModelError(f"{len(agents)} agent names given for {n} type sets")
+        if len(set(agents)) != n:
+            raise ModelError(f"agent names {list(agents)} are not distinct")
+        what = "outcomes" if kind == "finite" else "allocations"
+        xs = _normalize_outcomes(outcomes, what)
+        belief = _make_prior(ts, prior)
+        profiles = belief.profiles()
+        u = _tabulate_agents(utility, ts, agents, xs, profiles, "utility" if kind == "finite" else "valuation")
+        if value is None:
+            v = {(x, th): sum((u[(i, x, th)] for i in range(n)), fmpq(0)) for x in xs for th in profiles}
+        else:
+            v = _tabulate_value(value, ts, xs, profiles)
+        return cls(kind, agents, ts, belief, xs, u, v, name)
+
+    # accessors -------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        return len(self.types)
+
+    @property
+    def quasi_linear(self) -> bool:
+        return self.kind == "quasilinear"
+
+    def profiles(self) -> list[tuple]:
+        """Θ in the fixed product order."""
+        return self.prior.profiles()
+
+    def agent_name(self, i: int) -> str:
+        return self.agents[i]
+
+    def resolve_profile(self, theta: Any) -> tuple:
+        """The profile that ``theta`` denotes (``"1/2,0"``, a tuple of labels or strings)."""
+        parts = tuple(s.strip() for s in theta.split(",")) if isinstance(theta, str) else tuple(theta)
+        if len(parts) != self.n:
+            raise ModelError(f"profile {theta!r} has {len(parts)} entries, expected {self.n}")
+        return tuple(resolve_type(t, ts, i) for i, (t, ts) in enumerate(zip(parts, self.types)))
+
+    def resolve_outcome(self, x: Any) -> Any:
+        if x in self.outcomes and not isinstance(x, bool):
+            return x
+        for c in self.outcomes:
+            if label(c) == (label(x) if not isinstance(x, str) else x.strip()):
+                return c
+        raise ModelError(
+            f"{'outcome' if self.kind == 'finite' else 'allocation'} {x!r} is not one of "
+            f"{{{', '.join(label(c) for c in self.outcomes)}}}"
+        )
+
+    def utility(self, i: int, x: Any, theta: tuple) -> fmpq:
+        """u_i(x, θ).  For quasilinear environments ``x`` is a :class:`QLOutcome`."""
+        if self.kind == "finite":
+            return self._u[(i, x, theta)]
+        if not isinstance(x, QLOutcome):
+            raise ModelError(f"outcome {x!r} of a quasilinear environment must be a QLOutcome(a, t)")
+        return self._u[(i, x.allocation, theta)] + x.transfers[i]
+
+    def valuation(self, i: int, a: Any, theta: tuple) -> fmpq:
+        """v_i(a, θ): the non-transfer part of utility (u_i(x, θ) for finite environments)."""
+        return self._u[(i, a, theta)]
+
+    def value(self, x: Any, theta: tuple) -> fmpq:
+        """The planner's value v(x, θ) (of the allocation, for quasilinear outcomes)."""
+        if isinstance(x, QLOutcome):
+            x = x.allocation
+        return self._v[(x, theta)]
+
+    def with_prior(self, prior: Any) -> "Environment":
+        """The same environment under another prior (a Belief, mapping or "uniform")."""
+        return Environment(self.kind, self.agents, self.types, _make_prior(self.types, prior), self.outcomes, self._u, self._v, self.name)
+
+    # serialisation ---------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (strings for every number); :meth:`from_dict` inverts it."""
+        profiles = self.profiles()
+        key = "outcomes" if self.kind == "finite" else "allocations"
+        table_key = "utility" if self.kind == "finite" else "valuation"
+        return {
+            "format": FORMAT,
+            "name": self.name,
+            "kind": self.kind,
+            "agents": list(self.agents),
+            "types": [[label(t) for t in ts] for ts in self.types],
+            "numeric_types": [[isinstance(t, fmpq) for t in ts] for ts in self.types],
+            key: [label(x) for x in self.outcomes],
+            "prior": {"joint": self.prior.to_dict()},
+            table_key: {
+                self.agents[i]: {
+                    label(x): {profile_label(th): fmt(self._u[(i, x, th)]) for th in profiles}
+                    for x in self.outcomes
+                }
+                for i in range(self.n)
+            },
+            "value": {label(x): {profile_label(th): fmt(self._v[(x, th)]) for th in profiles} for x in self.outcomes},
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], *, source: str = "environment") -> "Environment":
+        """Build from the dict form used by environment files (TOML) and certificates."""
+        return _from_dict(d, source)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Environment":
+        """Read an environment file (TOML, see docs/environment-format.md)."""
+        return load_environment(path)
+
+    def __repr__(self) -> str:
+        return (
+            f"Environment({self.kind}, agents={list(self.agents)}, "
+            f"types={[[label(t) for t in ts] for ts in self.types]}, "
+            f"{'outcomes' if self.kind == 'finite' else 'allocations'}={[label(x) for x in self.outcomes]})"
+        )
+
+
+# ---------------------------------------------------------------------------------
+def _make_prior(ts: tuple, prior: Any) -> Belief:
+    if isinstance(prior, Belief):
+        if prior.types != ts:
+            raise ModelError("the prior's type sets differ from the environment's")
+        return prior
+    if isinstance(prior, str) and prior == "uniform":
+        return uniform(ts)
+    if isinstance(prior, Mapping):
+        if "independent" in prior:
+            return independent(ts, prior["independent"])
+        if "joint" in prior:
+            return Belief(ts, prior["joint"], name="prior")
+        if prior.get("uniform") is True:
+            return uniform(ts)
+        return Belief(ts, prior, name="prior")
+    if callable(prior):
+        return Belief(ts, prior, name="prior")
+    raise ModelError(f"prior={prior!r} must be a Belief, a mapping profile -> probability, "
+                     f"{{'independent': [...]}}, {{'joint': {{...}}}} or 'uniform'")
+
+
+def _match(pattern: str, th: tuple, ts: tuple) -> bool:
+    parts = [s.strip() for s in pattern.split(",")]
+    if len(parts) == 1 and parts[0] == "*":
+        return True
+    if len(parts) != len(th):
+        raise ModelError(f"profile pattern {pattern!r} has {len(parts)} entries, expected {len(th)}")
+    for i, (p, t) in enumerate(zip(parts, th)):
+        if p == "*":
+            continue
+        if resolve_type(p, ts[i], i) != t:
+            return False
+    return True
+
+
+def _apply_patterns(table: Mapping[str, Any], profiles: list[tuple], ts: tuple, where: str) -> dict[tuple, fmpq]:
+    """Later patterns override earlier ones ("*" matches any type)."""
+    if not isinstance(table, Mapping):
+        return {th: Q(table, name=where) for th in profiles}
+    out: dict[tuple, fmpq] = {}
+    for pattern, val in table.items():
+        q = Q(val, name=f"{where}[{pattern}]")
+        hit = False
+        for th in profiles:
+            if _match(str(pattern), th, ts):
+                out[th] = q
+                hit = True
+        if not hit:
+            raise ModelError(f"{where}: pattern {pattern!r} matches no profile")
+    return out
+
+
+def _tabulate_agents(spec: Any, ts: tuple, agents: tuple, xs: tuple, profiles: list[tuple], what: str) -> dict:
+    n = len(ts)
+    out: dict = {}
+    if callable(spec) and not isinstance(spec, Mapping):
+        for i in range(n):
+            for x in xs:
+                for th in profiles:
+                    out[(i, x, th)] = Q(spec(i, x, th), name=f"{what}(agent {i + 1}, {label(x)}, {profile_label(th)})")
+        return out
+    if not isinstance(spec, Mapping):
+        raise ModelError(f"{what} must be a callable (i, x, θ) -> number or a table")
+    keys = list(spec)
+    if keys and isinstance(keys[0], tuple):
+        for (i, x, th), val in spec.items():
+            out[(i, x, tuple(th))] = Q(val, name=f"{what}{(i, x, th)}")
+    else:
+        for agent, rows in spec.items():
+            i = _agent_index(agent, agents)
+            if not isinstance(rows, Mapping):
+                raise ModelError(f"{what}.{agent} must map outcomes to profile tables")
+            for xlab, table in rows.items():
+                x = _find_outcome(xlab, xs, what)
+                for th, q in _apply_patterns(table, profiles, ts, f"{what}.{agent}.{xlab}").items():
+                    out[(i, x, th)] = q
+    for i in range(n):
+        for x in xs:
+            for th in profiles:
+                if (i, x, th) not in out:
+                    raise ModelError(
+                        f"{what} of agent {agents[i]} at outcome {label(x)!r} and profile "
+                        f"({profile_label(th)}) is missing"
+                    )
+    return out
+
+
+def _tabulate_value(spec: Any, ts: tuple, xs: tuple, profiles: list[tuple]) -> dict:
+    out: dict = {}
+    if callable(spec) and not isinstance(spec, Mapping):
+        for x in xs:
+            for th in profiles:
+                out[(x, th)] = Q(spec(x, th), name=f"value({label(x)}, {profile_label(th)})")
+        return out
+    if not isinstance(spec, Mapping):
+        raise ModelError("value must be a callable (x, θ) -> number or a table")
+    keys = list(spec)
+    if keys and isinstance(keys[0], tuple):
+        for (x, th), val in spec.items():
+            out[(x, tuple(th))] = Q(val, name=f"value{(x, th)}")
+    else:
+        for xlab, table in spec.items():
+            x = _find_outcome(xlab, xs, "value")
+            for th, q in _apply_patterns(table, profiles, ts, f"value.{xlab}").items():
+                out[(x, th)] = q
+    for x in xs:
+        for th in profiles:
+            if (x, th) not in out:
+                raise ModelError(f"planner value at outcome {label(x)!r} and profile ({profile_label(th)}) is missing")
+    return out
+
+
+def _agent_index(agent: Any, agents: tuple) -> int:
+    if str(agent) in agents:
+        return agents.index(str(agent))
+    raise ModelError(f"unknown agent {agent!r}; agents are {list(agents)}")
+
+
+def _find_outcome(xlab: Any, xs: tuple, what: str) -> Any:
+    for x in xs:
+        if label(x) == str(xlab).strip() or x == xlab:
+            return x
+    raise ModelError(f"{what}: unknown outcome {xlab!r}; outcomes are {[label(x) for x in xs]}")
+
+
+def _from_dict(d: Mapping[str, Any], source: str) -> Environment:
+    if not isinstance(d, Mapping):
+        raise ModelError(f"{source}: an environment must be a table")
+    if "format" in d and d["format"] != FORMAT:
+        raise ModelError(f"{source}: format {d['format']!r} is not {FORMAT!r}")
+    kind = d.get("kind", "finite")
+    if kind not in ("finite", "quasilinear"):
+        raise ModelError(f"{source}: kind={kind!r} must be 'finite' or 'quasilinear'")
+    if "types" not in d:
+        raise ModelError(f"{source}: 'types' is missing")
+    numeric = d.get("numeric_types")
+    raw_types = d["types"]
+    types = []
+    for i, ts in enumerate(raw_types):
+        row = []
+        for k, t in enumerate(ts):
+            is_num = numeric[i][k] if numeric is not None else _looks_numeric(t)
+            row.append(Q(t, name=f"types[{i}][{k}]") if is_num else t)
+        types.append(row)
+    key = "outcomes" if kind == "finite" else "allocations"
+    if key not in d:
+        raise ModelError(f"{source}: '{key}' is missing (kind = {kind!r})")
+    table_key = "utility" if kind == "finite" else "valuation"
+    if table_key not in d:
+        raise ModelError(f"{source}: '{table_key}' table is missing")
+    prior = d.get("prior", "uniform")
+    build = Environment.finite if kind == "finite" else Environment.quasilinear
+    return build(
+        types, prior, d[key], d[table_key], d.get("value"), agents=d.get("agents"), name=str(d.get("name", ""))
+    )
+
+
+def _looks_numeric(t: Any) -> bool:
+    if isinstance(t, bool):
+        return False
+    if isinstance(t, int):
+        return True
+    if isinstance(t, str):
+        from .rational import is_rational_string
+
+        return is_rational_string(t)
+    return False
+
+
+def load_environment(path: str | Path) -> Environment:
+    """Read a TOML environment file (format: docs/environment-format.md)."""
+    import tomllib
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ModelError(f"cannot read environment file {str(p)!r}: {e.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ModelError(f"{p}: not valid TOML: {e}") from None
+    _refuse_floats(data, str(p))
+    body = data.get("environment", data)
+    return _from_dict(body, str(p))
+
+
+def _refuse_floats(obj: Any, where: str) -> None:
+    """TOML floats (``0.1``) are binary: refuse them with the exact spelling."""
+    if isinstance(obj, float):
+        Q(obj, name=where)
+    elif isinstance(obj, Mapping):
+        for k, v in obj.items():
+            _refuse_floats(v, f"{where}: {k}")
+    elif isinstance(obj, list):
+        for k, v in enumerate(obj):
+            _refuse_floats(v, f"{where}[{k}]")
