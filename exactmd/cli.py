@@ -1,10 +1,206 @@
-"""The ``exactmd`` command."""
+"""The ``exactmd`` command line.
+
+Subcommands::
+
+    exactmd lp solve FILE [--trace] [--max-pivots N] [--time-limit S] [-o OUT]
+    exactmd verify FILE...
+    exactmd explain CERT
+    exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [-o OUT]
+    exactmd claims
+    exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR]
+    exactmd reproduce [--out DIR]
+
+Errors are one line on stderr and exit status 2; ``verify`` exits 1 when a
+certificate fails; a refuted claim in ``check`` exits 1.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import ExactMDError
+
+__all__ = ["main"]
+
+
+def _print(*a: Any, **k: Any) -> None:
+    print(*a, **k, flush=True)
+
+
+def _progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------
+def _cmd_lp_solve(args: argparse.Namespace) -> int:
+    from .lp import solve_problem
+    from .lp.formats import load_problem
+
+    problem = load_problem(args.file)
+    trace = (lambda line: _print(line, file=sys.stderr)) if args.trace else None
+    res = solve_problem(problem, max_pivots=args.max_pivots, time_limit=args.time_limit, trace=trace)
+    text = res.to_json()
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        _progress(f"{res.status.value}; certificate written to {args.output}")
+    else:
+        _print(text)
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from .design import verify_document
+
+    bad = 0
+    for f in args.files:
+        try:
+            doc = json.loads(Path(f).read_text(encoding="utf-8"))
+            ok, why = verify_document(doc)
+        except OSError as e:
+            ok, why = False, f"cannot read: {e.strerror}"
+        except json.JSONDecodeError as e:
+            ok, why = False, f"not JSON: {e.msg} at line {e.lineno}"
+        _print(f"{'OK  ' if ok else 'FAIL'} {f}: {why}")
+        bad += not ok
+    return 1 if bad else 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from .lp import explain_certificate
+
+    doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    if doc.get("format") == "exactmd-mechanism-certificate/1":
+        _print(doc.get("statement", ""))
+        doc = doc["lp"]
+    _print(explain_certificate(doc))
+    return 0
+
+
+def _cmd_design(args: argparse.Namespace) -> int:
+    from .belief import label, profile_label
+    from .design import feasible_mechanism, optimal_mechanism
+    from .environment import load_environment
+    from .rational import fmt
+
+    env = load_environment(args.env)
+    kw = dict(max_pivots=args.max_pivots, time_limit=args.time_limit)
+    if args.feasible:
+        res = feasible_mechanism(env, args.constraints, **kw)
+    else:
+        res = optimal_mechanism(env, args.constraints, args.objective, sense=args.sense, **kw)
+    res.verify()
+    _print(res.certificate["statement"])
+    if res.mechanism is not None:
+        for th in env.profiles():
+            lot = res.mechanism(th)
+            parts = []
+            for x, q in lot.items():
+                parts.append(f"{x!r} w.p. {fmt(q)}" if env.kind == "quasilinear" else f"{label(x)} w.p. {fmt(q)}")
+            _print(f"  {profile_label(th)}: " + ", ".join(parts))
+    if args.output:
+        Path(args.output).write_text(res.to_json() + "\n", encoding="utf-8")
+        _progress(f"certificate written to {args.output} (check it with: exactmd verify {args.output})")
+    return 0
+
+
+def _cmd_claims(args: argparse.Namespace) -> int:
+    from .theorems import CLAIMS
+
+    for cid, c in sorted(CLAIMS.items()):
+        _print(f"{cid}  ({c.where})\n    \"{c.statement}\"\n    checks: {c.checks}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .reproduce import check_claims
+
+    return check_claims(args.claims, examples=args.examples, seed=args.seed, out=args.out, log=_progress, echo=_print)
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from .reproduce import reproduce
+
+    t0 = time.monotonic()
+    rc = reproduce(Path(args.out), claims=args.claims or None, log=_progress, echo=_print)
+    _progress(f"done in {time.monotonic() - t0:.1f} s")  # float-ok: wall-clock report only
+    return rc
+
+
+# ---------------------------------------------------------------------------------
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="exactmd", description="Exact finite mechanism design with certificates.")
+    p.add_argument("--version", action="version", version=f"exactmd {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    lp = sub.add_parser("lp", help="exact linear programming")
+    lps = lp.add_subparsers(dest="lp_command", required=True)
+    solve = lps.add_parser("solve", help="solve an LP (.json, .lp, .mps) and print its certificate")
+    solve.add_argument("file")
+    solve.add_argument("--trace", action="store_true", help="print every simplex pivot (to stderr)")
+    solve.add_argument("--max-pivots", type=int, default=None, help="give up after this many pivots")
+    solve.add_argument("--time-limit", type=float, default=None, help="give up after this many seconds")  # float-ok: a wall-clock budget, never a decision
+    solve.add_argument("-o", "--output", help="write the certificate here instead of stdout")
+    solve.set_defaults(func=_cmd_lp_solve)
+
+    ver = sub.add_parser("verify", help="re-check certificate files (LP or mechanism)")
+    ver.add_argument("files", nargs="+")
+    ver.set_defaults(func=_cmd_verify)
+
+    ex = sub.add_parser("explain", help="explain a certificate in terms of its labelled rows")
+    ex.add_argument("file")
+    ex.set_defaults(func=_cmd_explain)
+
+    de = sub.add_parser("design", help="optimal or feasible mechanism for an environment file")
+    de.add_argument("env")
+    de.add_argument("--constraints", default="IC,interim-IR", help="comma-separated families (default IC,interim-IR)")
+    de.add_argument("--objective", default="planner", help="planner | welfare | revenue | agent:NAME")
+    de.add_argument("--sense", default="max", choices=["max", "min"])
+    de.add_argument("--feasible", action="store_true", help="only ask whether a mechanism exists")
+    de.add_argument("--max-pivots", type=int, default=None)
+    de.add_argument("--time-limit", type=float, default=None)  # float-ok: wall-clock budget
+    de.add_argument("-o", "--output", help="write the mechanism certificate here")
+    de.set_defaults(func=_cmd_design)
+
+    cl = sub.add_parser("claims", help="list the registered claims")
+    cl.set_defaults(func=_cmd_claims)
+
+    ch = sub.add_parser("check", help="run claims as property tests over random instances")
+    ch.add_argument("claims", nargs="*")
+    ch.add_argument("--examples", type=int, default=25)
+    ch.add_argument("--seed", type=int, default=0)
+    ch.add_argument("--out", default=None, help="write counterexample certificates here")
+    ch.set_defaults(func=_cmd_check)
+
+    rp = sub.add_parser("reproduce", help="regenerate and verify every claim on the papers' instances")
+    rp.add_argument("claims", nargs="*")
+    rp.add_argument("--out", default="proofs")
+    rp.set_defaults(func=_cmd_reproduce)
+    return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    print("exactmd: no command yet", file=sys.stderr)
-    return 2
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ExactMDError as e:
+        print(f"exactmd: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"exactmd: error: {e.filename or ''}: {e.strerror}", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as e:
+        print(f"exactmd: error: not JSON: {e.msg} at line {e.lineno}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("exactmd: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""Bilateral bargaining on a grid (Vartiainen §5).
+
+A buyer (agent 1) and a seller (agent 2) have values on Θ_1 = Θ_2 = {0, 1/K, …, 1},
+independently distributed with full-support priors p_1, p_2.  Outcomes (a, m): a ∈ {0, 1}
+is trade, m ∈ ℚ the payment from buyer to seller; u_1 = aθ_1 − m, u_2 = m − aθ_2.  In
+exactmd's quasi-linear form the transfers to the agents are t = (−m, m).  The planner
+("impartial mediator") maximises the expected gains from trade
+v((a, m), p) = Σ_θ p(θ) a(θ) (θ_1 − θ_2).
+
+Named priors: ``uniform``; ``increasing`` (p(k/K) ∝ k + 1); ``decreasing``
+(p(k/K) ∝ K + 1 − k); or an explicit list of K + 1 exact masses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flint import fmpq
+
+from .belief import independent
+from .environment import Environment
+from .errors import ModelError
+from .rational import Q, fmt
+
+__all__ = [
+    "bilateral_trade",
+    "named_prior",
+    "grid",
+    "cumulative",
+    "virtual_values",
+    "virtual_value_expressions",
+    "is_regular",
+    "threshold_allocation",
+    "breakpoints",
+    "threshold_family",
+]
+
+
+def grid(K: int) -> list[fmpq]:
+    """{0, 1/K, …, 1}."""
+    if isinstance(K, bool) or not isinstance(K, int) or K < 1:
+        raise ModelError(f"K={K!r} must be a positive integer")
+    return [fmpq(k, K) for k in range(K + 1)]
+
+
+def named_prior(K: int, prior: Any) -> list[fmpq]:
+    """The masses of a named prior (``uniform``, ``increasing``, ``decreasing``) or a given list."""
+    grid(K)
+    if isinstance(prior, str):
+        if prior == "uniform":
+            w = [1] * (K + 1)
+        elif prior == "increasing":
+            w = [k + 1 for k in range(K + 1)]
+        elif prior == "decreasing":
+            w = [K + 1 - k for k in range(K + 1)]
+        else:
+            raise ModelError(f"prior {prior!r} must be 'uniform', 'increasing', 'decreasing' or a list of {K + 1} masses")
+        tot = sum(w)
+        return [fmpq(x, tot) for x in w]
+    masses = [Q(x, name="prior") for x in prior]
+    if len(masses) != K + 1:
+        raise ModelError(f"a prior on {{0, 1/{K}, …, 1}} needs {K + 1} masses, got {len(masses)}")
+    for k, m in enumerate(masses):
+        if m <= 0:
+            raise ModelError(f"prior mass of type {fmt(fmpq(k, K))} is {fmt(m)}; §5 assumes full support (> 0)")
+    tot = sum(masses, fmpq(0))
+    if tot != 1:
+        raise ModelError(f"prior sums to {fmt(tot)}, not 1")
+    return masses
+
+
+def bilateral_trade(K: int, buyer_prior: Any = "uniform", seller_prior: Any = "uniform") -> Environment:
+    """The bilateral trade environment of Vartiainen §5 on the grid {0, 1/K, …, 1}.
+
+    >>> env = bilateral_trade(2)
+    >>> env.agents, [str(t) for t in env.types[0]]
+    (('buyer', 'seller'), ['0', '1/2', '1'])
+    """
+    T = grid(K)
+    p1 = named_prior(K, buyer_prior)
+    p2 = named_prior(K, seller_prior)
+    prior = independent([T, T], [p1, p2])
+
+    def valuation(i: int, a: Any, th: Sequence[fmpq]) -> fmpq:
+        return a * th[0] if i == 0 else -a * th[1]
+
+    def name(p: Any) -> str:
+        return p if isinstance(p, str) else "[" + ",".join(fmt(Q(x)) for x in p) + "]"
+
+    return Environment.quasilinear(
+        [T, T], prior, [0, 1], valuation, agents=["buyer", "seller"],
+        name=f"bilateral trade K={K}, buyer {name(buyer_prior)}, seller {name(seller_prior)}",
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Virtual values and the γ-threshold allocations (Vartiainen §5, eqs. 8–9)
+def cumulative(masses: Sequence[Any]) -> list[fmpq]:
+    """P_i(θ_i) = Σ_{t ≤ θ_i} p_i(t), on the grid in increasing order."""
+    out, acc = [], fmpq(0)
+    for m in masses:
+        acc += Q(m)
+        out.append(acc)
+    return out
+
+
+def _marginals(env: Environment) -> tuple[list[fmpq], list[fmpq]]:
+    m1 = env.prior.marginal(0)
+    m2 = env.prior.marginal(1)
+    return [m1[t] for t in env.types[0]], [m2[t] for t in env.types[1]]
+
+
+def virtual_values(env: Environment, gamma: Any) -> tuple[dict[fmpq, fmpq], dict[fmpq, fmpq]]:
+    """(c_1(·, γ), c_2(·, γ)) exactly (Vartiainen §5):
+
+    c_1(θ, γ) = θ − γ (1 − P_1(θ)) / p_1(θ),   c_2(θ, γ) = θ + γ P_2(θ) / p_2(θ).
+    """
+    g = Q(gamma, name="gamma")
+    p1, p2 = _marginals(env)
+    P1, P2 = cumulative(p1), cumulative(p2)
+    T1, T2 = env.types
+    c1 = {t: t - g * (1 - P1[k]) / p1[k] for k, t in enumerate(T1)}
+    c2 = {t: t + g * P2[k] / p2[k] for k, t in enumerate(T2)}
+    return c1, c2
+
+
+def virtual_value_expressions(env: Environment) -> tuple[dict[fmpq, Any], dict[fmpq, Any]]:
+    """c_1(θ, γ) and c_2(θ, γ) as sympy expressions in the symbol ``gamma``."""
+    import sympy
+
+    g = sympy.Symbol("gamma")
+    p1, p2 = _marginals(env)
+    P1, P2 = cumulative(p1), cumulative(p2)
+
+    def r(q: fmpq) -> Any:
+        return sympy.Rational(int(q.p), int(q.q))
+
+    c1 = {t: r(t) - g * r((1 - P1[k]) / p1[k]) for k, t in enumerate(env.types[0])}
+    c2 = {t: r(t) + g * r(P2[k] / p2[k]) for k, t in enumerate(env.types[1])}
+    return c1, c2
+
+
+def is_regular(env: Environment) -> bool:
+    """Whether c_1(·, 1) and c_2(·, 1) are increasing (weakly; the paper says "increasing")."""
+    c1, c2 = virtual_values(env, 1)
+    v1 = [c1[t] for t in env.types[0]]
+    v2 = [c2[t] for t in env.types[1]]
+    return all(a <= b for a, b in zip(v1, v1[1:])) and all(a <= b for a, b in zip(v2, v2[1:]))
+
+
+def threshold_allocation(env: Environment, gamma: Any) -> dict[tuple, int]:
+    """a^γ of eqs. (8)–(9): trade (1) iff c_1(θ_1, γ) − c_2(θ_2, γ) ≥ 0."""
+    c1, c2 = virtual_values(env, gamma)
+    return {th: 1 if c1[th[0]] - c2[th[1]] >= 0 else 0 for th in env.profiles()}
+
+
+def breakpoints(env: Environment) -> list[fmpq]:
+    """The γ ∈ (0, 1] at which a^γ changes, increasing.
+
+    c_1 − c_2 = (θ_1 − θ_2) − γ h(θ) with h = (1 − P_1)/p_1 + P_2/p_2 > 0, so profile θ
+    trades iff γ ≤ (θ_1 − θ_2)/h(θ): the breakpoints are these ratios within (0, 1].
+    """
+    p1, p2 = _marginals(env)
+    P1, P2 = cumulative(p1), cumulative(p2)
+    out = set()
+    for k1, t1 in enumerate(env.types[0]):
+        for k2, t2 in enumerate(env.types[1]):
+            h = (1 - P1[k1]) / p1[k1] + P2[k2] / p2[k2]
+            b = (t1 - t2) / h
+            if 0 < b <= 1:
+                out.add(b)
+    return sorted(out)
+
+
+def threshold_family(env: Environment) -> list[tuple[fmpq, dict[tuple, int]]]:
+    """Every distinct a^γ for γ ∈ (0, 1], each with the largest γ that yields it.
+
+    a^γ is constant on each interval (b_j, b_{j+1}] between consecutive breakpoints and
+    on (b_m, 1]; the representative of an interval is its right end.
+    """
+    gammas = breakpoints(env)
+    if not gammas or gammas[-1] != 1:
+        gammas.append(fmpq(1))
+    out: list[tuple[fmpq, dict[tuple, int]]] = []
+    for g in gammas:
+        a = threshold_allocation(env, g)
+        if not out or out[-1][1] != a:
+            out.append((g, a))
+    return out

@@ -1,0 +1,225 @@
+"""Independent verifier of ``exactmd-lp-certificate/1`` documents (CERTIFICATES.md).
+
+It imports nothing but ``fractions`` and ``json``, so that the trusted base is this
+file alone.  ``verify_certificate(cert)`` returns ``(ok, reason)``; it never raises on
+malformed input.
+"""
+
+import json
+from fractions import Fraction
+
+
+class _Bad(Exception):
+    pass
+
+
+def _q(x, what):
+    if not isinstance(x, str):
+        raise _Bad(what + " must be a string 'p/q', got " + repr(x))
+    try:
+        return Fraction(x.strip())
+    except (ValueError, ZeroDivisionError):
+        raise _Bad(what + " = " + repr(x) + " is not a rational number")
+
+
+def _fmt(q):
+    return str(q.numerator) if q.denominator == 1 else str(q.numerator) + "/" + str(q.denominator)
+
+
+def _read(cert):
+    if not isinstance(cert, dict):
+        raise _Bad("a certificate must be a JSON object")
+    if cert.get("format") != "exactmd-lp-certificate/1":
+        raise _Bad("format " + repr(cert.get("format")) + " is not 'exactmd-lp-certificate/1'")
+    p = cert.get("problem")
+    if not isinstance(p, dict):
+        raise _Bad("'problem' is missing")
+    sense = p.get("sense")
+    if sense not in ("max", "min"):
+        raise _Bad("sense " + repr(sense) + " must be 'max' or 'min'")
+    vs = p.get("variables")
+    if not isinstance(vs, dict):
+        raise _Bad("'variables' must be an object")
+    lo, hi = {}, {}
+    for v, b in vs.items():
+        if not isinstance(b, list) or len(b) != 2:
+            raise _Bad("bounds of " + repr(v) + " must be [lower, upper]")
+        lo[v] = None if b[0] is None else _q(b[0], "lower bound of " + repr(v))
+        hi[v] = None if b[1] is None else _q(b[1], "upper bound of " + repr(v))
+        if lo[v] is not None and hi[v] is not None and lo[v] > hi[v]:
+            raise _Bad("variable " + repr(v) + " has empty bounds")
+    obj = p.get("objective")
+    if not isinstance(obj, dict):
+        raise _Bad("'objective' must be an object")
+    c = {}
+    for v, a in obj.items():
+        if v not in vs:
+            raise _Bad("objective uses unknown variable " + repr(v))
+        c[v] = _q(a, "objective coefficient of " + repr(v))
+    rows = []
+    names = set()
+    cons = p.get("constraints")
+    if not isinstance(cons, list):
+        raise _Bad("'constraints' must be a list")
+    for r in cons:
+        if not isinstance(r, dict) or not isinstance(r.get("name"), str):
+            raise _Bad("every row needs a string 'name'")
+        nm = r["name"]
+        if nm in names:
+            raise _Bad("row name " + repr(nm) + " is used twice")
+        names.add(nm)
+        if r.get("op") not in ("<=", ">=", "=="):
+            raise _Bad("row " + repr(nm) + " has op " + repr(r.get("op")))
+        co = r.get("coeffs")
+        if not isinstance(co, dict):
+            raise _Bad("row " + repr(nm) + " needs 'coeffs'")
+        a = {}
+        for v, x in co.items():
+            if v not in vs:
+                raise _Bad("row " + repr(nm) + " uses unknown variable " + repr(v))
+            a[v] = _q(x, "coefficient of " + repr(v) + " in row " + repr(nm))
+        rows.append((nm, a, r["op"], _q(r.get("rhs"), "rhs of row " + repr(nm))))
+    return sense, lo, hi, c, rows
+
+
+def _vector(d, keys, what):
+    if not isinstance(d, dict):
+        raise _Bad("'" + what + "' must be an object")
+    out = {}
+    for k in keys:
+        if k not in d:
+            raise _Bad("'" + what + "' has no entry for " + repr(k))
+        out[k] = _q(d[k], what + "[" + repr(k) + "]")
+    for k in d:
+        if k not in keys:
+            raise _Bad("'" + what + "' names unknown " + repr(k))
+    return out
+
+
+def _feasible(x, lo, hi, rows):
+    for v, val in x.items():
+        if lo[v] is not None and val < lo[v]:
+            raise _Bad("variable " + repr(v) + " = " + _fmt(val) + " is below its lower bound " + _fmt(lo[v]))
+        if hi[v] is not None and val > hi[v]:
+            raise _Bad("variable " + repr(v) + " = " + _fmt(val) + " is above its upper bound " + _fmt(hi[v]))
+    for nm, a, op, b in rows:
+        lhs = sum((q * x[v] for v, q in a.items()), Fraction(0))
+        if (op == "<=" and lhs > b) or (op == ">=" and lhs < b) or (op == "==" and lhs != b):
+            raise _Bad("row " + repr(nm) + " violated: lhs " + _fmt(lhs) + " " + op + " " + _fmt(b) + " fails")
+
+
+def _signs(y, rows, what):
+    for nm, a, op, b in rows:
+        if op == "<=" and y[nm] < 0:
+            raise _Bad(what + " of '<=' row " + repr(nm) + " is " + _fmt(y[nm]) + " < 0")
+        if op == ">=" and y[nm] > 0:
+            raise _Bad(what + " of '>=' row " + repr(nm) + " is " + _fmt(y[nm]) + " > 0")
+
+
+def _combine(y, rows, keys):
+    w = dict.fromkeys(keys, Fraction(0))
+    beta = Fraction(0)
+    for nm, a, op, b in rows:
+        m = y[nm]
+        if m:
+            for v, q in a.items():
+                w[v] += m * q
+            beta += m * b
+    return w, beta
+
+
+def _check(cert):
+    sense, lo, hi, c, rows = _read(cert)
+    keys = list(lo)
+    rownames = [r[0] for r in rows]
+    status = cert.get("status")
+    if status == "optimal":
+        x = _vector(cert.get("primal"), keys, "primal")
+        _feasible(x, lo, hi, rows)
+        y = _vector(cert.get("dual"), rownames, "dual")
+        cc = dict(c)
+        if sense == "min":  # checked as max of −c with multipliers −y
+            cc = {v: -q for v, q in c.items()}
+            y = {k: -q for k, q in y.items()}
+        _signs(y, rows, "dual")
+        w, bound = _combine(y, rows, keys)
+        for v in keys:
+            d = cc.get(v, Fraction(0)) - w[v]
+            if d > 0:
+                if hi[v] is None:
+                    raise _Bad("reduced cost of " + repr(v) + " is " + _fmt(d) + " > 0 but it has no upper bound")
+                bound += d * hi[v]
+            elif d < 0:
+                if lo[v] is None:
+                    raise _Bad("reduced cost of " + repr(v) + " is " + _fmt(d) + " < 0 but it has no lower bound")
+                bound += d * lo[v]
+        val = sum((q * x[v] for v, q in cc.items()), Fraction(0))
+        if val != bound:
+            raise _Bad("objective " + _fmt(val) + " differs from the dual bound " + _fmt(bound))
+        stated = _q(cert.get("value"), "value")
+        own = val if sense == "max" else -val
+        if stated != own:
+            raise _Bad("stated value " + _fmt(stated) + " differs from c·x = " + _fmt(own))
+        return "optimal: primal feasible, dual feasible, value " + _fmt(own) + " = dual bound"
+    if status == "infeasible":
+        y = _vector(cert.get("farkas"), rownames, "farkas")
+        _signs(y, rows, "farkas multiplier")
+        w, beta = _combine(y, rows, keys)
+        low = Fraction(0)
+        for v in keys:
+            if w[v] > 0:
+                if lo[v] is None:
+                    raise _Bad("combined coefficient of " + repr(v) + " is > 0 but it has no lower bound")
+                low += w[v] * lo[v]
+            elif w[v] < 0:
+                if hi[v] is None:
+                    raise _Bad("combined coefficient of " + repr(v) + " is < 0 but it has no upper bound")
+                low += w[v] * hi[v]
+        if not low > beta:
+            raise _Bad("the combination gives min w·x = " + _fmt(low) + " <= " + _fmt(beta) + ": no contradiction")
+        return "infeasible: the Farkas combination gives " + _fmt(low) + " <= w·x <= " + _fmt(beta) + ", a contradiction"
+    if status == "unbounded":
+        x = _vector(cert.get("primal"), keys, "primal")
+        _feasible(x, lo, hi, rows)
+        ray = cert.get("ray")
+        if not isinstance(ray, dict):
+            raise _Bad("'ray' must be an object")
+        d = {v: Fraction(0) for v in keys}
+        for v, q in ray.items():
+            if v not in d:
+                raise _Bad("'ray' names unknown " + repr(v))
+            d[v] = _q(q, "ray[" + repr(v) + "]")
+        for nm, a, op, b in rows:
+            s = sum((q * d[v] for v, q in a.items()), Fraction(0))
+            if (op == "<=" and s > 0) or (op == ">=" and s < 0) or (op == "==" and s != 0):
+                raise _Bad("the ray leaves row " + repr(nm))
+        for v in keys:
+            if d[v] > 0 and hi[v] is not None:
+                raise _Bad("the ray increases " + repr(v) + " which has an upper bound")
+            if d[v] < 0 and lo[v] is not None:
+                raise _Bad("the ray decreases " + repr(v) + " which has a lower bound")
+        gain = sum((q * d[v] for v, q in c.items()), Fraction(0))
+        if (sense == "max" and not gain > 0) or (sense == "min" and not gain < 0):
+            raise _Bad("the ray does not improve the objective (c·d = " + _fmt(gain) + ")")
+        return "unbounded: feasible point and improving ray (c·d = " + _fmt(gain) + ")"
+    raise _Bad("status " + repr(status) + " must be 'optimal', 'infeasible' or 'unbounded'")
+
+
+def verify_certificate(cert):
+    """(True, reason) iff the certificate proves its status; (False, reason) otherwise."""
+    try:
+        return True, _check(cert)
+    except _Bad as e:
+        return False, str(e)
+
+
+def verify_file(path):
+    """Read a JSON certificate and verify it."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            cert = json.load(f)
+    except OSError as e:
+        return False, "cannot read " + str(path) + ": " + str(e.strerror)
+    except ValueError as e:
+        return False, "not JSON: " + str(e)
+    return verify_certificate(cert)

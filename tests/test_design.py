@@ -1,0 +1,135 @@
+"""Optimal and feasible mechanisms: exact values worked out by hand, certificates checked first."""
+
+import copy
+import json
+from fractions import Fraction
+
+import pytest
+import sympy
+from flint import fmpq
+
+from exactmd.bargaining import bilateral_trade
+from exactmd.constraints import check
+from exactmd.design import (
+    build_problem,
+    feasible_mechanism,
+    optimal_mechanism,
+    verify_document,
+    verify_mechanism_certificate,
+)
+from exactmd.environment import Environment
+from exactmd.errors import ModelError
+
+
+def np_example_2():
+    # Neeman–Pavlov Example 2 as a Bayesian environment: buyer 1 or 5, seller 2 or 6,
+    # independent and equally likely; trade surplus θ1 − θ2.
+    return Environment.quasilinear(
+        [[1, 5], [2, 6]], {"independent": [["1/2", "1/2"], ["1/2", "1/2"]]}, ["none", "trade"],
+        lambda i, a, th: 0 if a == "none" else (th[0] if i == 0 else -th[1]),
+        agents=["buyer", "seller"], name="np-example-2",
+    )
+
+
+CASES = [
+    # K = 1, uniform: the only profitable trade is (1, 0), surplus 1 with probability 1/4;
+    # the posted price 1/2 attains it, so the second best equals the first best 1/4.
+    pytest.param(lambda: bilateral_trade(1), ["IC", "interim-IR", "BB"], fmpq(1, 4), id="bilateral-K1-uniform"),
+    # K = 2, uniform: the posted price 1/2 trades at every profile with θ1 > θ2
+    # ((1/2,0), (1,0), (1,1/2)), so the value is the first best (1/2 + 1 + 1/2)/9 = 2/9.
+    pytest.param(lambda: bilateral_trade(2), ["IC", "interim-IR", "BB"], fmpq(2, 9), id="bilateral-K2-uniform"),
+    # NP Example 2 environment: trade only at (5, 2), surplus 3 w.p. 1/4; a posted
+    # price in [2, 5] attains it: 3/4.
+    pytest.param(np_example_2, ["IC", "interim-IR", "BB"], fmpq(3, 4), id="np-example-2-second-best"),
+    # Without IR the planner still cannot beat the first best 3/4.
+    pytest.param(np_example_2, ["IC", "BB"], fmpq(3, 4), id="np-example-2-no-IR"),
+]
+
+
+@pytest.mark.parametrize("make, constraints, expected", CASES)
+def test_optimal_value_matches_hand_derivation(make, constraints, expected):
+    res = optimal_mechanism(make(), constraints)
+    ok, why = verify_mechanism_certificate(res.certificate)
+    assert ok, why
+    assert res.status == "optimal"
+    assert res.value == expected
+    assert check(res.mechanism, constraints).ok
+    assert res.mechanism.value() == expected
+
+
+def _sympy_value(problem):
+    """An independent exact LP solve with sympy's simplex (small problems only)."""
+    syms = {v: sympy.Symbol(f"x{k}") for k, v in enumerate(problem["variables"])}
+    cons = []
+    for v, (lo, hi) in problem["variables"].items():
+        if lo is not None:
+            cons.append(syms[v] >= sympy.Rational(lo))
+        if hi is not None:
+            cons.append(syms[v] <= sympy.Rational(hi))
+    for c in problem["constraints"]:
+        lhs = sum(sympy.Rational(a) * syms[v] for v, a in c["coeffs"].items())
+        rhs = sympy.Rational(c["rhs"])
+        cons.append({"<=": lhs <= rhs, ">=": lhs >= rhs, "==": sympy.Eq(lhs, rhs)}[c["op"]])
+    obj = sum(sympy.Rational(a) * syms[v] for v, a in problem["objective"].items())
+    # sympy's lpmax wants the free variables split; it handles unbounded symbols itself.
+    val, _ = sympy.solvers.simplex.lpmax(obj, cons)
+    return Fraction(int(val.p), int(val.q))
+
+
+@pytest.mark.parametrize(
+    "K, p1, p2",
+    [(1, "uniform", "increasing"), (2, "increasing", "decreasing"), (2, ["1/2", "1/4", "1/4"], "uniform")],
+)
+def test_second_best_agrees_with_sympy_simplex(K, p1, p2):
+    env = bilateral_trade(K, p1, p2)
+    problem, _ = build_problem(env, ["IC", "interim-IR", "BB"])
+    res = optimal_mechanism(env, ["IC", "interim-IR", "BB"])
+    res.verify()
+    assert Fraction(int(res.value.p), int(res.value.q)) == _sympy_value(problem)
+
+
+def test_infeasible_answer_carries_farkas_certificate():
+    # Ex post IR with a single outcome that is bad for agent 1 everywhere: no mechanism.
+    env = Environment.finite([["a"], ["b"]], "uniform", ["x"], lambda i, x, th: -1 if i == 0 else 1)
+    res = feasible_mechanism(env, ["ex-post-IR"])
+    assert res.status == "infeasible"
+    assert res.mechanism is None
+    ok, why = verify_document(res.certificate)
+    assert ok, why
+    assert "farkas" in res.certificate["lp"]
+
+
+def test_feasible_answer_has_a_witness_that_passes_the_check():
+    env = np_example_2()
+    res = feasible_mechanism(env, ["IC", "interim-IR", "BB", "efficiency"])
+    assert res.status == "optimal"
+    assert check(res.mechanism, ["IC", "interim-IR", "BB", "efficiency"]).ok
+    res.verify()
+
+
+def test_tampered_mechanism_certificate_is_rejected():
+    res = optimal_mechanism(bilateral_trade(1), ["IC", "interim-IR", "BB"])
+    cert = json.loads(res.to_json())
+    # Claiming the question was asked without IR changes the LP: must be rejected.
+    bad = copy.deepcopy(cert)
+    bad["constraints"] = ["IC", "BB"]
+    ok, why = verify_mechanism_certificate(bad)
+    assert not ok and "not the LP" in why
+    # A different environment (prior) is a different question too.
+    bad = copy.deepcopy(cert)
+    bad["environment"]["prior"] = {"joint": {"0,0": "1/2", "1,1": "1/2"}}
+    assert not verify_mechanism_certificate(bad)[0]
+    # A tampered value fails the LP verifier.
+    bad = copy.deepcopy(cert)
+    bad["lp"]["value"] = "1/3"
+    assert not verify_mechanism_certificate(bad)[0]
+
+
+def test_objective_errors_name_the_value():
+    env = bilateral_trade(1)
+    with pytest.raises(ModelError, match="unknown agent 'nobody'"):
+        optimal_mechanism(env, ["IC"], "agent:nobody")
+    with pytest.raises(ModelError, match="unknown mechanism variable 'zzz'"):
+        optimal_mechanism(env, ["IC"], {"zzz": 1})
+    with pytest.raises(ModelError, match="unknown constraint 'ICC'"):
+        optimal_mechanism(env, ["ICC"])
