@@ -14,6 +14,7 @@ Named priors: ``uniform``; ``increasing`` (p(k/K) ∝ k + 1); ``decreasing``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flint import fmpq
@@ -34,6 +35,14 @@ __all__ = [
     "threshold_allocation",
     "breakpoints",
     "threshold_family",
+    "first_best",
+    "first_best_attainable",
+    "second_best",
+    "allocation_value",
+    "fixed_allocation",
+    "proposition_2",
+    "Proposition2",
+    "ThresholdCandidate",
 ]
 
 
@@ -188,3 +197,103 @@ def threshold_family(env: Environment) -> list[tuple[fmpq, dict[tuple, int]]]:
         if not out or out[-1][1] != a:
             out.append((g, a))
     return out
+
+
+# ---------------------------------------------------------------------------------
+# First best, second best and Proposition 2
+SECOND_BEST = ("IC", "interim-IR", "BB")
+
+
+def first_best(env: Environment) -> fmpq:
+    """The first-best expected gains from trade Σ_θ p(θ) max(θ_1 − θ_2, 0)."""
+    return sum((w * max(th[0] - th[1], fmpq(0)) for th, w in env.prior.items()), fmpq(0))
+
+
+def first_best_attainable(env: Environment, ir: str = "interim-IR") -> Any:
+    """Whether an IC, IR, budget-balanced, ex post efficient mechanism exists.
+
+    Returns the :class:`~exactmd.design.DesignResult` of the feasibility question: a
+    witness (``status == "optimal"``) or a Farkas certificate (``"infeasible"``).
+    ``ir`` is ``"interim-IR"`` or ``"ex-post-IR"`` (Vartiainen §4.1).
+    """
+    from .design import feasible_mechanism
+
+    return feasible_mechanism(env, ["IC", ir, "BB", "efficiency"])
+
+
+def second_best(env: Environment, **solve_kwargs: Any) -> Any:
+    """The incentive-efficient (expected-surplus maximising) mechanism under IC,
+    interim IR and ex post budget balance, by exact LP, with its certificate."""
+    from .design import optimal_mechanism
+
+    return optimal_mechanism(env, list(SECOND_BEST), "planner", **solve_kwargs)
+
+
+def allocation_value(env: Environment, a: dict[tuple, Any]) -> fmpq:
+    """Σ_θ p(θ) a(θ) (θ_1 − θ_2): the planner's value of an allocation rule."""
+    return sum((w * Q(a[th]) * (th[0] - th[1]) for th, w in env.prior.items()), fmpq(0))
+
+
+def fixed_allocation(env: Environment, a: dict[tuple, Any]) -> Any:
+    """The constraint family that fixes the trade probabilities q[1|θ] = a(θ)."""
+    from .constraints import Fixed, qvar
+
+    return Fixed({qvar(1, th): a[th] for th in env.profiles()})
+
+
+@dataclass(frozen=True)
+class ThresholdCandidate:
+    """One γ-threshold allocation: γ (the largest that yields it), the allocation, its
+    value and whether IC + interim-IR + BB transfers exist (with the certificate)."""
+
+    gamma: fmpq
+    allocation: dict[tuple, int]
+    value: fmpq
+    feasible: bool
+    result: Any
+
+
+@dataclass(frozen=True)
+class Proposition2:
+    """Proposition 2 on one instance: the second best against the best threshold allocation."""
+
+    regular: bool
+    second_best: Any
+    candidates: tuple[ThresholdCandidate, ...]
+    best: ThresholdCandidate | None
+
+    @property
+    def gap(self) -> fmpq:
+        """second-best value − best threshold value (≥ 0)."""
+        sb = self.second_best.value
+        return sb - (self.best.value if self.best is not None else fmpq(0))
+
+    @property
+    def confirmed(self) -> bool:
+        return self.best is not None and self.gap == 0
+
+
+def proposition_2(env: Environment) -> Proposition2:
+    """Decide Proposition 2 on an instance (Vartiainen §5, eqs. 8–9).
+
+    Every distinct γ-threshold allocation (γ ∈ (0, 1]) is tried in decreasing order of
+    value; the first that admits IC, interim-IR and ex post budget-balanced transfers
+    is the best threshold allocation.  Better ones are shown infeasible by Farkas
+    certificates.  The proposition holds on the instance iff the best threshold value
+    equals the second-best value (an LP optimum with its dual certificate).
+    """
+    from .design import feasible_mechanism
+
+    sb = second_best(env)
+    fam = sorted(threshold_family(env), key=lambda ga: (-allocation_value(env, ga[1]), ga[0]))
+    cands: list[ThresholdCandidate] = []
+    best = None
+    for g, a in fam:
+        val = allocation_value(env, a)
+        res = feasible_mechanism(env, list(SECOND_BEST) + [fixed_allocation(env, a)])
+        cand = ThresholdCandidate(g, a, val, res.status == "optimal", res)
+        cands.append(cand)
+        if cand.feasible:
+            best = cand
+            break
+    return Proposition2(is_regular(env), sb, tuple(cands), best)

@@ -29,6 +29,8 @@ Families (names accepted by :func:`parse_constraints` and the command line):
 ``ex-ante-BB`` Σ_θ p(θ) Σ_i t[i|θ] = 0.
 ``efficiency`` ex post efficiency: only surplus-maximising allocations (outcomes) are
                used at each θ (surplus Σ_i v_i(a, θ), resp. Σ_i u_i(x, θ)).
+``Fixed(v)``   given values of some mechanism variables (``{"family": "fixed",
+               "values": {...}}`` in certificates).
 ============== ======================================================================
 
 Rows whose coefficients all vanish (e.g. IC of a type with prior mass 0, for which
@@ -62,6 +64,7 @@ __all__ = [
     "BudgetBalance",
     "ExAnteBudgetBalance",
     "ExPostEfficiency",
+    "Fixed",
     "FAMILIES",
     "parse_constraints",
     "variables",
@@ -215,11 +218,15 @@ class ConstraintFamily:
     def rows(self, env: Environment, p: Belief) -> list[Row]:  # pragma: no cover - abstract
         raise ModelError(f"{type(self).__name__} defines no rows")
 
+    def spec(self) -> Any:
+        """The JSON form of this family in certificates (its name, or a table for parametrised ones)."""
+        return self.name
+
     def __repr__(self) -> str:
         return self.name
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, ConstraintFamily) and self.name == other.name
+        return isinstance(other, ConstraintFamily) and self.spec() == other.spec()
 
     def __hash__(self) -> int:
         return hash(self.name)
@@ -375,6 +382,36 @@ class ExPostEfficiency(ConstraintFamily):
         return out
 
 
+class Fixed(ConstraintFamily):
+    """Fix some mechanism variables: ``var = value`` for each entry of ``values``.
+
+    Keys are LP variable names (``q[1|1/2,0]``, ``t[buyer|0,0]``, ``f[x|a,b]``).  Used to
+    ask whether a given allocation rule admits transfers with some property
+    (Vartiainen Proposition 2: a threshold allocation a^γ with IC, IR, BB transfers;
+    Lemma 5: with zero transfers where there is no trade).
+    """
+
+    name = "fixed"
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.values = {str(k): Q(v, name=f"fixed[{k}]") for k, v in values.items()}
+
+    def spec(self) -> Any:
+        return {"family": self.name, "values": {k: fmt(v) for k, v in self.values.items()}}
+
+    def rows(self, env: Environment, p: Belief) -> list[Row]:
+        known = {name for name, _, _ in variables(env)}
+        out = []
+        for key, val in self.values.items():
+            if key not in known:
+                raise ModelError(f"fixed value for {key!r}, which is not a mechanism variable of this environment")
+            out.append(Row(f"FIX[{key}]", {key: fmpq(1)}, "==", val, self.name, {"variable": key}))
+        return out
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.values.items())))
+
+
 FAMILIES: dict[str, Any] = {
     "IC": IC,
     "interim-IR": InterimIR,
@@ -395,6 +432,8 @@ def parse_constraints(spec: Iterable[Any] | str) -> list[ConstraintFamily]:
     for s in items:
         if isinstance(s, ConstraintFamily):
             fam = s
+        elif isinstance(s, Mapping) and s.get("family") == "fixed":
+            fam = Fixed(s.get("values", {}))
         elif isinstance(s, str) and s in FAMILIES:
             fam = FAMILIES[s]()
         else:

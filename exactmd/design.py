@@ -213,6 +213,7 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
 
     fams = parse_constraints(constraints)
     names = [f.name for f in fams]
+    specs = [f.spec() for f in fams]
     problem, _ = build_problem(env, fams, objective, belief=belief, sense=sense)
     res = solve_problem(problem, **solve_kwargs)
     status = res.status.value
@@ -224,7 +225,7 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
         "statement": _statement(env, question, status, names, objective, value, sense),
         "environment": env.to_dict(),
         "belief": None if belief is None else belief.to_dict(),
-        "constraints": names,
+        "constraints": specs,
         "objective": objective if isinstance(objective, (str, type(None))) else {k: fmt(Q(v)) for k, v in objective.items()},
         "sense": sense,
         "lp": res.certificate(),

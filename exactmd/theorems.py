@@ -224,3 +224,105 @@ register(Claim(
     paper_instances=_ms_instances,
     checks="On the grid {0, 1/K, …, 1} with independent full-support priors: feasibility of IC (eq. 1), interim IR, ex post budget balance and ex post efficiency (trade only where θ1 − θ2 is maximal surplus; trade at θ1 = θ2 left free). Infeasible (Farkas certificate) confirms; a witness refutes.",
 ))
+
+
+# ---------------------------------------------------------------------------------
+# Vartiainen §5, Proposition 2 and Remark 1
+def _bargaining_env(instance: tuple[int, Any, Any]) -> Environment:
+    from .bargaining import bilateral_trade
+
+    K, p1, p2 = instance
+    return bilateral_trade(K, p1, p2)
+
+
+def _decide_prop2(instance: tuple[int, Any, Any]) -> Verdict:
+    from .bargaining import proposition_2
+
+    cid = "vartiainen2014/prop-2"
+    env = _bargaining_env(instance)
+    r = proposition_2(env)
+    certs: list[tuple[str, dict[str, Any]]] = [("second-best", r.second_best.certificate)]
+    for c in r.candidates:
+        certs.append((f"threshold-gamma-{fmt(c.gamma).replace('/', '_')}-{'feasible' if c.feasible else 'infeasible'}", c.result.certificate))
+    sb = fmt(r.second_best.value)
+    if r.best is None:
+        summary = f"second best {sb}; no γ-threshold allocation admits IC, IR, BB transfers"
+    else:
+        summary = f"second best {sb}; best threshold allocation (γ = {fmt(r.best.gamma)}) {fmt(r.best.value)}; gap {fmt(r.gap)}"
+    if not r.regular:
+        return Verdict(cid, "not-applicable", "priors not regular; " + summary, env.name, tuple(certs))
+    return Verdict(cid, "confirmed" if r.confirmed else "refuted", summary, env.name, tuple(certs))
+
+
+def _bargaining_strategy(max_K: int = 3) -> Any:
+    from hypothesis import strategies as st
+
+    from .strategies import distributions
+
+    return st.integers(1, max_K).flatmap(
+        lambda K: st.tuples(st.just(K), distributions(K + 1, full_support=True), distributions(K + 1, full_support=True))
+    )
+
+
+def _bargaining_instances() -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = [(f"K{K}-uniform", (K, "uniform", "uniform")) for K in range(1, 7)]
+    out += [("K3-increasing-decreasing", (3, "increasing", "decreasing")), ("K4-decreasing-increasing", (4, "decreasing", "increasing"))]
+    return out
+
+
+register(Claim(
+    id="vartiainen2014/prop-2",
+    statement="Let θ1 and θ2 be independently distributed with regular distribution functions p1 and p2. Then there is an incentive efficient direct mechanism (a^γ, m^γ) such that, for some γ ∈ (0, 1], a^γ = 1 if c1(θ1, γ) − c2(θ2, γ) ≥ 0 and a^γ = 0 otherwise.",
+    where="§5, Proposition 2, eqs. (8)–(9)",
+    decide=_decide_prop2,
+    strategy=_bargaining_strategy,
+    paper_instances=_bargaining_instances,
+    checks="The second best (max expected gains from trade under IC, interim IR, ex post BB) by exact LP; every distinct γ-threshold allocation for γ ∈ (0, 1] (exact breakpoints), tried in decreasing value until one admits IC + interim-IR + BB transfers (better ones: Farkas certificates). Confirmed iff its value equals the second best; not-applicable if the priors are not regular (c_i(·, 1) weakly increasing).",
+))
+
+
+def _decide_remark1(instance: tuple[int, Any, Any]) -> Verdict:
+    from .bargaining import proposition_2
+
+    cid = "vartiainen2014/remark-1"
+    env = _bargaining_env(instance)
+    r = proposition_2(env)
+    if not r.regular:
+        return Verdict(cid, "not-applicable", "priors not regular", env.name)
+    if r.best is None:
+        return Verdict(cid, "not-applicable", "no γ-threshold allocation admits IC, IR, BB transfers", env.name)
+    a = r.best.allocation
+    T1, T2 = env.types
+    certs = (("threshold-mechanism", r.best.result.certificate),)
+    for (t1, t2), v in a.items():
+        if v != 0:
+            continue
+        for s1 in T1:
+            if s1 <= t1 and a[(s1, t2)] != 0:
+                return Verdict(cid, "refuted", f"a^γ({fmt(t1)},{fmt(t2)}) = 0 but a^γ({fmt(s1)},{fmt(t2)}) = 1 with a lower buyer value", env.name, certs)
+        for s2 in T2:
+            if s2 >= t2 and a[(t1, s2)] != 0:
+                return Verdict(cid, "refuted", f"a^γ({fmt(t1)},{fmt(t2)}) = 0 but a^γ({fmt(t1)},{fmt(s2)}) = 1 with a higher seller value", env.name, certs)
+    sb = r.second_best.mechanism
+    lp_monotone = all(
+        sb.allocation_prob(1, (s1, t2)) <= sb.allocation_prob(1, (t1, t2))
+        for t1 in T1 for t2 in T2 for s1 in T1 if s1 <= t1
+    ) and all(
+        sb.allocation_prob(1, (t1, s2)) <= sb.allocation_prob(1, (t1, t2))
+        for t1 in T1 for t2 in T2 for s2 in T2 if s2 >= t2
+    )
+    return Verdict(cid, "confirmed",
+                   f"the no-trade region of the best threshold allocation (γ = {fmt(r.best.gamma)}) is monotone; "
+                   f"the LP second best's trade probability is {'also' if lp_monotone else 'not'} monotone",
+                   env.name, certs)
+
+
+register(Claim(
+    id="vartiainen2014/remark-1",
+    statement="Let (a^γ, m^γ) be an incentive efficient direct mechanism as defined in (8)-(9). Then a^γ(θ1, θ2) = 0 implies a^γ(θ1', θ2) = 0 for all θ1' ≤ θ1 and a^γ(θ1, θ2') = 0 for all θ2' ≥ θ2.",
+    where="§5, Remark 1",
+    decide=_decide_remark1,
+    strategy=_bargaining_strategy,
+    paper_instances=_bargaining_instances,
+    checks="On the best γ-threshold allocation that admits IC, interim-IR, BB transfers (see prop-2): the no-trade region is checked for monotonicity exactly. The summary also says whether the LP second best's trade probability is monotone.",
+))
