@@ -11,8 +11,10 @@ A verdict is ``confirmed`` (with the certificates that prove it on the instance)
 Every certificate is a mechanism certificate (:mod:`exactmd.design`) that
 ``exactmd verify`` re-checks from the file alone.
 
->>> sorted(CLAIMS)[:2]
-['vartiainen2014/myerson-satterthwaite', 'vartiainen2014/veto-ic']
+>>> get_claim("prop-2").id
+'vartiainen2014/prop-2'
+>>> get_claim("vartiainen2014/prop-2").decide((1, "uniform", "uniform")).status
+'confirmed'
 """
 
 from __future__ import annotations
