@@ -43,6 +43,10 @@ __all__ = [
     "proposition_2",
     "Proposition2",
     "ThresholdCandidate",
+    "interim_trade",
+    "envelope_payments",
+    "lemma_5",
+    "Lemma5",
 ]
 
 
@@ -297,3 +301,98 @@ def proposition_2(env: Environment) -> Proposition2:
             best = cand
             break
     return Proposition2(is_regular(env), sb, tuple(cands), best)
+
+
+# ---------------------------------------------------------------------------------
+# Lemma 5: zero transfers when there is no trade (Appendix A.1, eqs. 23–25)
+def interim_trade(env: Environment, a: dict[tuple, Any]) -> tuple[dict[fmpq, fmpq], dict[fmpq, fmpq]]:
+    """a_1(θ_1) = Σ_θ2 p_2(θ_2) a(θ_1, θ_2) and a_2(θ_2) = Σ_θ1 p_1(θ_1) a(θ_1, θ_2)."""
+    p1, p2 = _marginals(env)
+    T1, T2 = env.types
+    a1 = {t1: sum((p2[k] * Q(a[(t1, t2)]) for k, t2 in enumerate(T2)), fmpq(0)) for t1 in T1}
+    a2 = {t2: sum((p1[k] * Q(a[(t1, t2)]) for k, t1 in enumerate(T1)), fmpq(0)) for t2 in T2}
+    return a1, a2
+
+
+def envelope_payments(env: Environment, a: dict[tuple, Any]) -> tuple[dict[fmpq, fmpq], dict[fmpq, fmpq]]:
+    """Expected payments m_1^γ(θ_1) (from the buyer) and m_2^γ(θ_2) (to the seller) with
+    IR binding for the lowest buyer and the highest seller and local downward IC binding:
+
+    m_1(θ_k) = a_1(θ_k) θ_k − Δ Σ_{j<k} a_1(θ_j),  m_2(θ_k) = a_2(θ_k) θ_k + Δ Σ_{j>k} a_2(θ_j),
+
+    Δ = 1/K the grid step.  (The paper's formula in the proof of Lemma 5 omits Δ and
+    sums over t < θ'_1; this is the discrete envelope formula it stands for.)
+    """
+    a1, a2 = interim_trade(env, a)
+    T1, T2 = env.types
+    step = T1[1] - T1[0] if len(T1) > 1 else fmpq(1)
+    m1 = {t: a1[t] * t - step * sum((a1[s] for s in T1 if s < t), fmpq(0)) for t in T1}
+    m2 = {t: a2[t] * t + step * sum((a2[s] for s in T2 if s > t), fmpq(0)) for t in T2}
+    return m1, m2
+
+
+@dataclass(frozen=True)
+class Lemma5:
+    """Lemma 5 on one instance.
+
+    ``lp`` answers "do IC, interim-IR, BB transfers exist for a^γ with m = 0 wherever
+    a^γ = 0?" (witness or Farkas certificate).  ``construction`` is the transfer rule of
+    the proof (eqs. 23–25) as written, ``m10_24``/``m10_25`` the values of m(1, 0) that
+    (24) and (25) each require, and ``construction_check`` the exact IC/IR/BB check of
+    the construction with m(1, 0) from (24).
+    """
+
+    gamma: fmpq
+    allocation: dict[tuple, int]
+    lp: Any
+    m10_24: fmpq
+    m10_25: fmpq
+    construction: Any
+    construction_check: Any
+
+    @property
+    def equations_consistent(self) -> bool:
+        return self.m10_24 == self.m10_25
+
+
+def lemma_5(env: Environment, gamma: Any = None) -> Lemma5:
+    """Decide Lemma 5 for a^γ (default: the best threshold allocation of Proposition 2)."""
+    from .constraints import Fixed, check, qvar, tvar
+    from .design import feasible_mechanism
+    from .mechanism import OutcomeFunction
+
+    if gamma is None:
+        r = proposition_2(env)
+        if r.best is None:
+            raise ModelError("no γ-threshold allocation admits IC, IR, BB transfers on this instance")
+        g, a = r.best.gamma, r.best.allocation
+    else:
+        g = Q(gamma, name="gamma")
+        a = threshold_allocation(env, g)
+    fixed = {qvar(1, th): a[th] for th in env.profiles()}
+    for th in env.profiles():
+        if a[th] == 0:
+            fixed[tvar(env, 0, th)] = 0
+            fixed[tvar(env, 1, th)] = 0
+    res = feasible_mechanism(env, list(SECOND_BEST) + [Fixed(fixed)])
+    # the construction of the proof, as written
+    p1, p2 = _marginals(env)
+    T1, T2 = env.types
+    m1, m2 = envelope_payments(env, a)
+    lo2, hi1 = T2[0], T1[-1]
+    m: dict[tuple, fmpq] = {}
+    for t1 in T1:
+        for t2 in T2:
+            if t2 == lo2 and t1 != hi1:
+                m[(t1, t2)] = m1[t1]
+            elif t1 == hi1 and t2 != lo2:
+                m[(t1, t2)] = m2[t2]
+            else:
+                m[(t1, t2)] = fmpq(0)
+    s1 = sum((p1[k] * m1[t] for k, t in enumerate(T1) if t != hi1), fmpq(0))
+    s2 = sum((p2[k] * m2[t] for k, t in enumerate(T2) if t != lo2), fmpq(0))
+    m10_24 = (m2[lo2] - s1) / p1[-1]          # (24): p1(1) m(1,0) + Σ_{t<1} p1(t) m1(t) = m2(0)
+    m10_25 = (m1[hi1] - s2) / p2[0]           # (25): p2(0) m(1,0) + Σ_{t>0} p2(t) m2(t) = m1(1)
+    m[(hi1, lo2)] = m10_24
+    construction = OutcomeFunction(env, {th: {(a[th], (-m[th], m[th])): 1} for th in env.profiles()})
+    return Lemma5(g, a, res, m10_24, m10_25, construction, check(construction, list(SECOND_BEST)))

@@ -237,12 +237,29 @@ def _bargaining_env(instance: tuple[int, Any, Any]) -> Environment:
     return bilateral_trade(K, p1, p2)
 
 
-def _decide_prop2(instance: tuple[int, Any, Any]) -> Verdict:
+_PROP2_CACHE: dict[Any, Any] = {}
+
+
+def _key(instance: tuple[int, Any, Any]) -> Any:
+    return tuple(x if isinstance(x, (int, str)) else tuple(fmt(v) for v in x) for x in instance)
+
+
+def _prop2(instance: tuple[int, Any, Any]) -> Any:
+    """Proposition 2's computation, shared by prop-2, remark-1 and lemma-5 (cached per instance)."""
     from .bargaining import proposition_2
 
+    k = _key(instance)
+    if k not in _PROP2_CACHE:
+        if len(_PROP2_CACHE) > 64:
+            _PROP2_CACHE.clear()
+        _PROP2_CACHE[k] = proposition_2(_bargaining_env(instance))
+    return _PROP2_CACHE[k]
+
+
+def _decide_prop2(instance: tuple[int, Any, Any]) -> Verdict:
     cid = "vartiainen2014/prop-2"
     env = _bargaining_env(instance)
-    r = proposition_2(env)
+    r = _prop2(instance)
     certs: list[tuple[str, dict[str, Any]]] = [("second-best", r.second_best.certificate)]
     for c in r.candidates:
         certs.append((f"threshold-gamma-{fmt(c.gamma).replace('/', '_')}-{'feasible' if c.feasible else 'infeasible'}", c.result.certificate))
@@ -284,11 +301,9 @@ register(Claim(
 
 
 def _decide_remark1(instance: tuple[int, Any, Any]) -> Verdict:
-    from .bargaining import proposition_2
-
     cid = "vartiainen2014/remark-1"
     env = _bargaining_env(instance)
-    r = proposition_2(env)
+    r = _prop2(instance)
     if not r.regular:
         return Verdict(cid, "not-applicable", "priors not regular", env.name)
     if r.best is None:
@@ -327,4 +342,35 @@ register(Claim(
     strategy=_bargaining_strategy,
     paper_instances=_bargaining_instances,
     checks="On the best γ-threshold allocation that admits IC, interim-IR, BB transfers (see prop-2): the no-trade region is checked for monotonicity exactly. The summary also says whether the LP second best's trade probability is monotone.",
+))
+
+
+def _decide_lemma5(instance: tuple[int, Any, Any]) -> Verdict:
+    from .bargaining import is_regular, lemma_5
+
+    cid = "vartiainen2014/lemma-5"
+    env = _bargaining_env(instance)
+    if not is_regular(env):
+        return Verdict(cid, "not-applicable", "priors not regular", env.name)
+    best = _prop2(instance).best
+    if best is None:
+        return Verdict(cid, "not-applicable", "no γ-threshold allocation admits IC, IR, BB transfers", env.name)
+    r = lemma_5(env, best.gamma)
+    name = "zero-transfer-mechanism" if r.lp.status == "optimal" else "no-zero-transfer-mechanism"
+    certs = ((name, r.lp.certificate),)
+    eq = "(24) and (25) agree" if r.equations_consistent else f"(24) needs m(1,0) = {fmt(r.m10_24)} but (25) needs {fmt(r.m10_25)}"
+    cons = "the proof's construction is IC, IR and BB" if r.construction_check.ok else f"the proof's construction fails: {r.construction_check.violations[0]}"
+    if r.lp.status == "optimal":
+        return Verdict(cid, "confirmed", f"a^γ (γ = {fmt(r.gamma)}) has IC, IR, BB transfers that are 0 without trade (witness); {eq}; {cons}", env.name, certs)
+    return Verdict(cid, "refuted", f"no IC, IR, BB transfers for a^γ (γ = {fmt(r.gamma)}) are 0 without trade (Farkas); {eq}; {cons}", env.name, certs)
+
+
+register(Claim(
+    id="vartiainen2014/lemma-5",
+    statement="Then there is an incentive efficient direct mechanism (a^γ, m^γ) as defined in (8)-(9) such that the transfer rule m^γ prescribes zero monetary transfer when trade does not take place.",
+    where="§5, Lemma 5; proof in Appendix A.1, eqs. (23)–(25)",
+    decide=_decide_lemma5,
+    strategy=_bargaining_strategy,
+    paper_instances=_bargaining_instances,
+    checks="For the best γ-threshold allocation a^γ (see prop-2): feasibility of IC, interim IR, ex post BB with m(θ) = 0 wherever a^γ(θ) = 0 (witness or Farkas certificate). The summary also reports whether (24) and (25) determine the same m(1, 0), and the exact IC/IR/BB check of the proof's construction with m(1, 0) from (24), its payments m_i^γ taken from the discrete envelope formula.",
 ))
