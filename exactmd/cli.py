@@ -6,6 +6,7 @@ Subcommands::
     exactmd verify FILE...
     exactmd explain CERT
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [-o OUT]
+    exactmd table bargaining [--K 1..8] [--prior uniform] [--format csv|markdown|latex|json]
     exactmd claims
     exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR]
     exactmd reproduce [--out DIR]
@@ -109,6 +110,19 @@ def _cmd_design(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_table(args: argparse.Namespace) -> int:
+    from .tables import bargaining_rows, parse_range, render
+
+    rows = bargaining_rows(parse_range(args.K), args.prior, log=_progress)
+    text = render(rows, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        _progress(f"table written to {args.output}")
+    else:
+        _print(text, end="")
+    return 0
+
+
 def _cmd_claims(args: argparse.Namespace) -> int:
     from .theorems import CLAIMS
 
@@ -166,6 +180,15 @@ def _parser() -> argparse.ArgumentParser:
     de.add_argument("--time-limit", type=float, default=None)  # float-ok: wall-clock budget
     de.add_argument("-o", "--output", help="write the mechanism certificate here")
     de.set_defaults(func=_cmd_design)
+
+    tb = sub.add_parser("table", help="exact tables for papers")
+    tbs = tb.add_subparsers(dest="table", required=True)
+    tbb = tbs.add_parser("bargaining", help="Vartiainen §5: first best, second best, Proposition 2 per grid size K")
+    tbb.add_argument("--K", default="1..6", help="grid sizes, e.g. 1..8 or 2,4,8 (default 1..6)")
+    tbb.add_argument("--prior", default="uniform", help="uniform | increasing | decreasing, or BUYER:SELLER")
+    tbb.add_argument("--format", default="markdown", choices=["csv", "markdown", "latex", "json"])
+    tbb.add_argument("-o", "--output")
+    tbb.set_defaults(func=_cmd_table)
 
     cl = sub.add_parser("claims", help="list the registered claims")
     cl.set_defaults(func=_cmd_claims)

@@ -1,0 +1,104 @@
+"""Exact tables for papers: CSV, Markdown, LaTeX (``\\frac``) and JSON.
+
+``bargaining_rows(Ks, prior)`` computes, for each grid size K, the bilateral-trade
+quantities of Vartiainen §5 (both agents with the same named prior, or
+``"buyer:seller"`` for two different ones) and ``render(rows, fmt)`` prints them.  CSV
+columns, in this order: ``K,prior,regular,first_best,first_best_attainable,
+second_best,best_threshold,gamma,prop2`` — values exact, as ``p/q``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .errors import ModelError
+from .rational import Q, fmt, latex
+
+__all__ = ["BARGAINING_COLUMNS", "bargaining_rows", "render", "parse_range"]
+
+BARGAINING_COLUMNS = [
+    "K", "prior", "regular", "first_best", "first_best_attainable", "second_best", "best_threshold", "gamma", "prop2",
+]
+
+
+def parse_range(spec: str) -> list[int]:
+    """``"1..8"``, ``"2,4,6"`` or ``"3"`` → list of positive integers."""
+    out: list[int] = []
+    try:
+        for part in str(spec).split(","):
+            part = part.strip()
+            if ".." in part:
+                lo, hi = part.split("..")
+                out += list(range(int(lo), int(hi) + 1))
+            elif part:
+                out.append(int(part))
+    except ValueError:
+        raise ModelError(f"K={spec!r} must look like 1..8 or 2,4,6") from None
+    if not out or any(k < 1 for k in out):
+        raise ModelError(f"K={spec!r} must name positive integers")
+    return out
+
+
+def bargaining_rows(Ks: Iterable[int], prior: str = "uniform", *, log: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+    from .bargaining import bilateral_trade, first_best, first_best_attainable, proposition_2
+
+    p1, _, p2 = prior.partition(":")
+    p2 = p2 or p1
+    rows = []
+    for K in Ks:
+        if log:
+            log(f"K = {K} ...")
+        env = bilateral_trade(K, p1, p2)
+        r = proposition_2(env)
+        rows.append({
+            "K": K,
+            "prior": prior,
+            "regular": r.regular,
+            "first_best": first_best(env),
+            "first_best_attainable": first_best_attainable(env).status == "optimal",
+            "second_best": r.second_best.value,
+            "best_threshold": r.best.value if r.best else None,
+            "gamma": r.best.gamma if r.best else None,
+            "prop2": ("confirmed" if r.confirmed else "refuted") if r.regular else "not-applicable",
+        })
+    return rows
+
+
+def _cell(v: Any, style: str) -> str:
+    if v is None:
+        return "" if style != "latex" else "--"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return str(v)
+    try:
+        q = Q(v)
+    except Exception:
+        return str(v)
+    return f"${latex(q)}$" if style == "latex" else fmt(q)
+
+
+def render(rows: list[dict[str, Any]], style: str, columns: list[str] = BARGAINING_COLUMNS) -> str:
+    """Render rows as ``csv``, ``markdown``, ``latex`` or ``json`` (exact values)."""
+    if style == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([("true" if r[c] else "false") if isinstance(r[c], bool) else _cell(r[c], "csv") for c in columns])
+        return buf.getvalue()
+    if style == "json":
+        return json.dumps([{c: (r[c] if isinstance(r[c], (bool, int, str)) or r[c] is None else fmt(r[c])) for c in columns} for r in rows], indent=1) + "\n"
+    if style == "markdown":
+        lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+        lines += ["| " + " | ".join(_cell(r[c], "md") for c in columns) + " |" for r in rows]
+        return "\n".join(lines) + "\n"
+    if style == "latex":
+        head = " & ".join(c.replace("_", r"\_") for c in columns) + r" \\"
+        body = [" & ".join(_cell(r[c], "latex") for c in columns) + r" \\" for r in rows]
+        return "\n".join([r"\begin{tabular}{" + "l" * len(columns) + "}", r"\hline", head, r"\hline", *body, r"\hline", r"\end{tabular}"]) + "\n"
+    raise ModelError(f"format={style!r} must be one of csv, markdown, latex, json")
