@@ -100,7 +100,7 @@ def instance_strategy(cid: str) -> Any:
 # ex post individually rational"
 def _decide_veto_ic(env: Environment) -> Verdict:
     cid = "vartiainen2014/veto-ic"
-    inst = env.name or "environment"
+    inst = env.name or repr(env)
     if env.kind != "finite":
         return Verdict(cid, "not-applicable", "veto-IC (eq. 7) is defined for finite outcome sets", inst)
     certs: list[tuple[str, dict[str, Any]]] = []

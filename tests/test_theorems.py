@@ -1,0 +1,74 @@
+"""The claims registry, `check` and `reproduce` on small instances."""
+
+import json
+
+import pytest
+from hypothesis import given, settings
+
+from exactmd.design import verify_document
+from exactmd.environment import Environment
+from exactmd.errors import ClaimError
+from exactmd.reproduce import check_claims, reproduce
+from exactmd.theorems import CLAIMS, get_claim
+
+
+def test_ids_follow_the_naming_rule():
+    for cid in CLAIMS:
+        paper, label = cid.split("/")
+        assert paper in ("vartiainen2014", "neemanpavlov2007") and label
+
+
+def test_unknown_claim_lists_the_known_ones():
+    with pytest.raises(ClaimError, match="known claims: .*prop-2"):
+        get_claim("no-such-claim")
+
+
+@pytest.mark.parametrize("cid", sorted(CLAIMS))
+def test_every_claim_decides_random_instances_with_verifiable_certificates(cid):
+    claim = get_claim(cid)
+
+    @settings(max_examples=3, deadline=None, database=None)
+    @given(claim.strategy())
+    def run(instance):
+        v = claim.decide(instance)
+        assert v.status in ("confirmed", "refuted", "not-applicable")
+        for _, cert in v.certificates:
+            ok, why = verify_document(json.loads(json.dumps(cert)))
+            assert ok, why
+
+    run()
+
+
+def test_veto_ic_is_refuted_by_a_negative_utility_outcome():
+    # A constant mechanism is veto-IC (eq. 7 reads 0 >= 0) whatever the utilities, so an
+    # outcome with u_1 < 0 is used by a veto-IC mechanism: ex post IR fails.
+    env = Environment.finite([["a"], ["b"]], "uniform", ["x"], lambda i, x, th: -1 if i == 0 else 0)
+    v = get_claim("veto-ic").decide(env)
+    assert v.status == "refuted"
+    (name, cert), = v.certificates
+    assert cert["violates"] == ["ex-post-IR"] and verify_document(cert)[0]
+
+
+def test_prop2_refuted_on_the_K5_uniform_grid():
+    # The K = 5 uniform second best randomises at (2/5, 1/5); every deterministic
+    # threshold allocation is worse (gap 1/54), each better one infeasible by Farkas.
+    v = get_claim("prop-2").decide((5, "uniform", "uniform"))
+    assert v.status == "refuted" and "gap 1/54" in v.summary
+    assert all(verify_document(c)[0] for _, c in v.certificates)
+
+
+def test_check_reports_a_shrunk_counterexample(tmp_path):
+    lines = []
+    rc = check_claims(["myerson-satterthwaite"], examples=5, seed=0, out=str(tmp_path), log=lambda s: None, echo=lines.append)
+    # On K = 1 the posted price 1/2 is efficient, so random instances refute the claim.
+    assert rc == 1 and "REFUTED" in lines[0]
+    files = list(tmp_path.rglob("*.json"))
+    assert files and all(verify_document(json.loads(f.read_text()))[0] for f in files)
+
+
+def test_reproduce_subset_writes_manifest(tmp_path):
+    rc = reproduce(tmp_path, claims=["veto-ic"], log=lambda s: None, echo=lambda s: None)
+    assert rc == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert {e["claim"] for e in manifest} == {"vartiainen2014/veto-ic"}
+    assert (tmp_path / "summary.md").read_text().count("| vartiainen2014/veto-ic |") == len(manifest)
