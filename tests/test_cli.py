@@ -1,0 +1,88 @@
+"""The exactmd command: one-line errors, exit codes, and the public JSON contract."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exactmd.cli import main
+
+PROBLEM = {
+    "format": "exactmd-lp-problem/1",
+    "sense": "max",
+    "variables": {"x": ["0", None], "y": ["0", None]},
+    "objective": {"x": "1", "y": "1"},
+    "constraints": [
+        {"name": "c0", "coeffs": {"x": "1", "y": "2"}, "op": "<=", "rhs": "4"},
+        {"name": "c1", "coeffs": {"x": "3", "y": "1"}, "op": "<=", "rhs": "6"},
+    ],
+}
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "exactmd.cli", *args], capture_output=True, text=True)
+
+
+def test_lp_solve_prints_the_certificate_of_the_contract(tmp_path, capsys):
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(PROBLEM))
+    assert main(["lp", "solve", str(f)]) == 0
+    cert = json.loads(capsys.readouterr().out)
+    # Hand solution: x + 2y = 4 and 3x + y = 6 give x = 8/5, y = 6/5, value 14/5,
+    # duals 2/5 and 1/5 (CERTIFICATES.md).
+    assert cert["status"] == "optimal" and cert["value"] == "14/5"
+    assert cert["primal"] == {"x": "8/5", "y": "6/5"}
+    assert cert["dual"] == {"c0": "2/5", "c1": "1/5"}
+
+
+def test_verify_exit_codes_and_one_line_per_file(tmp_path, capsys):
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(PROBLEM))
+    good = tmp_path / "good.json"
+    assert main(["lp", "solve", str(f), "-o", str(good)]) == 0
+    bad = tmp_path / "bad.json"
+    cert = json.loads(good.read_text())
+    cert["value"] = "3"
+    bad.write_text(json.dumps(cert))
+    capsys.readouterr()
+    assert main(["verify", str(good)]) == 0
+    assert main(["verify", str(good), str(bad)]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-2].startswith("OK") and lines[-1].startswith("FAIL")
+
+
+def test_error_is_one_line_and_nonzero():
+    r = run("lp", "solve", "/nonexistent/problem.json")
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_max_pivots_gives_up_cleanly(tmp_path):
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(PROBLEM))
+    r = run("lp", "solve", str(f), "--max-pivots", "1")
+    assert r.returncode == 2 and "gave up" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_design_writes_a_verifiable_certificate(tmp_path, capsys):
+    env = tmp_path / "env.toml"
+    env.write_text(
+        'kind = "quasilinear"\nagents = ["buyer", "seller"]\ntypes = [["0", "1"], ["0", "1"]]\n'
+        'allocations = ["0", "1"]\n[prior]\nuniform = true\n'
+        '[valuation.buyer.0]\n"*" = "0"\n[valuation.buyer.1]\n"0,*" = "0"\n"1,*" = "1"\n'
+        '[valuation.seller.0]\n"*" = "0"\n[valuation.seller.1]\n"*,0" = "0"\n"*,1" = "-1"\n'
+    )
+    out = tmp_path / "cert.json"
+    assert main(["design", str(env), "--constraints", "IC,interim-IR,BB", "-o", str(out)]) == 0
+    assert "is 1/4" in capsys.readouterr().out  # posted price 1/2 attains the first best 1/4
+    assert main(["verify", str(out)]) == 0
+
+
+def test_float_in_environment_file_is_refused_with_exact_spelling(tmp_path):
+    env = tmp_path / "env.toml"
+    env.write_text('kind = "finite"\ntypes = [["a"]]\noutcomes = ["x"]\n[utility.1.x]\n"*" = 0.1\n')
+    r = run("design", str(env))
+    assert r.returncode == 2 and '"1/10"' in r.stderr and "Traceback" not in r.stderr
