@@ -226,6 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     except ExactMDError as e:
         print(f"exactmd: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed: not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as e:
         print(f"exactmd: error: {e.filename or ''}: {e.strerror}", file=sys.stderr)
         return 2

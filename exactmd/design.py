@@ -204,7 +204,8 @@ def _statement(env: Environment, question: str, status: str, names: list[str], o
     if status == "unbounded":
         return f"The objective {objective!r} is unbounded under {cons} in {where}."
     word = "maximum" if sense == "max" else "minimum"
-    obj = objective if isinstance(objective, str) else "the given objective"
+    obj = {"planner": "the planner's expected value", "welfare": "expected welfare", "revenue": "expected revenue"}.get(
+        objective, objective) if isinstance(objective, str) else "the given objective"
     return f"The {word} of {obj} under {cons} in {where} is {fmt(value)}."
 
 
