@@ -1,12 +1,35 @@
-"""Exact linear programming with certificates (see docs/certificates.md)."""
+"""Exact linear programming with certificates (see docs/certificates.md).
+
+``Model`` builds an LP with exact numbers and labelled rows; ``solve_problem`` solves a
+problem dict (the ``problem`` object of the certificate format); every result carries a
+certificate that :func:`verify_certificate` — which uses nothing but ``fractions`` —
+re-checks; :func:`explain_certificate` turns it into a proof in terms of row labels.
+"""
+
+from typing import Any
 
 from .checker import verify_certificate, verify_file
+from .model import Constraint, LinExpr, Model, StrictResult, Var, strict_feasibility
 from .solution import LPResult, Status, solve_problem
 
-__all__ = ["LPResult", "Status", "solve_problem", "verify_certificate", "verify_file", "explain_certificate"]
+__all__ = [
+    "Constraint",
+    "LPResult",
+    "LinExpr",
+    "Model",
+    "Status",
+    "StrictResult",
+    "Var",
+    "explain_certificate",
+    "solve_problem",
+    "strict_feasibility",
+    "verify_certificate",
+    "verify_file",
+]
 
 
-def explain_certificate(cert):  # type: ignore[no-untyped-def]
+def explain_certificate(cert: dict[str, Any]) -> str:
+    """A readable proof of what an LP certificate shows (see :mod:`exactmd.lp.explanation`)."""
     from .explanation import explain
 
     return explain(cert)
