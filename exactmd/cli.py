@@ -39,23 +39,11 @@ def _progress(msg: str) -> None:
 
 
 # ---------------------------------------------------------------------------------
-def _load_problem(path: str) -> dict[str, Any]:
-    try:
-        from .lp.formats import load_problem
-    except ImportError:  # the LP/MPS readers are optional here; JSON is always read
-        if not path.lower().endswith(".json"):
-            raise ExactMDError(f"{path}: only .json problems can be read (the LP/MPS readers are not installed)") from None
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        if not isinstance(doc, dict):
-            raise ExactMDError(f"{path}: a problem must be a JSON object")
-        return doc
-    return load_problem(path)
-
-
 def _cmd_lp_solve(args: argparse.Namespace) -> int:
     from .lp import solve_problem
+    from .lp.formats import load_problem
 
-    problem = _load_problem(args.file)
+    problem = load_problem(args.file)
     trace = (lambda line: _print(line, file=sys.stderr)) if args.trace else None
     res = solve_problem(problem, max_pivots=args.max_pivots, time_limit=args.time_limit, trace=trace)
     text = res.to_json()

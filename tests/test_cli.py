@@ -86,3 +86,12 @@ def test_float_in_environment_file_is_refused_with_exact_spelling(tmp_path):
     env.write_text('kind = "finite"\ntypes = [["a"]]\noutcomes = ["x"]\n[utility.1.x]\n"*" = 0.1\n')
     r = run("design", str(env))
     assert r.returncode == 2 and '"1/10"' in r.stderr and "Traceback" not in r.stderr
+
+
+def test_lp_solve_reads_mps_and_traces_with_row_labels(tmp_path):
+    f = tmp_path / "m.mps"
+    f.write_text("NAME T\nOBJSENSE MAX\nROWS\n N obj\n L cap\nCOLUMNS\n x obj 1 cap 1\nRHS\n RHS cap 2.5\nENDATA\n")
+    r = run("lp", "solve", str(f), "--trace")
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["value"] == "5/2"
+    assert "pivot 1" in r.stderr and "row cap" in r.stderr

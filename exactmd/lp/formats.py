@@ -1,0 +1,603 @@
+"""Reading LP problems: JSON (``exactmd-lp-problem/1``), MPS (fixed and free) and CPLEX LP.
+
+Every reader returns the ``problem`` object of the certificate format plus
+``"format": "exactmd-lp-problem/1"``: numbers as canonical ``"p/q"`` strings (decimals
+such as ``1.5E-3`` are read exactly), ``None`` for infinite bounds, variables in order
+of first appearance, rows in file order, zero coefficients dropped.  See
+``docs/lp-formats.md``.
+
+Two conventions, shared by both text formats:
+
+* a *ranged* row L ≤ a·x ≤ U becomes two rows, ``NAME.lo`` (``>= L``) and ``NAME.hi``
+  (``<= U``); a range that collapses (L = U) is one ``==`` row named ``NAME``;
+* an objective constant c becomes a fixed variable ``_objective_constant`` with bounds
+  [1, 1] and objective coefficient c (present only when c ≠ 0).
+
+Integrality markers are read and the integer columns listed under ``"integer"``; exactmd
+solves the LP relaxation.
+
+>>> p = read_lp("Maximize\\n obj: x + y\\nSubject To\\n c0: x + 2 y <= 4\\n c1: 3 x + y <= 6\\nEnd\\n")
+>>> p["constraints"][0]
+{'name': 'c0', 'coeffs': {'x': '1', 'y': '2'}, 'op': '<=', 'rhs': '4'}
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from flint import fmpq
+
+from ..errors import LPFormatError
+from ..rational import Q, fmt, is_rational_string
+
+__all__ = ["read_mps", "read_lp", "read_problem_json", "load_problem", "write_mps", "write_lp"]
+
+FORMAT = "exactmd-lp-problem/1"
+CONST = "_objective_constant"
+
+
+def _num(tok: str, src: str, line: int) -> fmpq:
+    if not is_rational_string(tok):
+        raise LPFormatError(f"{src}:{line}: {tok!r} is not a number")
+    return Q(tok)
+
+
+class _Builder:
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.sense = "min"
+        self.vars: dict[str, list[fmpq | None]] = {}
+        self.obj: dict[str, fmpq] = {}
+        self.obj_const = fmpq(0)
+        self.rows: list[dict[str, Any]] = []  # name, coeffs, lo, hi
+        self.integer: list[str] = []
+
+    def var(self, v: str) -> None:
+        if v not in self.vars:
+            self.vars[v] = [fmpq(0), None]
+
+    def finish(self) -> dict[str, Any]:
+        cons = []
+        for r in self.rows:
+            co = {v: fmt(a) for v, a in r["coeffs"].items() if a != 0}
+            lo, hi = r["lo"], r["hi"]
+            if lo is not None and hi is not None and lo == hi:
+                cons.append({"name": r["name"], "coeffs": co, "op": "==", "rhs": fmt(lo)})
+            elif lo is not None and hi is not None:
+                cons.append({"name": r["name"] + ".lo", "coeffs": co, "op": ">=", "rhs": fmt(lo)})
+                cons.append({"name": r["name"] + ".hi", "coeffs": dict(co), "op": "<=", "rhs": fmt(hi)})
+            elif lo is not None:
+                cons.append({"name": r["name"], "coeffs": co, "op": ">=", "rhs": fmt(lo)})
+            elif hi is not None:
+                cons.append({"name": r["name"], "coeffs": co, "op": "<=", "rhs": fmt(hi)})
+            else:  # a free row constrains nothing
+                continue
+        variables = {v: [None if b[0] is None else fmt(b[0]), None if b[1] is None else fmt(b[1])] for v, b in self.vars.items()}
+        obj = {v: fmt(c) for v, c in self.obj.items() if c != 0}
+        if self.obj_const != 0:
+            variables[CONST] = ["1", "1"]
+            obj[CONST] = fmt(self.obj_const)
+        out: dict[str, Any] = {"format": FORMAT, "sense": self.sense, "variables": variables, "objective": obj, "constraints": cons}
+        if self.integer:
+            out["integer"] = list(self.integer)
+        return out
+
+
+# ---------------------------------------------------------------------------------
+# MPS
+_SECTIONS = {"NAME", "ROWS", "COLUMNS", "RHS", "RANGES", "BOUNDS", "ENDATA", "OBJSENSE", "OBJSENS", "OBJNAME"}
+
+
+def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
+    """Read fixed or free MPS (fields separated by white space; names without spaces)."""
+    b = _Builder(source)
+    section = None
+    obj_row: str | None = None
+    rowtype: dict[str, str] = {}
+    rowidx: dict[str, dict[str, Any]] = {}
+    rhs: dict[str, fmpq] = {}
+    ranges: dict[str, fmpq] = {}
+    integer = False
+    ended = False
+    bounded_lo: set[str] = set()
+    for ln, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("*"):
+            continue
+        tok = raw.split()
+        head = tok[0].upper()
+        if not raw[0].isspace() and head in _SECTIONS:
+            section = head
+            if head == "ENDATA":
+                ended = True
+                break
+            if head in ("OBJSENSE", "OBJSENS") and len(tok) > 1:
+                b.sense = _sense(tok[1], source, ln)
+            continue
+        if not raw[0].isspace() and section not in ("OBJSENSE", "OBJSENS"):
+            raise LPFormatError(f"{source}:{ln}: unknown section {tok[0]!r}")
+        if section in ("OBJSENSE", "OBJSENS"):
+            b.sense = _sense(tok[0], source, ln)
+        elif section == "ROWS":
+            if len(tok) != 2 or tok[0].upper() not in ("N", "L", "G", "E"):
+                raise LPFormatError(f"{source}:{ln}: a ROWS line is 'N|L|G|E name', got {raw.strip()!r}")
+            t, name = tok[0].upper(), tok[1]
+            if t == "N":
+                if obj_row is None:
+                    obj_row = name
+                rowtype[name] = "N"
+                continue
+            rowtype[name] = t
+            r = {"name": name, "coeffs": {}, "lo": None, "hi": None, "type": t}
+            rowidx[name] = r
+            b.rows.append(r)
+        elif section == "COLUMNS":
+            if len(tok) >= 3 and tok[1].strip("'").upper() == "MARKER":
+                m = tok[2].strip("'").upper()
+                integer = m == "INTORG" if m in ("INTORG", "INTEND") else integer
+                continue
+            if len(tok) not in (3, 5):
+                raise LPFormatError(f"{source}:{ln}: a COLUMNS line is 'column row value [row value]'")
+            col = tok[0]
+            b.var(col)
+            if integer and col not in b.integer:
+                b.integer.append(col)
+            for k in range(1, len(tok), 2):
+                row, val = tok[k], _num(tok[k + 1], source, ln)
+                if row not in rowtype:
+                    raise LPFormatError(f"{source}:{ln}: column {col!r} uses row {row!r}, not declared in ROWS")
+                if row == obj_row:
+                    b.obj[col] = b.obj.get(col, fmpq(0)) + val
+                elif rowtype[row] != "N":
+                    co = rowidx[row]["coeffs"]
+                    co[col] = co.get(col, fmpq(0)) + val
+        elif section in ("RHS", "RANGES"):
+            pairs = tok[1:] if len(tok) % 2 == 1 else tok
+            if len(pairs) not in (2, 4):
+                raise LPFormatError(f"{source}:{ln}: a {section} line is '[set] row value [row value]'")
+            for k in range(0, len(pairs), 2):
+                row, val = pairs[k], _num(pairs[k + 1], source, ln)
+                if row not in rowtype:
+                    raise LPFormatError(f"{source}:{ln}: {section} names row {row!r}, not declared in ROWS")
+                if section == "RHS":
+                    if row == obj_row:
+                        b.obj_const = -val  # RHS on the objective row is minus the constant
+                    else:
+                        rhs[row] = val
+                else:
+                    ranges[row] = val
+        elif section == "BOUNDS":
+            t = tok[0].upper()
+            if t in ("FR", "MI", "PL", "BV"):
+                if len(tok) not in (2, 3):
+                    raise LPFormatError(f"{source}:{ln}: a {t} bound is '{t} [set] column'")
+                col = tok[-1]
+                val = None
+            else:
+                if len(tok) not in (3, 4):
+                    raise LPFormatError(f"{source}:{ln}: a {t} bound is '{t} [set] column value'")
+                col, val = tok[-2], _num(tok[-1], source, ln)
+            b.var(col)
+            bd = b.vars[col]
+            if t == "UP":
+                bd[1] = val
+                if val is not None and val < 0 and col not in bounded_lo:
+                    bd[0] = None  # the common convention: a negative upper bound frees the lower one
+            elif t == "LO":
+                bd[0] = val
+                bounded_lo.add(col)
+            elif t == "FX":
+                bd[0] = bd[1] = val
+            elif t == "FR":
+                bd[0] = bd[1] = None
+            elif t == "MI":
+                bd[0] = None
+            elif t == "PL":
+                bd[1] = None
+            elif t == "BV":
+                bd[0], bd[1] = fmpq(0), fmpq(1)
+                if col not in b.integer:
+                    b.integer.append(col)
+            elif t in ("LI", "UI"):
+                bd[0 if t == "LI" else 1] = val
+                if col not in b.integer:
+                    b.integer.append(col)
+            elif t == "SC":
+                raise LPFormatError(f"{source}:{ln}: semicontinuous bound (SC) on {col!r}: not a linear program")
+            else:
+                raise LPFormatError(f"{source}:{ln}: unknown bound type {tok[0]!r}")
+        elif section == "NAME" or section == "OBJNAME":
+            continue
+        else:
+            raise LPFormatError(f"{source}:{ln}: data outside a section: {raw.strip()!r}")
+    if not ended:
+        raise LPFormatError(f"{source}: no ENDATA line (the file looks truncated)")
+    if obj_row is None:
+        raise LPFormatError(f"{source}: no objective (N) row in ROWS")
+    for r in b.rows:
+        v = rhs.get(r["name"], fmpq(0))
+        t = r["type"]
+        R = ranges.get(r["name"])
+        if t == "L":
+            r["hi"] = v
+            r["lo"] = None if R is None else v - abs(R)
+        elif t == "G":
+            r["lo"] = v
+            r["hi"] = None if R is None else v + abs(R)
+        else:
+            if R is None or R == 0:
+                r["lo"] = r["hi"] = v
+            elif R > 0:
+                r["lo"], r["hi"] = v, v + R
+            else:
+                r["lo"], r["hi"] = v + R, v
+    return b.finish()
+
+
+def _sense(tok: str, src: str, ln: int) -> str:
+    t = tok.upper()
+    if t in ("MAX", "MAXIMIZE", "MAXIMISE"):
+        return "max"
+    if t in ("MIN", "MINIMIZE", "MINIMISE"):
+        return "min"
+    raise LPFormatError(f"{src}:{ln}: OBJSENSE {tok!r} must be MAX or MIN")
+
+
+# ---------------------------------------------------------------------------------
+# CPLEX LP
+_TOKEN = re.compile(r"\s*(<=|=<|>=|=>|<|>|=|[+-]|[A-Za-z_!\"#$%&()/,;?@_`'{}|~][A-Za-z0-9_!\"#$%&()/,.;?@_`'{}|~\[\]]*|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|:)")
+_KEYWORDS = {
+    "maximize": "max", "maximise": "max", "max": "max", "maximum": "max",
+    "minimize": "min", "minimise": "min", "min": "min", "minimum": "min",
+    "subject": "st", "such": "st", "st": "st", "s.t.": "st", "st.": "st",
+    "bounds": "bounds", "bound": "bounds",
+    "general": "int", "generals": "int", "gen": "int", "integer": "int", "integers": "int",
+    "binary": "bin", "binaries": "bin", "bin": "bin",
+    "end": "end",
+}
+
+
+def _lex(text: str, src: str) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    for ln, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("\\", 1)[0]
+        pos = 0
+        while pos < len(line):
+            if line[pos:].strip() == "":
+                break
+            m = _TOKEN.match(line, pos)
+            if not m or m.end() == pos:
+                raise LPFormatError(f"{src}:{ln}: cannot read {line[pos:].strip()[:20]!r}")
+            out.append((m.group(1), ln))
+            pos = m.end()
+    return out
+
+
+def _section_of(tokens: list[tuple[str, int]], i: int) -> tuple[str | None, int]:
+    t = tokens[i][0].lower()
+    if t == "subject" and i + 1 < len(tokens) and tokens[i + 1][0].lower() == "to":
+        return "st", i + 2
+    if t == "such" and i + 1 < len(tokens) and tokens[i + 1][0].lower() == "that":
+        return "st", i + 2
+    if t == "s" and i + 3 < len(tokens) and tokens[i + 1][0] == "." and tokens[i + 2][0].lower() == "t":
+        return "st", i + 4
+    if t in _KEYWORDS and not (i + 1 < len(tokens) and tokens[i + 1][0] == ":"):
+        # a keyword followed by ':' is a row name (e.g. "min: ..." is not allowed by CPLEX anyway)
+        return _KEYWORDS[t], i + 1
+    return None, i
+
+
+def _is_num(t: str) -> bool:
+    return bool(re.fullmatch(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", t))
+
+
+def _expr(tokens: list[tuple[str, int]], i: int, src: str, stop: set[str]) -> tuple[dict[str, fmpq], fmpq, int]:
+    """Parse Σ ±coef var ± const up to a relation or the next section/name."""
+    co: dict[str, fmpq] = {}
+    const = fmpq(0)
+    sign = 1
+    coef: fmpq | None = None
+    while i < len(tokens):
+        t, ln = tokens[i]
+        if t in stop or t in ("<=", "=<", ">=", "=>", "<", ">", "="):
+            break
+        sec, _ = _section_of(tokens, i)
+        if sec is not None:
+            break
+        if i + 1 < len(tokens) and tokens[i + 1][0] == ":" and not _is_num(t):
+            break  # the next row's name
+        if t in ("+", "-"):
+            if coef is not None:
+                const += sign * coef
+                coef = None
+            sign = -1 if t == "-" else 1
+        elif _is_num(t):
+            if coef is not None:
+                raise LPFormatError(f"{src}:{ln}: two numbers in a row ({fmt(coef)} {t})")
+            coef = Q(t)
+        elif t.lower() in ("inf", "infinity"):
+            raise LPFormatError(f"{src}:{ln}: 'infinity' may appear only in bounds")
+        else:
+            c = sign * (coef if coef is not None else fmpq(1))
+            co[t] = co.get(t, fmpq(0)) + c
+            sign, coef = 1, None
+        i += 1
+    if coef is not None:
+        const += sign * coef
+    return co, const, i
+
+
+def read_lp(text: str, *, source: str = "<string>") -> dict[str, Any]:
+    """Read a CPLEX LP file (objective, constraints, bounds, integrality sections)."""
+    b = _Builder(source)
+    toks = _lex(text, source)
+    i = 0
+    section = None
+    nrow = 0
+    seen_obj = False
+    while i < len(toks):
+        sec, j = _section_of(toks, i)
+        if sec is not None:
+            if sec == "end":
+                break
+            if sec in ("max", "min"):
+                b.sense = sec
+                seen_obj = True
+                section = "obj"
+            else:
+                section = sec
+            i = j
+            continue
+        t, ln = toks[i]
+        if section is None:
+            raise LPFormatError(f"{source}:{ln}: expected Maximize or Minimize, got {t!r}")
+        if section == "obj":
+            if i + 1 < len(toks) and toks[i + 1][0] == ":":
+                i += 2
+            co, const, i = _expr(toks, i, source, set())
+            for v, c in co.items():
+                b.var(v)
+                b.obj[v] = b.obj.get(v, fmpq(0)) + c
+            b.obj_const += const
+            if i < len(toks) and _section_of(toks, i)[0] is None:
+                raise LPFormatError(f"{source}:{toks[i][1]}: unexpected {toks[i][0]!r} in the objective")
+        elif section == "st":
+            start_line = ln
+            name = None
+            if i + 1 < len(toks) and toks[i + 1][0] == ":":
+                name = t
+                i += 2
+            nrow += 1
+            name = name or f"R{nrow}"
+            lhs_co, lhs_c, i = _expr(toks, i, source, set())
+            if i >= len(toks) or toks[i][0] not in ("<=", "=<", ">=", "=>", "<", ">", "="):
+                raise LPFormatError(f"{source}:{start_line}: row {name!r} has no relation (<=, >=, =)")
+            op1 = _op(toks[i][0])
+            i += 1
+            rhs_co, rhs_c, i = _expr(toks, i, source, set())
+            op2 = None
+            if i < len(toks) and toks[i][0] in ("<=", "=<", ">=", "=>", "<", ">", "="):
+                op2 = _op(toks[i][0])
+                i += 1
+                r3_co, r3_c, i = _expr(toks, i, source, set())
+                # L <= expr <= U : lhs is a constant
+                if lhs_co or r3_co:
+                    raise LPFormatError(f"{source}: ranged row {name!r} must read 'L <= expression <= U'")
+                co, lo, hi = rhs_co, None, None
+                if op1 == "<=" and op2 == "<=":
+                    lo, hi = lhs_c - rhs_c, r3_c - rhs_c
+                elif op1 == ">=" and op2 == ">=":
+                    lo, hi = r3_c - rhs_c, lhs_c - rhs_c
+                else:
+                    raise LPFormatError(f"{source}: ranged row {name!r} mixes <= and >=")
+                for v in co:
+                    b.var(v)
+                b.rows.append({"name": name, "coeffs": co, "lo": lo, "hi": hi})
+                continue
+            co = dict(lhs_co)
+            for v, c in rhs_co.items():
+                co[v] = co.get(v, fmpq(0)) - c
+            rhs = rhs_c - lhs_c
+            for v in co:
+                b.var(v)
+            lo = rhs if op1 in (">=", "==") else None
+            hi = rhs if op1 in ("<=", "==") else None
+            b.rows.append({"name": name, "coeffs": co, "lo": lo, "hi": hi})
+        elif section == "bounds":
+            i = _bound(b, toks, i, source)
+        elif section in ("int", "bin"):
+            if _is_num(t) or t in ("+", "-", ":"):
+                raise LPFormatError(f"{source}:{ln}: expected a variable name, got {t!r}")
+            b.var(t)
+            if t not in b.integer:
+                b.integer.append(t)
+            if section == "bin":
+                b.vars[t][0], b.vars[t][1] = fmpq(0), fmpq(1)
+            i += 1
+    if not seen_obj:
+        raise LPFormatError(f"{source}: no Maximize/Minimize section")
+    return b.finish()
+
+
+def _op(t: str) -> str:
+    return {"<": "<=", "<=": "<=", "=<": "<=", ">": ">=", ">=": ">=", "=>": ">=", "=": "=="}[t]
+
+
+def _bnum(toks: list[tuple[str, int]], i: int, src: str) -> tuple[fmpq | None | str, int]:
+    sign = 1
+    if toks[i][0] in ("+", "-"):
+        sign = -1 if toks[i][0] == "-" else 1
+        i += 1
+    t = toks[i][0]
+    if t.lower() in ("inf", "infinity"):
+        return ("-inf" if sign < 0 else "+inf"), i + 1
+    if _is_num(t):
+        return sign * Q(t), i + 1
+    return None, i
+
+
+def _bound(b: _Builder, toks: list[tuple[str, int]], i: int, src: str) -> int:
+    ln = toks[i][1]
+    first, j = _bnum(toks, i, src)
+    if first is not None:  # L <= x [<= U]  or  L >= x
+        op = _op(toks[j][0])
+        var = toks[j + 1][0]
+        b.var(var)
+        val = None if isinstance(first, str) else first
+        if op == "<=":
+            b.vars[var][0] = val
+        elif op == ">=":
+            b.vars[var][1] = val
+        else:
+            b.vars[var][0] = b.vars[var][1] = val
+        k = j + 2
+        if k < len(toks) and toks[k][0] in ("<=", "=<", ">=", "=>", "<", ">"):
+            op2 = _op(toks[k][0])
+            second, k = _bnum(toks, k + 1, src)
+            if second is None:
+                raise LPFormatError(f"{src}:{ln}: bad bound for {var!r}")
+            val2 = None if isinstance(second, str) else second
+            b.vars[var][1 if op2 == "<=" else 0] = val2
+        return k
+    var = toks[i][0]
+    b.var(var)
+    if i + 1 < len(toks) and toks[i + 1][0].lower() == "free":
+        b.vars[var][0] = b.vars[var][1] = None
+        return i + 2
+    if i + 1 >= len(toks):
+        raise LPFormatError(f"{src}:{ln}: incomplete bound for {var!r}")
+    op = _op(toks[i + 1][0])
+    val, k = _bnum(toks, i + 2, src)
+    if val is None:
+        raise LPFormatError(f"{src}:{ln}: bad bound for {var!r}")
+    v = None if isinstance(val, str) else val
+    if op == "<=":
+        b.vars[var][1] = v
+    elif op == ">=":
+        b.vars[var][0] = v
+    else:
+        b.vars[var][0] = b.vars[var][1] = v
+    return k
+
+
+# ---------------------------------------------------------------------------------
+def read_problem_json(text: str, *, source: str = "<string>") -> dict[str, Any]:
+    """Read an ``exactmd-lp-problem/1`` JSON document and validate its structure."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise LPFormatError(f"{source}:{e.lineno}: not JSON: {e.msg}") from None
+    if not isinstance(doc, dict):
+        raise LPFormatError(f"{source}: a problem must be a JSON object")
+    if doc.get("format", FORMAT) != FORMAT:
+        raise LPFormatError(f"{source}: format {doc.get('format')!r} is not {FORMAT!r}")
+    from .exact import parse_problem
+
+    parse_problem(doc)  # raises LPError naming the bad value
+    return doc
+
+
+def load_problem(path: str | Path) -> dict[str, Any]:
+    """Read a problem from ``.json``, ``.lp``, ``.mps`` (or ``.lp.gz`` / ``.mps.gz``)."""
+    p = Path(path)
+    name = p.name.lower()
+    gz = name.endswith(".gz")
+    base = name[:-3] if gz else name
+    readers = {".json": read_problem_json, ".lp": read_lp, ".mps": read_mps, ".freemps": read_mps}
+    ext = next((e for e in readers if base.endswith(e)), None)
+    if ext is None:
+        raise LPFormatError(f"{p}: unknown problem format; use .json, .lp, .mps (optionally .gz)")
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise LPFormatError(f"cannot read {str(p)!r}: {e.strerror}") from None
+    if gz:
+        data = gzip.decompress(data)
+    return readers[ext](data.decode("utf-8", errors="replace"), source=str(p))
+
+
+# ---------------------------------------------------------------------------------
+def _dec(s: str, what: str) -> str:
+    q = Q(s)
+    den = int(q.q)
+    while den % 2 == 0:
+        den //= 2
+    while den % 5 == 0:
+        den //= 5
+    if den != 1:
+        raise LPFormatError(f"{what} = {s} has no finite decimal expansion; the format cannot hold it exactly")
+    if q.q == 1:
+        return str(q.p)
+    digits = 0
+    t = int(q.q)
+    while t != 1:
+        t = t // 2 if t % 2 == 0 else t // 5
+        digits += 1
+    scaled = abs(int(q.p)) * 10**digits // int(q.q)
+    txt = str(scaled).rjust(digits + 1, "0")
+    out = txt[:-digits] + "." + txt[-digits:]
+    out = out.rstrip("0").rstrip(".")
+    return ("-" if q.p < 0 else "") + out
+
+
+def write_mps(problem: dict[str, Any]) -> str:
+    """Free MPS with exact decimals (refuses values with no finite decimal expansion)."""
+    lines = ["NAME exactmd", "OBJSENSE", "    " + ("MAX" if problem["sense"] == "max" else "MIN"), "ROWS", " N obj"]
+    kinds = {"<=": "L", ">=": "G", "==": "E"}
+    for c in problem["constraints"]:
+        lines.append(f" {kinds[c['op']]} {c['name']}")
+    lines.append("COLUMNS")
+    for v in problem["variables"]:
+        if v in problem["objective"]:
+            lines.append(f"    {v} obj {_dec(problem['objective'][v], v)}")
+        for c in problem["constraints"]:
+            if v in c["coeffs"]:
+                lines.append(f"    {v} {c['name']} {_dec(c['coeffs'][v], v)}")
+    lines.append("RHS")
+    for c in problem["constraints"]:
+        if Q(c["rhs"]) != 0:
+            lines.append(f"    RHS {c['name']} {_dec(c['rhs'], c['name'])}")
+    lines.append("BOUNDS")
+    for v, (lo, hi) in problem["variables"].items():
+        if lo is not None and hi is not None and Q(lo) == Q(hi):
+            lines.append(f" FX BND {v} {_dec(lo, v)}")
+            continue
+        if lo is None and hi is None:
+            lines.append(f" FR BND {v}")
+            continue
+        if lo is None:
+            lines.append(f" MI BND {v}")
+        elif Q(lo) != 0:
+            lines.append(f" LO BND {v} {_dec(lo, v)}")
+        if hi is not None:
+            lines.append(f" UP BND {v} {_dec(hi, v)}")
+    lines.append("ENDATA")
+    return "\n".join(lines) + "\n"
+
+
+def write_lp(problem: dict[str, Any]) -> str:
+    """CPLEX LP with exact decimals (refuses values with no finite decimal expansion)."""
+
+    def expr(co: dict[str, str]) -> str:
+        parts = []
+        for v, a in co.items():
+            d = _dec(a, v)
+            sign = "-" if d.startswith("-") else "+"
+            parts.append(f"{sign} {d.lstrip('-')} {v}")
+        s = " ".join(parts) if parts else "0"
+        return s[2:] if s.startswith("+ ") else s
+
+    out = ["Maximize" if problem["sense"] == "max" else "Minimize", " obj: " + expr(problem["objective"]), "Subject To"]
+    ops = {"<=": "<=", ">=": ">=", "==": "="}
+    for c in problem["constraints"]:
+        out.append(f" {c['name']}: {expr(c['coeffs'])} {ops[c['op']]} {_dec(c['rhs'], c['name'])}")
+    out.append("Bounds")
+    for v, (lo, hi) in problem["variables"].items():
+        L = "-inf" if lo is None else _dec(lo, v)
+        U = "inf" if hi is None else _dec(hi, v)
+        out.append(f" {L} <= {v} <= {U}")
+    out.append("End")
+    return "\n".join(out) + "\n"

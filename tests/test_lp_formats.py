@@ -1,0 +1,183 @@
+"""LP and MPS readers: every construct against a dict written out by hand."""
+
+import gzip
+
+import pytest
+
+from exactmd.errors import LPFormatError
+from exactmd.lp import solve_problem
+from exactmd.lp.formats import load_problem, read_lp, read_mps, write_lp, write_mps
+
+FIXED_MPS = """\
+NAME          TESTLP
+ROWS
+ N  COST
+ L  C0
+ L  C1
+COLUMNS
+    X         COST         1.0   C0           1.0
+    X         C1           3.0
+    Y         COST         1.0   C0           2.0
+    Y         C1           1.0
+RHS
+    RHS       C0           4.0   C1           6.0
+ENDATA
+"""
+
+LP = """\\ the textbook LP
+Maximize
+ obj: x + y
+Subject To
+ C0: x + 2 y <= 4
+ C1: 3 x + y <= 6
+End
+"""
+
+EXPECTED = {
+    "format": "exactmd-lp-problem/1",
+    "sense": "max",
+    "variables": {"X": ["0", None], "Y": ["0", None]},
+    "objective": {"X": "1", "Y": "1"},
+    "constraints": [
+        {"name": "C0", "coeffs": {"X": "1", "Y": "2"}, "op": "<=", "rhs": "4"},
+        {"name": "C1", "coeffs": {"X": "3", "Y": "1"}, "op": "<=", "rhs": "6"},
+    ],
+}
+
+
+def test_fixed_mps_with_objsense():
+    p = read_mps("OBJSENSE\n    MAX\n" + FIXED_MPS)
+    assert p == EXPECTED
+    assert str(solve_problem(p).value) == "14/5"
+
+
+def test_lp_format_same_problem():
+    p = read_lp(LP)
+    assert p["sense"] == "max"
+    assert p["constraints"] == [
+        {"name": "C0", "coeffs": {"x": "1", "y": "2"}, "op": "<=", "rhs": "4"},
+        {"name": "C1", "coeffs": {"x": "3", "y": "1"}, "op": "<=", "rhs": "6"},
+    ]
+
+
+def test_mps_ranges_bounds_and_objective_constant():
+    text = """NAME R
+OBJSENSE MIN
+ROWS
+ N obj
+ L lim
+ G low
+ E eq
+ E eqn
+COLUMNS
+ x obj 1 lim 1
+ x low 1 eq 1
+ x eqn 1
+ y obj -.5 lim 1
+ MARKER MARKER INTORG
+ z obj 2 eq 1
+ MARKER MARKER INTEND
+RHS
+ RHS lim 10 low 1
+ RHS eq 3 eqn 2
+ RHS obj -7
+RANGES
+ RNG lim 4 low 2
+ RNG eq 5 eqn -1
+BOUNDS
+ UP BND x 1.5E+01
+ MI BND y
+ UP BND y 4
+ BV BND z
+ENDATA
+"""
+    p = read_mps(text)
+    # L row with range 4: [10-4, 10]; G row with range 2: [1, 3];
+    # E row R=5>0: [3, 8]; E row R=-1<0: [1, 2]. Objective constant 7 (minus the RHS).
+    assert p["constraints"] == [
+        {"name": "lim.lo", "coeffs": {"x": "1", "y": "1"}, "op": ">=", "rhs": "6"},
+        {"name": "lim.hi", "coeffs": {"x": "1", "y": "1"}, "op": "<=", "rhs": "10"},
+        {"name": "low.lo", "coeffs": {"x": "1"}, "op": ">=", "rhs": "1"},
+        {"name": "low.hi", "coeffs": {"x": "1"}, "op": "<=", "rhs": "3"},
+        {"name": "eq.lo", "coeffs": {"x": "1", "z": "1"}, "op": ">=", "rhs": "3"},
+        {"name": "eq.hi", "coeffs": {"x": "1", "z": "1"}, "op": "<=", "rhs": "8"},
+        {"name": "eqn.lo", "coeffs": {"x": "1"}, "op": ">=", "rhs": "1"},
+        {"name": "eqn.hi", "coeffs": {"x": "1"}, "op": "<=", "rhs": "2"},
+    ]
+    assert p["variables"] == {"x": ["0", "15"], "y": [None, "4"], "z": ["0", "1"], "_objective_constant": ["1", "1"]}
+    assert p["objective"] == {"x": "1", "y": "-1/2", "z": "2", "_objective_constant": "7"}
+    assert p["integer"] == ["z"]
+    assert p["sense"] == "min"
+
+
+def test_negative_upper_bound_frees_lower():
+    text = "NAME\nROWS\n N obj\nCOLUMNS\n x obj 1\nBOUNDS\n UP B x -2\nENDATA\n"
+    assert read_mps(text)["variables"]["x"] == [None, "-2"]
+
+
+def test_lp_bounds_ranges_and_constants():
+    text = """Minimize
+ obj: 2 x - 0.1 y + 3
+Subject To
+ -3 <= x + y <= 5
+ c2: x - y + 1 >= 2 y
+Bounds
+ x free
+ -inf <= y <= 4
+ 0 <= w <= 1
+Generals
+ w
+End"""
+    p = read_lp(text)
+    assert p["objective"] == {"x": "2", "y": "-1/10", "_objective_constant": "3"}
+    assert p["constraints"] == [
+        {"name": "R1.lo", "coeffs": {"x": "1", "y": "1"}, "op": ">=", "rhs": "-3"},
+        {"name": "R1.hi", "coeffs": {"x": "1", "y": "1"}, "op": "<=", "rhs": "5"},
+        # x - y + 1 >= 2 y  <=>  x - 3 y >= -1
+        {"name": "c2", "coeffs": {"x": "1", "y": "-3"}, "op": ">=", "rhs": "-1"},
+    ]
+    assert p["variables"]["x"] == [None, None] and p["variables"]["y"] == [None, "4"] and p["variables"]["w"] == ["0", "1"]
+    assert p["integer"] == ["w"]
+
+
+def test_round_trips():
+    p = read_lp(LP)
+    assert read_mps(write_mps(p)) == {**p}
+    assert read_lp(write_lp(p)) == p
+
+
+def test_write_refuses_non_decimal():
+    p = read_lp(LP)
+    p["constraints"][0]["rhs"] = "1/3"
+    with pytest.raises(LPFormatError, match="no finite decimal"):
+        write_mps(p)
+
+
+def test_load_problem_by_extension(tmp_path):
+    (tmp_path / "a.lp").write_text(LP)
+    (tmp_path / "b.mps.gz").write_bytes(gzip.compress(("OBJSENSE\n MAX\n" + FIXED_MPS).encode()))
+    assert load_problem(tmp_path / "a.lp")["sense"] == "max"
+    assert load_problem(tmp_path / "b.mps.gz") == EXPECTED
+    with pytest.raises(LPFormatError, match="unknown problem format"):
+        load_problem(tmp_path / "c.xyz")
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        pytest.param("NAME\nFOO\nENDATA\n", "unknown section 'FOO'", id="mps unknown section"),
+        pytest.param("NAME\nROWS\n N obj\nCOLUMNS\n x obj 1.2.3\nENDATA\n", "'1.2.3' is not a number", id="mps bad number"),
+        pytest.param("NAME\nROWS\n N obj\nCOLUMNS\n x c9 1\nENDATA\n", "row 'c9', not declared", id="mps undeclared row"),
+        pytest.param("NAME\nROWS\n N obj\nCOLUMNS\n x obj 1\nBOUNDS\n XX B x 1\nENDATA\n", "unknown bound type 'XX'", id="mps unknown bound"),
+        pytest.param("NAME\nROWS\n N obj\nCOLUMNS\n x obj 1\nBOUNDS\n SC B x 1\nENDATA\n", "semicontinuous", id="mps SC bound"),
+        pytest.param("NAME\nROWS\n N obj\nCOLUMNS\n x obj 1\n", "no ENDATA", id="mps truncated"),
+    ],
+)
+def test_mps_errors(text, fragment):
+    with pytest.raises(LPFormatError, match=fragment):
+        read_mps(text)
+
+
+def test_lp_error_has_line_number():
+    with pytest.raises(LPFormatError, match=r":4: row 'c0' has no relation"):
+        read_lp("Maximize\n obj: x\nSubject To\n c0: x + y\nEnd\n")
