@@ -47,6 +47,12 @@ __all__ = [
     "envelope_payments",
     "lemma_5",
     "Lemma5",
+    "signal",
+    "kappa",
+    "r_star",
+    "g_star",
+    "lemma_6",
+    "Lemma6",
 ]
 
 
@@ -396,3 +402,115 @@ def lemma_5(env: Environment, gamma: Any = None) -> Lemma5:
     m[(hi1, lo2)] = m10_24
     construction = OutcomeFunction(env, {th: {(a[th], (-m[th], m[th])): 1} for th in env.profiles()})
     return Lemma5(g, a, res, m10_24, m10_25, construction, check(construction, list(SECOND_BEST)))
+
+
+# ---------------------------------------------------------------------------------
+# The device r* (eqs. 10–11), the implementation g* (eq. 12) and Lemma 6
+def signal(t1: Any, t2: Any) -> str:
+    """The signal ⟨θ_1, θ_2⟩ of S* (eq. 10), printed ``<t1,t2>``; ``"0"`` is the no-trade signal."""
+    return f"<{fmt(Q(t1))},{fmt(Q(t2))}>"
+
+
+def kappa(env: Environment, gamma: Any, t: fmpq, *, strict: bool = False) -> int:
+    """κ(t): the number of terms of the two sums of eq. (11) at the diagonal profile (t, t).
+
+    The text defines κ(t) as the size of a *set* of t' (and writes t ≥ t' in both
+    clauses); for r*(· : t, t) to be a probability distribution it must count the terms
+    of the two sums of (11), where t' = t appears in both.  This is what is computed.
+    """
+    c1, c2 = virtual_values(env, gamma)
+    T = env.types[0]
+    le = (lambda a, b: a < b) if strict else (lambda a, b: a <= b)
+    first = [s for s in T if s <= t and le(c1[t], c2[s])]
+    second = [s for s in T if s >= t and le(c1[s], c2[t])]
+    return len(first) + len(second)
+
+
+def r_star(env: Environment, gamma: Any, *, strict: bool = False) -> Any:
+    """The information device r* of eq. (11).
+
+    ``strict=False`` uses the paper's weak inequality c_1 ≤ c_2 in the sums of (11);
+    ``strict=True`` uses c_1 < c_2 (the reading under which a signal sent from the
+    diagonal never carries a trade outcome, see :func:`lemma_6`).
+    """
+    from .mechanism import Device
+
+    g = Q(gamma, name="gamma")
+    c1, c2 = virtual_values(env, g)
+    T = env.types[0]
+    le = (lambda a, b: a < b) if strict else (lambda a, b: a <= b)
+    table: dict[tuple, dict[str, fmpq]] = {}
+    for th in env.profiles():
+        t1, t2 = th
+        if t1 > t2:
+            table[th] = {signal(t1, t2): fmpq(1)}
+        elif t1 < t2:
+            table[th] = {"0": fmpq(1)}
+        else:
+            t = t1
+            k = kappa(env, g, t, strict=strict)
+            lot: dict[str, fmpq] = {}
+            for s in T:
+                if s <= t and le(c1[t], c2[s]):
+                    lot[signal(t, s)] = lot.get(signal(t, s), fmpq(0)) + fmpq(1, k)
+                if s >= t and le(c1[s], c2[t]):
+                    lot[signal(s, t)] = lot.get(signal(s, t), fmpq(0)) + fmpq(1, k)
+            table[th] = lot
+    return Device(env.types, table)
+
+
+def g_star(env: Environment, gamma: Any, m: dict[tuple, Any]) -> dict[str, Any]:
+    """The implementation g* of eq. (12): ⟨θ_1, θ_2⟩ ↦ (1, m(θ_1, θ_2)) if c_1 − c_2 ≥ 0,
+    else (0, 0); ``"0"`` ↦ (0, 0).  Outcomes are (allocation, transfers to the agents)."""
+    c1, c2 = virtual_values(env, gamma)
+    zero = (0, (fmpq(0), fmpq(0)))
+    out: dict[str, Any] = {"0": zero}
+    for t1 in env.types[0]:
+        for t2 in env.types[1]:
+            if t1 >= t2:
+                if c1[t1] - c2[t2] >= 0:
+                    pay = Q(m[(t1, t2)])
+                    out[signal(t1, t2)] = (1, (-pay, pay))
+                else:
+                    out[signal(t1, t2)] = zero
+    return out
+
+
+@dataclass(frozen=True)
+class Lemma6:
+    """g*∘r* against (a^γ, m^γ) at one γ, and the posteriors of the no-trade signals."""
+
+    gamma: fmpq
+    strict: bool
+    equal: bool
+    differences: tuple[str, ...]
+    no_trade_posteriors: tuple[tuple[str, fmpq, Any], ...]
+
+
+def lemma_6(env: Environment, gamma: Any, m: dict[tuple, Any], *, strict: bool = False) -> Lemma6:
+    """Check g*∘r* = (a^γ, m^γ) exactly (Lemma 6), with m the transfers of (a^γ, m^γ).
+
+    Also lists, for every no-trade signal ⟨t̄, t⟩ (t̄ > t, c_1(t̄) < c_2(t)), its
+    probability and posterior under the prior (support should be
+    {(t̄, t̄), (t̄, t), (t, t)}, as in the text before Lemma 7).
+    """
+    from .mechanism import OutcomeFunction, implement
+
+    g = Q(gamma, name="gamma")
+    a = threshold_allocation(env, g)
+    r = r_star(env, g, strict=strict)
+    composite = implement(env, r, g_star(env, g, m))
+    target = OutcomeFunction(env, {th: {(a[th], (-Q(m[th]) if a[th] else fmpq(0), Q(m[th]) if a[th] else fmpq(0))): 1} for th in env.profiles()})
+    diffs = []
+    for th in env.profiles():
+        if composite(th) != target(th):
+            diffs.append(f"at ({fmt(th[0])},{fmt(th[1])}): g*∘r* gives {composite(th)}, (a^γ, m^γ) gives {target(th)}")
+    c1, c2 = virtual_values(env, g)
+    posts = []
+    for s, prob, post in r.posteriors(env.prior):
+        if s == "0":
+            continue
+        t1, t2 = (Q(x) for x in s[1:-1].split(","))
+        if t1 > t2 and c1[t1] < c2[t2]:
+            posts.append((s, prob, post))
+    return Lemma6(g, strict, not diffs, tuple(diffs), tuple(posts))

@@ -374,3 +374,43 @@ register(Claim(
     paper_instances=_bargaining_instances,
     checks="For the best γ-threshold allocation a^γ (see prop-2): feasibility of IC, interim IR, ex post BB with m(θ) = 0 wherever a^γ(θ) = 0 (witness or Farkas certificate). The summary also reports whether (24) and (25) determine the same m(1, 0), and the exact IC/IR/BB check of the proof's construction with m(1, 0) from (24), its payments m_i^γ taken from the discrete envelope formula.",
 ))
+
+
+def _decide_lemma6(instance: tuple[int, Any, Any]) -> Verdict:
+    from .bargaining import breakpoints, is_regular, lemma_5, lemma_6
+
+    cid = "vartiainen2014/lemma-6"
+    env = _bargaining_env(instance)
+    if not is_regular(env):
+        return Verdict(cid, "not-applicable", "priors not regular", env.name)
+    best = _prop2(instance).best
+    if best is None:
+        return Verdict(cid, "not-applicable", "no γ-threshold allocation admits IC, IR, BB transfers", env.name)
+    l5 = lemma_5(env, best.gamma)
+    if l5.lp.status != "optimal":
+        return Verdict(cid, "not-applicable", "no zero-on-no-trade transfers exist (Lemma 5 fails here)", env.name)
+    m = {th: l5.lp.mechanism.expected_transfer(1, th) for th in env.profiles()}
+    below = [b for b in breakpoints(env) if b < best.gamma]
+    interior = ((below[-1] if below else 0) + best.gamma) / 2
+    inner = lemma_6(env, interior, m)
+    edge = lemma_6(env, best.gamma, m)
+    certs = (("zero-transfer-mechanism", l5.lp.certificate),)
+    posts = "; ".join(
+        f"{s} (prob {fmt(pr)}) has support {{" + ", ".join(f"({fmt(a)},{fmt(b)})" for a, b in post.support()) + "}"
+        for s, pr, post in inner.no_trade_posteriors
+    ) or "no inefficient no-trade signal"
+    edge_note = "" if edge.equal else f"; at the breakpoint γ = {fmt(best.gamma)} the weak inequality of (11) makes r* send trade signals from the diagonal ({edge.differences[0]})"
+    if inner.equal:
+        return Verdict(cid, "confirmed", f"g*∘r* = (a^γ, m^γ) exactly at γ = {fmt(interior)}; {posts}{edge_note}", env.name, certs)
+    return Verdict(cid, "refuted", f"g*∘r* ≠ (a^γ, m^γ) at γ = {fmt(interior)}: {inner.differences[0]}", env.name, certs)
+
+
+register(Claim(
+    id="vartiainen2014/lemma-6",
+    statement="Let p1 and p2 be regular distributions. Then the mechanism g* ∘ r* is incentive efficient.",
+    where="§5, Lemma 6, eqs. (10)–(12)",
+    decide=_decide_lemma6,
+    strategy=_bargaining_strategy,
+    paper_instances=_bargaining_instances,
+    checks="With a^γ the best threshold allocation (prop-2) and m the zero-on-no-trade transfers found for Lemma 5: the composite g*∘r* of eqs. (11)–(12) (κ counting the terms of both sums) equals (a^γ, m^γ) exactly at a γ strictly inside its interval of breakpoints; the summary also reports the breakpoint γ itself, and the posterior and support of every inefficient no-trade signal ⟨t̄, t⟩. Incentive efficiency itself is prop-2's verdict.",
+))
