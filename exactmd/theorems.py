@@ -414,3 +414,104 @@ register(Claim(
     paper_instances=_bargaining_instances,
     checks="With a^γ the best threshold allocation (prop-2) and m the zero-on-no-trade transfers found for Lemma 5: the composite g*∘r* of eqs. (11)–(12) (κ counting the terms of both sums) equals (a^γ, m^γ) exactly at a γ strictly inside its interval of breakpoints; the summary also reports the breakpoint γ itself, and the posterior and support of every inefficient no-trade signal ⟨t̄, t⟩. Incentive efficiency itself is prop-2's verdict.",
 ))
+
+
+def _decide_lemma7(instance: tuple[Any, Any, Any]) -> Verdict:
+    from .bargaining import lemma_7
+
+    cid = "vartiainen2014/lemma-7"
+    t_lo, t_hi, weights = instance
+    certs: list[tuple[str, dict[str, Any]]] = []
+    parts = []
+    ok = True
+    name = ""
+    for ir in ("interim-IR", "ex-post-IR"):
+        key, free = lemma_7(t_lo, t_hi, weights, ir)
+        name = key.certificate["environment"]["name"]
+        certs.append((f"key-step-{ir}", key.certificate))
+        certs.append((f"max-trade-without-a-b-{ir}", free.certificate))
+        ok = ok and key.status == "infeasible"
+        parts.append(f"{ir}: {'no' if key.status == 'infeasible' else 'an'} IC device trades at every support profile with g*'s outcomes "
+                     f"({'Farkas' if key.status == 'infeasible' else 'witness'}); without steps (a)-(b) the trade probability can reach {fmt(free.value)}")
+    return Verdict(cid, "confirmed" if ok else "refuted", "; ".join(parts), name, tuple(certs))
+
+
+def _lemma7_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    from .strategies import distributions
+
+    return st.tuples(st.integers(0, 3), st.integers(1, 3), distributions(3, full_support=True)).map(
+        lambda x: (x[0], x[0] + x[1], x[2])
+    )
+
+
+def _lemma7_instances() -> list[tuple[str, Any]]:
+    from .bargaining import bilateral_trade, breakpoints, lemma_5, lemma_6
+
+    out: list[tuple[str, Any]] = [("t0-t1-uniform", (0, 1, ["1/3", "1/3", "1/3"]))]
+    # the posterior of each inefficient no-trade signal of r* on the K = 5 uniform grid
+    inst = (5, "uniform", "uniform")
+    env = bilateral_trade(*inst)
+    best = _prop2(inst).best
+    if best is not None:
+        l5 = lemma_5(env, best.gamma)
+        m = {th: l5.lp.mechanism.expected_transfer(1, th) for th in env.profiles()}
+        below = [b for b in breakpoints(env) if b < best.gamma]
+        g = ((below[-1] if below else 0) + best.gamma) / 2
+        for s, _, post in lemma_6(env, g, m).no_trade_posteriors:
+            hi, lo = (x for x in s[1:-1].split(","))
+            from .rational import Q
+
+            w = [post[(Q(hi), Q(hi))], post[(Q(hi), Q(lo))], post[(Q(lo), Q(lo))]]
+            out.append((f"K5-uniform-signal-{hi.replace('/', '_')}-{lo.replace('/', '_')}", (Q(lo), Q(hi), w)))
+    return out
+
+
+register(Claim(
+    id="vartiainen2014/lemma-7",
+    statement="Let supp(p|∅) = {(t̄, t̄), (t̄, t), (t, t)} with t̄ > t. There is a consistent, Bellman optimal, and admissible choice rule σ* such that σ*(h) = (0, 0).",
+    where="§5, Lemma 7, case 1 of the proof, steps (a)–(g)",
+    decide=_decide_lemma7,
+    strategy=_lemma7_strategy,
+    paper_instances=_lemma7_instances,
+    checks="The key step of case 1: after (a)–(b) every signal on the support carries a trade outcome of g* (eq. 13: prices t, (t̄+t)/2, t̄); (c)–(g) claim no such device is IC and IR. Decided as an LP feasibility question for interim IR and for ex post IR (Farkas certificates confirm). Also reported: the largest trade probability of IC + IR devices without (a)–(b). Cases 2–9 and the consistency of σ* over all histories are not checked here.",
+))
+
+
+def _decide_theorem2(instance: tuple[int, Any, Any]) -> Verdict:
+    cid = "vartiainen2014/theorem-2"
+    env = _bargaining_env(instance)
+    verdicts = [get_claim(c).decide(instance) for c in ("prop-2", "lemma-5", "lemma-6")]
+    if any(v.status == "not-applicable" for v in verdicts):
+        bad = next(v for v in verdicts if v.status == "not-applicable")
+        return Verdict(cid, "not-applicable", f"{bad.claim}: {bad.summary}", env.name)
+    from .bargaining import breakpoints, lemma_5, lemma_6
+    from .rational import Q
+
+    best = _prop2(instance).best
+    l5 = lemma_5(env, best.gamma)
+    m = {th: l5.lp.mechanism.expected_transfer(1, th) for th in env.profiles()}
+    below = [b for b in breakpoints(env) if b < best.gamma]
+    g = ((below[-1] if below else 0) + best.gamma) / 2
+    for s, _, post in lemma_6(env, g, m).no_trade_posteriors:
+        hi, lo = (Q(x) for x in s[1:-1].split(","))
+        v7 = _decide_lemma7((lo, hi, [post[(hi, hi)], post[(hi, lo)], post[(lo, lo)]]))
+        verdicts.append(Verdict(v7.claim, v7.status, f"at signal {s}: {v7.summary}", v7.instance, v7.certificates))
+    failed = [v for v in verdicts if v.status != "confirmed"]
+    certs = tuple((f"{v.claim.split('/')[1]}-{k}-{name}", c) for k, v in enumerate(verdicts) for name, c in v.certificates)
+    if failed:
+        return Verdict(cid, "refuted", "the proof's construction fails here — " + "; ".join(f"{v.claim} {v.status}: {v.summary}" for v in failed[:2])
+                       + " (whether some other σ exists is not decided)", env.name, certs)
+    return Verdict(cid, "confirmed", f"prop-2, lemma-5, lemma-6 confirmed and lemma-7's key step holds at all {len(verdicts) - 3} inefficient no-trade signals", env.name, certs)
+
+
+register(Claim(
+    id="vartiainen2014/theorem-2",
+    statement="Let θ1 and θ2 be independently distributed with regular distribution functions p1 and p2. Then there is a consistent and Bellman optimal mechanism selection strategy σ that implements an incentive efficient mechanism under (p1, p2).",
+    where="§5, Theorem 2",
+    decide=_decide_theorem2,
+    strategy=lambda: _bargaining_strategy(3),
+    paper_instances=lambda: [(f"K{K}-uniform", (K, "uniform", "uniform")) for K in (3, 5)] + [("K3-increasing-decreasing", (3, "increasing", "decreasing"))],
+    checks="Theorem 2 through its proof's construction (a refutation refutes the construction, not the existence of every σ). The decidable parts of the proof on the instance: Proposition 2 (a threshold allocation is incentive efficient), Lemma 5 (zero transfers without trade), Lemma 6 (g*∘r* implements it) and Lemma 7's key step at the posterior of every inefficient no-trade signal of r*. Consistency and Bellman optimality of σ* over all histories (cases 2–9 of Lemma 7, Theorem 1) are not checked.",
+))
