@@ -76,3 +76,61 @@ def test_named_priors_and_cumulative():
 def test_bad_calls(call, fragment):
     with pytest.raises(ModelError, match=fragment):
         call()
+
+
+def test_r_star_at_interior_gamma_by_hand():
+    # K = 5 uniform, γ = 7/100: c1(t) ≤ c2(s) for s = t - j iff j/5 ≤ γ(6 - j): j = 0, 1 only.
+    # So κ(0) = 1 + 2 = 3 and κ(2/5) = 2 + 2 = 4 (t' = t counted in both sums).
+    from exactmd.bargaining import kappa, r_star, signal
+
+    env = bilateral_trade(5)
+    g = fmpq(7, 100)
+    t0, t2 = fmpq(0), fmpq(2, 5)
+    assert kappa(env, g, t0) == 3 and kappa(env, g, t2) == 4
+    r = r_star(env, g)
+    assert r((t0, t0)) == {signal(0, 0): fmpq(2, 3), signal("1/5", 0): fmpq(1, 3)}
+    assert r((t2, t2)) == {signal("2/5", "2/5"): fmpq(1, 2), signal("2/5", "1/5"): fmpq(1, 4), signal("3/5", "2/5"): fmpq(1, 4)}
+    # <1/5,0> is sent by (1/5,0) w.p. 1, (0,0) w.p. 1/3 and (1/5,1/5) w.p. 1/4, each of prior 1/36:
+    # probability (1 + 1/3 + 1/4)/36 = 19/432, posterior support those three profiles.
+    post = {s: (p, b) for s, p, b in r.posteriors(env.prior)}
+    p, b = post[signal("1/5", 0)]
+    assert p == fmpq(19, 432)
+    assert b.support() == [(fmpq(0), fmpq(0)), (fmpq(1, 5), fmpq(0)), (fmpq(1, 5), fmpq(1, 5))]
+
+
+def test_lemma_5_equations_by_hand():
+    # K = 2 uniform, a^γ trades iff θ1 > θ2. a1 = (0, 1/3, 2/3), a2 = (2/3, 1/3, 0), Δ = 1/2:
+    # m1 = (0, 1/6, 1/2), m2 = (1/6, 1/6, 0). (24): m(1,0)/3 + (0 + 1/6)/3 = 1/6 → 1/3;
+    # (25): m(1,0)/3 + (1/6 + 0)/3 = 1/2 → 4/3.
+    from exactmd.bargaining import envelope_payments, lemma_5
+
+    env = bilateral_trade(2)
+    r = lemma_5(env)
+    m1, m2 = envelope_payments(env, r.allocation)
+    assert [m1[t] for t in env.types[0]] == [0, fmpq(1, 6), fmpq(1, 2)]
+    assert [m2[t] for t in env.types[1]] == [fmpq(1, 6), fmpq(1, 6), 0]
+    assert (r.m10_24, r.m10_25) == (fmpq(1, 3), fmpq(4, 3))
+    assert r.lp.status == "optimal"  # zero-on-no-trade transfers do exist
+    assert not r.construction_check.ok
+
+
+def test_lemma_7_key_step_and_a_hand_witness():
+    # Without (a)-(b): trade at (1,1) and (1,0) at price 1 is IC and ex post IR
+    # (trade probability 2/3), so the maximum is at least 2/3.
+    from exactmd.bargaining import lemma_7
+
+    for ir in ("interim-IR", "ex-post-IR"):
+        key, free = lemma_7(0, 1, ["1/3", "1/3", "1/3"], ir)
+        assert key.status == "infeasible"
+        key.verify()
+        assert fmpq(2, 3) <= free.value < 1
+
+
+def test_proposition_2_K5_second_best_randomises():
+    from exactmd.bargaining import proposition_2
+
+    env = bilateral_trade(5)
+    r = proposition_2(env)
+    assert not r.confirmed and r.gap > 0
+    probs = [r.second_best.mechanism.allocation_prob(1, th) for th in env.profiles()]
+    assert any(0 < p < 1 for p in probs)  # some profile trades with a probability strictly between 0 and 1
