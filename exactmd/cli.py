@@ -7,6 +7,7 @@ Subcommands::
     exactmd explain CERT
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [-o OUT]
     exactmd table bargaining [--K 1..8] [--prior uniform] [--format csv|markdown|latex|json]
+    exactmd plot bargaining [--K 6] [--prior uniform] [-o region.png]
     exactmd claims
     exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR]
     exactmd reproduce [--out DIR]
@@ -123,6 +124,14 @@ def _cmd_table(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from .plots import bargaining_regions
+
+    out = bargaining_regions(args.K, args.prior, args.output)
+    _progress(f"picture written to {out}")
+    return 0
+
+
 def _cmd_claims(args: argparse.Namespace) -> int:
     from .theorems import CLAIMS
 
@@ -189,6 +198,14 @@ def _parser() -> argparse.ArgumentParser:
     tbb.add_argument("--format", default="markdown", choices=["csv", "markdown", "latex", "json"])
     tbb.add_argument("-o", "--output")
     tbb.set_defaults(func=_cmd_table)
+
+    pl = sub.add_parser("plot", help="pictures (needs the plot extra: matplotlib)")
+    pls = pl.add_subparsers(dest="plot", required=True)
+    plb = pls.add_parser("bargaining", help="trade regions of the second best and the best threshold allocation")
+    plb.add_argument("--K", type=int, default=6)
+    plb.add_argument("--prior", default="uniform")
+    plb.add_argument("-o", "--output", default="region.png")
+    plb.set_defaults(func=_cmd_plot)
 
     cl = sub.add_parser("claims", help="list the registered claims")
     cl.set_defaults(func=_cmd_claims)
