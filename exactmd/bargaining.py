@@ -55,6 +55,7 @@ __all__ = [
     "Lemma6",
     "lemma_7_environment",
     "lemma_7",
+    "continuation_devices",
 ]
 
 
@@ -571,3 +572,26 @@ def lemma_7(t_lo: Any, t_hi: Any, weights: Sequence[Any], ir: str = "interim-IR"
     trade = {fvar(x, th): env.prior[th] for th in supp for x in ("T_lo", "T_mid", "T_hi")}
     unrestricted = optimal_mechanism(env, ["IC", ir], trade)
     return key, unrestricted
+
+
+def continuation_devices(t_lo: Any, t_hi: Any, weights: Sequence[Any], ir: str = "interim-IR") -> dict[str, Any]:
+    """The continuation devices of eq. (15) with g* of eq. (13), checked exactly.
+
+    * case 2: r*(θ) = ⟨t̄, t⟩ at θ = (t̄, t), else 0, under the belief on
+      {(t̄,t̄), (t̄,t), (t,t)} with the given weights;
+    * case 4: r**(θ) = ⟨t, t⟩ at (t, t), ⟨t̄, t̄⟩ at (t̄, t̄), else 0, under that belief
+      conditioned on {(t̄,t̄), (t,t)}.
+
+    Returns ``{"r*": CheckReport, "r**": CheckReport}`` for IC and ``ir``.
+    """
+    from .constraints import check
+    from .mechanism import OutcomeFunction
+
+    env = lemma_7_environment(t_lo, t_hi, weights)
+    lo, hi = Q(t_lo), Q(t_hi)
+    r_case2 = OutcomeFunction(env, lambda th: {"T_mid": 1} if th == (hi, lo) else {"N": 1})
+    w = [Q(x) for x in weights]
+    diag = {(hi, hi): w[0] / (w[0] + w[2]), (lo, lo): w[2] / (w[0] + w[2])}
+    env4 = env.with_prior(diag)
+    r_case4 = OutcomeFunction(env4, lambda th: {"T_hi": 1} if th == (hi, hi) else ({"T_lo": 1} if th == (lo, lo) else {"N": 1}))
+    return {"r*": check(r_case2, ["IC", ir]), "r**": check(r_case4, ["IC", ir])}

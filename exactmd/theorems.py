@@ -273,7 +273,7 @@ def _decide_prop2(instance: tuple[int, Any, Any]) -> Verdict:
     return Verdict(cid, "confirmed" if r.confirmed else "refuted", summary, env.name, tuple(certs))
 
 
-def _bargaining_strategy(max_K: int = 3) -> Any:
+def _bargaining_strategy(max_K: int = 6) -> Any:
     from hypothesis import strategies as st
 
     from .strategies import distributions
@@ -291,6 +291,7 @@ def _bargaining_instances() -> list[tuple[str, Any]]:
 
 register(Claim(
     id="vartiainen2014/prop-2",
+    extra={"test_strategy": lambda: _bargaining_strategy(3)},
     statement="Let θ1 and θ2 be independently distributed with regular distribution functions p1 and p2. Then there is an incentive efficient direct mechanism (a^γ, m^γ) such that, for some γ ∈ (0, 1], a^γ = 1 if c1(θ1, γ) − c2(θ2, γ) ≥ 0 and a^γ = 0 otherwise.",
     where="§5, Proposition 2, eqs. (8)–(9)",
     decide=_decide_prop2,
@@ -336,6 +337,7 @@ def _decide_remark1(instance: tuple[int, Any, Any]) -> Verdict:
 
 register(Claim(
     id="vartiainen2014/remark-1",
+    extra={"test_strategy": lambda: _bargaining_strategy(3)},
     statement="Let (a^γ, m^γ) be an incentive efficient direct mechanism as defined in (8)-(9). Then a^γ(θ1, θ2) = 0 implies a^γ(θ1', θ2) = 0 for all θ1' ≤ θ1 and a^γ(θ1, θ2') = 0 for all θ2' ≥ θ2.",
     where="§5, Remark 1",
     decide=_decide_remark1,
@@ -367,6 +369,7 @@ def _decide_lemma5(instance: tuple[int, Any, Any]) -> Verdict:
 
 register(Claim(
     id="vartiainen2014/lemma-5",
+    extra={"test_strategy": lambda: _bargaining_strategy(3)},
     statement="Then there is an incentive efficient direct mechanism (a^γ, m^γ) as defined in (8)-(9) such that the transfer rule m^γ prescribes zero monetary transfer when trade does not take place.",
     where="§5, Lemma 5; proof in Appendix A.1, eqs. (23)–(25)",
     decide=_decide_lemma5,
@@ -407,6 +410,7 @@ def _decide_lemma6(instance: tuple[int, Any, Any]) -> Verdict:
 
 register(Claim(
     id="vartiainen2014/lemma-6",
+    extra={"test_strategy": lambda: _bargaining_strategy(3)},
     statement="Let p1 and p2 be regular distributions. Then the mechanism g* ∘ r* is incentive efficient.",
     where="§5, Lemma 6, eqs. (10)–(12)",
     decide=_decide_lemma6,
@@ -417,7 +421,7 @@ register(Claim(
 
 
 def _decide_lemma7(instance: tuple[Any, Any, Any]) -> Verdict:
-    from .bargaining import lemma_7
+    from .bargaining import continuation_devices, lemma_7
 
     cid = "vartiainen2014/lemma-7"
     t_lo, t_hi, weights = instance
@@ -431,8 +435,12 @@ def _decide_lemma7(instance: tuple[Any, Any, Any]) -> Verdict:
         certs.append((f"key-step-{ir}", key.certificate))
         certs.append((f"max-trade-without-a-b-{ir}", free.certificate))
         ok = ok and key.status == "infeasible"
+        cont = continuation_devices(t_lo, t_hi, weights, ir)
+        bad = [f"{k} fails: {rep.violations[0]}" for k, rep in cont.items() if not rep.ok]
+        ok = ok and not bad
         parts.append(f"{ir}: {'no' if key.status == 'infeasible' else 'an'} IC device trades at every support profile with g*'s outcomes "
-                     f"({'Farkas' if key.status == 'infeasible' else 'witness'}); without steps (a)-(b) the trade probability can reach {fmt(free.value)}")
+                     f"({'Farkas' if key.status == 'infeasible' else 'witness'}); without steps (a)-(b) the trade probability can reach {fmt(free.value)}; "
+                     + ("; ".join(bad) if bad else "the continuation devices r*, r** of eq. (15) are IC and IR"))
     return Verdict(cid, "confirmed" if ok else "refuted", "; ".join(parts), name, tuple(certs))
 
 
@@ -475,7 +483,7 @@ register(Claim(
     decide=_decide_lemma7,
     strategy=_lemma7_strategy,
     paper_instances=_lemma7_instances,
-    checks="The key step of case 1: after (a)–(b) every signal on the support carries a trade outcome of g* (eq. 13: prices t, (t̄+t)/2, t̄); (c)–(g) claim no such device is IC and IR. Decided as an LP feasibility question for interim IR and for ex post IR (Farkas certificates confirm). Also reported: the largest trade probability of IC + IR devices without (a)–(b). Cases 2–9 and the consistency of σ* over all histories are not checked here.",
+    checks="The key step of case 1: after (a)–(b) every signal on the support carries a trade outcome of g* (eq. 13: prices t, (t̄+t)/2, t̄); (c)–(g) claim no such device is IC and IR. Decided as an LP feasibility question for interim IR and for ex post IR (Farkas certificates confirm). Also reported: the largest trade probability of IC + IR devices without (a)–(b), and the exact IC/IR check of the continuation devices r* (case 2) and r** (case 4) of eq. (15) with g* of eq. (13). Cases 2–9 and the consistency of σ* over all histories are not checked here.",
 ))
 
 

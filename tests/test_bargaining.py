@@ -134,3 +134,13 @@ def test_proposition_2_K5_second_best_randomises():
     assert not r.confirmed and r.gap > 0
     probs = [r.second_best.mechanism.allocation_prob(1, th) for th in env.profiles()]
     assert any(0 < p < 1 for p in probs)  # some profile trades with a probability strictly between 0 and 1
+
+
+def test_continuation_devices_are_ic_and_ir_by_hand():
+    # r*: trade at (t̄, t) at the midpoint price — a posted price, dominant-strategy IC.
+    # r**: trade at (t̄,t̄) at t̄ and (t,t) at t: every agent gets 0 whatever it reports.
+    from exactmd.bargaining import continuation_devices
+
+    for ir in ("interim-IR", "ex-post-IR"):
+        reps = continuation_devices("1/5", "2/5", ["1/4", "1/2", "1/4"], ir)
+        assert reps["r*"].ok and reps["r**"].ok
