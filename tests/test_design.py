@@ -5,7 +5,6 @@ import json
 from fractions import Fraction
 
 import pytest
-import sympy
 from flint import fmpq
 
 from exactmd.bargaining import bilateral_trade
@@ -18,6 +17,7 @@ from exactmd.design import (
     verify_mechanism_certificate,
 )
 from exactmd.environment import Environment
+from exactmd.lp.reference import sympy_lp_value
 from exactmd.errors import ModelError
 
 
@@ -57,25 +57,6 @@ def test_optimal_value_matches_hand_derivation(make, constraints, expected):
     assert res.mechanism.value() == expected
 
 
-def _sympy_value(problem):
-    """An independent exact LP solve with sympy's simplex (small problems only)."""
-    syms = {v: sympy.Symbol(f"x{k}") for k, v in enumerate(problem["variables"])}
-    cons = []
-    for v, (lo, hi) in problem["variables"].items():
-        if lo is not None:
-            cons.append(syms[v] >= sympy.Rational(lo))
-        if hi is not None:
-            cons.append(syms[v] <= sympy.Rational(hi))
-    for c in problem["constraints"]:
-        lhs = sum(sympy.Rational(a) * syms[v] for v, a in c["coeffs"].items())
-        rhs = sympy.Rational(c["rhs"])
-        cons.append({"<=": lhs <= rhs, ">=": lhs >= rhs, "==": sympy.Eq(lhs, rhs)}[c["op"]])
-    obj = sum(sympy.Rational(a) * syms[v] for v, a in problem["objective"].items())
-    # sympy's lpmax wants the free variables split; it handles unbounded symbols itself.
-    val, _ = sympy.solvers.simplex.lpmax(obj, cons)
-    return Fraction(int(val.p), int(val.q))
-
-
 @pytest.mark.parametrize(
     "K, p1, p2",
     [(1, "uniform", "increasing"), (2, "increasing", "decreasing"), (2, ["1/2", "1/4", "1/4"], "uniform")],
@@ -85,7 +66,7 @@ def test_second_best_agrees_with_sympy_simplex(K, p1, p2):
     problem, _ = build_problem(env, ["IC", "interim-IR", "BB"])
     res = optimal_mechanism(env, ["IC", "interim-IR", "BB"])
     res.verify()
-    assert Fraction(int(res.value.p), int(res.value.q)) == _sympy_value(problem)
+    assert Fraction(int(res.value.p), int(res.value.q)) == sympy_lp_value(problem)
 
 
 def test_infeasible_answer_carries_farkas_certificate():
