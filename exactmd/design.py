@@ -337,4 +337,8 @@ def verify_document(doc: Any) -> tuple[bool, str]:
         return verify_certificate(dict(doc))
     if fmt_ == MECHANISM_FORMAT:
         return verify_mechanism_certificate(doc)
+    if fmt_ == "exactmd-symbolic-check/1":
+        from .symbolic import verify_symbolic
+
+        return verify_symbolic(dict(doc))
     return False, f"unknown certificate format {fmt_!r}"

@@ -523,3 +523,31 @@ register(Claim(
     paper_instances=lambda: [(f"K{K}-uniform", (K, "uniform", "uniform")) for K in (3, 5)] + [("K3-increasing-decreasing", (3, "increasing", "decreasing"))],
     checks="Theorem 2 through its proof's construction (a refutation refutes the construction, not the existence of every σ). The decidable parts of the proof on the instance: Proposition 2 (a threshold allocation is incentive efficient), Lemma 5 (zero transfers without trade), Lemma 6 (g*∘r* implements it) and Lemma 7's key step at the posterior of every inefficient no-trade signal of r*. Consistency and Bellman optimality of σ* over all histories (cases 2–9 of Lemma 7, Theorem 1) are not checked.",
 ))
+
+
+def _decide_symbolic(n: int) -> Verdict:
+    from .symbolic import discrete_envelope, summation_by_parts
+
+    cid = "vartiainen2014/eq-16-17"
+    docs = [("identities-16-17", summation_by_parts(n)), ("discrete-envelope", discrete_envelope(n))]
+    ok = all(e["holds"] for _, d in docs for e in d["identities"])
+    return Verdict(cid, "confirmed" if ok else "refuted",
+                   f"(16), (17) and the discrete envelope identity hold symbolically for {n} types (masses and trade rates symbolic; the rent carries the grid step Δ)",
+                   f"{n} types", tuple(docs))
+
+
+def _symbolic_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    return st.integers(2, 5)
+
+
+register(Claim(
+    id="vartiainen2014/eq-16-17",
+    statement="P1(θ1)A1(θ1) = … Thus Σ_t p1(t)A1(t') = Σ_t a1(t)(1 − P1(t)) (16), and similarly Σ_t p2(t)[A2(1) − A2(t')] = Σ_t a2(t)P2(t) (17).",
+    where="Appendix A.1, proof of Proposition 2, eqs. (16)–(17)",
+    decide=_decide_symbolic,
+    strategy=_symbolic_strategy,
+    paper_instances=lambda: [(f"n{n}", n) for n in (2, 3, 4, 6)],
+    checks="Symbolic (sympy) identities with symbolic masses p_k (summing to 1) and trade rates a_k, for a given number of types: (16), (17), and the discrete envelope rent Σ_k p_k V(θ_k) = V(θ_0) + Δ Σ_k a_k (1 − P(θ_k)), which shows the grid step Δ the text's virtual values omit. Stored as exactmd-symbolic-check/1 documents; verify re-derives them with sympy.",
+))
