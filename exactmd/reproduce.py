@@ -121,7 +121,7 @@ def check_claims(
         def prop(inst: Any) -> None:
             v = claim.decide(inst)
             counts[v.status] += 1
-            log(f"[{claim.id}] instance {sum(counts.values())}: {v.status} ({v.instance})")
+            log(f"[{claim.id}] run {sum(counts.values())} (shrinking included): {v.status} ({v.instance})")
             if v.status == "refuted":
                 last.append(v)
                 raise _Refuted(v)
