@@ -215,8 +215,15 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     fams = parse_constraints(constraints)
     names = [f.name for f in fams]
     specs = [f.spec() for f in fams]
-    problem, _ = build_problem(env, fams, objective, belief=belief, sense=sense)
-    res = solve_problem(problem, **solve_kwargs)
+    problem, rows_ = build_problem(env, fams, objective, belief=belief, sense=sense)
+    lazy = solve_kwargs.pop("lazy", True)
+    initial = _initial_rows(env, rows_)
+    if lazy and len(initial) < len(rows_):
+        from .lp.lazy import solve_lazy
+
+        res = solve_lazy(problem, initial, **solve_kwargs)
+    else:
+        res = solve_problem(problem, **solve_kwargs)
     status = res.status.value
     mech = mechanism_from_primal(env, res.primal) if res.primal is not None else None
     value = res.value if status == "optimal" else None
@@ -236,6 +243,19 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     return DesignResult(question, status, value, mech, res, cert, tuple(names))
 
 
+def _initial_rows(env: Environment, rows_: list[Row]) -> set[str]:
+    """Rows to start lazy generation from: every row except the non-adjacent IC rows
+    (a misreport to a type that is not next to the true one in the agent's type list)."""
+    out = set()
+    for r in rows_:
+        if r.family in ("IC", "veto-IC"):
+            ts = env.types[r.meta["agent"]]
+            if abs(ts.index(r.meta["type"]) - ts.index(r.meta["report"])) > 1:
+                continue
+        out.add(r.label)
+    return out
+
+
 def optimal_mechanism(
     env: Environment,
     constraints: Iterable[Any] | str = ("IC", "interim-IR"),
@@ -246,6 +266,10 @@ def optimal_mechanism(
     **solve_kwargs: Any,
 ) -> DesignResult:
     """The best direct mechanism under ``constraints`` for ``objective``, exactly.
+
+    Incentive rows are generated lazily (adjacent misreports first, then every row
+    violated at the current solution, until none is); the certificate is always for the
+    full LP.  Pass ``lazy=False`` to solve the full LP at once.
 
     >>> from exactmd.environment import Environment
     >>> env = Environment.quasilinear([[0, 1], [0, 1]], "uniform", [0, 1],
