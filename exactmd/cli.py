@@ -80,7 +80,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if doc.get("format") == "exactmd-mechanism-certificate/1":
         _print(doc.get("statement", ""))
         doc = doc["lp"]
-    _print(explain_certificate(doc))
+    _print(explain_certificate(doc, None if args.full else 40))
     return 0
 
 
@@ -177,6 +177,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("explain", help="explain a certificate in terms of its labelled rows")
     ex.add_argument("file")
+    ex.add_argument("--full", action="store_true", help="list every row with a nonzero multiplier")
     ex.set_defaults(func=_cmd_explain)
 
     de = sub.add_parser("design", help="optimal or feasible mechanism for an environment file")

@@ -28,8 +28,9 @@ __all__ = [
 ]
 
 
-def explain_certificate(cert: dict[str, Any]) -> str:
-    """A readable proof of what an LP certificate shows (see :mod:`exactmd.lp.explanation`)."""
+def explain_certificate(cert: dict[str, Any], limit: int | None = 40) -> str:
+    """A readable proof of what an LP certificate shows (see :mod:`exactmd.lp.explanation`);
+    at most ``limit`` rows are listed (None: all), the rest summarised by family."""
     from .explanation import explain
 
-    return explain(cert)
+    return explain(cert, limit)

@@ -39,29 +39,41 @@ def _terms(w: dict[str, Fraction], limit: int = 12) -> str:
     return "".join(parts)
 
 
-def _combination(problem: dict[str, Any], y: dict[str, Fraction]) -> tuple[list[str], dict[str, Fraction], Fraction]:
+def _family(name: str) -> str:
+    return name.split("[", 1)[0] if "[" in name else "other"
+
+
+def _combination(problem: dict[str, Any], y: dict[str, Fraction], limit: int | None = None) -> tuple[list[str], dict[str, Fraction], Fraction]:
     lines = []
     w: dict[str, Fraction] = {v: Fraction(0) for v in problem["variables"]}
     beta = Fraction(0)
     used = [(r, y.get(r["name"], Fraction(0))) for r in problem["constraints"]]
     used = [(r, m) for r, m in used if m != 0]
     used.sort(key=lambda rm: -abs(rm[1]))
-    for r, m in used:
+    fams: dict[str, int] = {}
+    for r, _ in used:
+        fams[_family(r["name"])] = fams.get(_family(r["name"]), 0) + 1
+    if limit is not None and len(used) > limit:
+        lines.append("  (" + ", ".join(f"{n} {f} rows" for f, n in fams.items()) + f"; the {limit} heaviest are listed)")
+    for k, (r, m) in enumerate(used):
         how = {"<=": "", ">=": " (a >= row, taken with sign −)", "==": " (an equation" + (", taken with sign −)" if m < 0 else ")")}[r["op"]]
-        lines.append(f"  {r['name']} × {_fmt(abs(m))}{how}")
+        if limit is None or k < limit:
+            lines.append(f"  {r['name']} × {_fmt(abs(m))}{how}")
+        elif k == limit:
+            lines.append(f"  … and {len(used) - limit} more rows (exactmd explain --full lists them all)")
         for v, a in r["coeffs"].items():
             w[v] += m * _f(a)
         beta += m * _f(r["rhs"])
     return lines, w, beta
 
 
-def explain(cert: dict[str, Any]) -> str:
-    """A readable proof of what the certificate shows."""
+def explain(cert: dict[str, Any], limit: int | None = 40) -> str:
+    """A readable proof of what the certificate shows (``limit`` rows listed; None: all)."""
     p = cert["problem"]
     status = cert["status"]
     if status == "infeasible":
         y = {k: _f(v) for k, v in cert["farkas"].items()}
-        lines, w, beta = _combination(p, y)
+        lines, w, beta = _combination(p, y, limit)
         low = Fraction(0)
         bounds = []
         for v, q in w.items():
@@ -76,14 +88,15 @@ def explain(cert: dict[str, Any]) -> str:
         out = ["No point satisfies these constraints. Add up"] + lines
         out.append(f"to get  {_terms(w)} ≤ {_fmt(beta)}.")
         if any(q != 0 for q in w.values()):
-            out.append(f"But the bounds of the variables ({', '.join(bounds) if bounds else 'all ≥ 0'}) make the left side at least {_fmt(low)},")
+            shown = ", ".join(bounds[:8]) + (f", … {len(bounds) - 8} more" if len(bounds) > 8 else "")
+            out.append(f"But the bounds of the variables ({shown if bounds else 'all ≥ 0'}) make the left side at least {_fmt(low)},")
         out.append(f"so {_fmt(low)} ≤ {_fmt(beta)}, a contradiction.")
         return "\n".join(out)
     if status == "optimal":
         y = {k: _f(v) for k, v in cert["dual"].items()}
         if p["sense"] == "min":
             y = {k: -v for k, v in y.items()}
-        lines, _, _ = _combination(p, y)
+        lines, _, _ = _combination(p, y, limit)
         word = "at most" if p["sense"] == "max" else "at least"
         out = [f"Optimal value {cert['value']}: the objective is {word} {cert['value']} because it is bounded by"]
         out += lines or ["  (the variable bounds alone)"]
