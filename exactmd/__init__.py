@@ -16,10 +16,29 @@ from .errors import (
     NotExactError,
 )
 from .rational import Q, fmt, latex, to_fraction
+from .belief import Belief, independent, uniform
+from .environment import Environment, QLOutcome, load_environment
+from .mechanism import Device, OutcomeFunction, constant_device, implement
+from .constraints import check
+from .design import feasible_mechanism, optimal_mechanism, verify_document
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Belief",
+    "Device",
+    "Environment",
+    "OutcomeFunction",
+    "QLOutcome",
+    "check",
+    "constant_device",
+    "feasible_mechanism",
+    "implement",
+    "independent",
+    "load_environment",
+    "optimal_mechanism",
+    "uniform",
+    "verify_document",
     "BudgetExceededError",
     "CertificateError",
     "ClaimError",
