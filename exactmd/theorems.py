@@ -291,7 +291,7 @@ def _bargaining_instances() -> list[tuple[str, Any]]:
 
 register(Claim(
     id="vartiainen2014/prop-2",
-    extra={"test_strategy": lambda: _bargaining_strategy(3)},
+    extra={"test_strategy": lambda: _bargaining_strategy(6)},
     statement="Let θ1 and θ2 be independently distributed with regular distribution functions p1 and p2. Then there is an incentive efficient direct mechanism (a^γ, m^γ) such that, for some γ ∈ (0, 1], a^γ = 1 if c1(θ1, γ) − c2(θ2, γ) ≥ 0 and a^γ = 0 otherwise.",
     where="§5, Proposition 2, eqs. (8)–(9)",
     decide=_decide_prop2,
@@ -337,7 +337,7 @@ def _decide_remark1(instance: tuple[int, Any, Any]) -> Verdict:
 
 register(Claim(
     id="vartiainen2014/remark-1",
-    extra={"test_strategy": lambda: _bargaining_strategy(3)},
+    extra={"test_strategy": lambda: _bargaining_strategy(6)},
     statement="Let (a^γ, m^γ) be an incentive efficient direct mechanism as defined in (8)-(9). Then a^γ(θ1, θ2) = 0 implies a^γ(θ1', θ2) = 0 for all θ1' ≤ θ1 and a^γ(θ1, θ2') = 0 for all θ2' ≥ θ2.",
     where="§5, Remark 1",
     decide=_decide_remark1,
@@ -369,7 +369,7 @@ def _decide_lemma5(instance: tuple[int, Any, Any]) -> Verdict:
 
 register(Claim(
     id="vartiainen2014/lemma-5",
-    extra={"test_strategy": lambda: _bargaining_strategy(3)},
+    extra={"test_strategy": lambda: _bargaining_strategy(6)},
     statement="Then there is an incentive efficient direct mechanism (a^γ, m^γ) as defined in (8)-(9) such that the transfer rule m^γ prescribes zero monetary transfer when trade does not take place.",
     where="§5, Lemma 5; proof in Appendix A.1, eqs. (23)–(25)",
     decide=_decide_lemma5,
@@ -410,7 +410,7 @@ def _decide_lemma6(instance: tuple[int, Any, Any]) -> Verdict:
 
 register(Claim(
     id="vartiainen2014/lemma-6",
-    extra={"test_strategy": lambda: _bargaining_strategy(3)},
+    extra={"test_strategy": lambda: _bargaining_strategy(6)},
     statement="Let p1 and p2 be regular distributions. Then the mechanism g* ∘ r* is incentive efficient.",
     where="§5, Lemma 6, eqs. (10)–(12)",
     decide=_decide_lemma6,
