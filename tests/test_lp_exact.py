@@ -223,3 +223,40 @@ def test_verifier_imports_only_fractions_and_json():
         elif isinstance(node, ast.ImportFrom):
             mods.add(node.module)
     assert mods <= {"fractions", "json"}
+
+
+def _reference_or_flagged(problem):
+    from exactmd.lp.reference import ReferenceSolverError, sympy_lp_value
+
+    try:
+        return sympy_lp_value(problem)
+    except ReferenceSolverError:
+        return "flagged"
+
+
+@given(boxed_problems(), st.lists(st.sampled_from(["box", "free", "upper"]), min_size=3, max_size=3))
+def test_sympy_reference_agrees_with_vertex_enumeration(problem, kinds):
+    # The reference used by the design tests and the benchmarks: the same box written
+    # with free or upper-only columns plus explicit rows must give the same value, or
+    # the reference must flag sympy's answer as infeasible. It never returns a wrong value.
+    best = _brute_force(problem)
+    if best is None:
+        return
+    rewritten = json.loads(json.dumps(problem))
+    for (v, (lo, hi)), kind in zip(problem["variables"].items(), kinds):
+        if kind == "box":
+            continue
+        rewritten["variables"][v] = [None, None] if kind == "free" else [None, hi]
+        rewritten["constraints"].append({"name": f"lo_{v}", "coeffs": {v: "1"}, "op": ">=", "rhs": lo})
+        if kind == "free":
+            rewritten["constraints"].append({"name": f"hi_{v}", "coeffs": {v: "1"}, "op": "<=", "rhs": hi})
+    assert _reference_or_flagged(problem) in (best, "flagged")
+    assert _reference_or_flagged(rewritten) in (best, "flagged")
+
+
+def test_sympy_reference_flags_sympys_infeasible_answer():
+    # max x1 with x1 = 1 and x0 = 0: sympy 1.14's linprog answers x1 = 2 on this input.
+    # If a later sympy gets it right, the reference must then return the true value 1.
+    problem = P("max", {"x0": (-1, 1), "x1": (0, 2)}, {"x0": 0, "x1": 1},
+                [({"x0": 0, "x1": -1}, "==", -1), ({"x0": 1, "x1": -1}, ">=", -2), ({"x0": 1, "x1": 0}, "==", 0)])
+    assert _reference_or_flagged(problem) in (Fraction(1), "flagged")
