@@ -2,10 +2,10 @@
 
 Subcommands::
 
-    exactmd lp solve FILE [--trace] [--max-pivots N] [--time-limit S] [-o OUT]
+    exactmd lp solve FILE [--method auto|exact|hint] [--trace] [--max-pivots N] [--time-limit S] [-o OUT]
     exactmd verify FILE...
     exactmd explain CERT
-    exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [-o OUT]
+    exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [-o OUT]
     exactmd table bargaining [--K 1..8] [--prior uniform] [--format csv|markdown|latex|json]
     exactmd plot bargaining [--K 6] [--prior uniform] [-o region.png]
     exactmd claims
@@ -46,7 +46,7 @@ def _cmd_lp_solve(args: argparse.Namespace) -> int:
 
     problem = load_problem(args.file)
     trace = (lambda line: _print(line, file=sys.stderr)) if args.trace else None
-    res = solve_problem(problem, max_pivots=args.max_pivots, time_limit=args.time_limit, trace=trace)
+    res = solve_problem(problem, method=args.method, max_pivots=args.max_pivots, time_limit=args.time_limit, trace=trace)
     text = res.to_json()
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
@@ -91,7 +91,7 @@ def _cmd_design(args: argparse.Namespace) -> int:
     from .rational import fmt
 
     env = load_environment(args.env)
-    kw = dict(max_pivots=args.max_pivots, time_limit=args.time_limit)
+    kw = dict(method=args.method, max_pivots=args.max_pivots, time_limit=args.time_limit)
     if args.feasible:
         res = feasible_mechanism(env, args.constraints, **kw)
     else:
@@ -166,6 +166,8 @@ def _parser() -> argparse.ArgumentParser:
     solve = lps.add_parser("solve", help="solve an LP (.json, .lp, .mps) and print its certificate")
     solve.add_argument("file")
     solve.add_argument("--trace", action="store_true", help="print every simplex pivot (to stderr)")
+    solve.add_argument("--method", choices=["auto", "exact", "hint"], default="auto",
+                       help="exact: exact simplex only; hint: HiGHS's basis re-solved exactly (exactmd[fast]); auto: hint for large LPs when installed")
     solve.add_argument("--max-pivots", type=int, default=None, help="give up after this many pivots")
     solve.add_argument("--time-limit", type=float, default=None, help="give up after this many seconds")  # float-ok: a wall-clock budget, never a decision
     solve.add_argument("-o", "--output", help="write the certificate here instead of stdout")
@@ -186,6 +188,7 @@ def _parser() -> argparse.ArgumentParser:
     de.add_argument("--objective", default="planner", help="planner | welfare | revenue | agent:NAME")
     de.add_argument("--sense", default="max", choices=["max", "min"])
     de.add_argument("--feasible", action="store_true", help="only ask whether a mechanism exists")
+    de.add_argument("--method", choices=["auto", "exact", "hint"], default="auto")
     de.add_argument("--max-pivots", type=int, default=None)
     de.add_argument("--time-limit", type=float, default=None)  # float-ok: wall-clock budget
     de.add_argument("-o", "--output", help="write the mechanism certificate here")

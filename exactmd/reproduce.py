@@ -50,7 +50,17 @@ def write_verdict(v: Verdict, out: Path, instance_name: str) -> list[str]:
 
 
 def reproduce(out: Path, *, claims: Iterable[str] | None = None, log: Log = print, echo: Log = print) -> int:
-    """Run every claim on its paper instances, write and verify the certificates; 0 iff all verify."""
+    """Run every claim on its paper instances, write and verify the certificates; 0 iff all verify.
+
+    LPs are solved by the exact simplex alone, so that the files are the same whether
+    or not the float hint (``exactmd[fast]``) is installed."""
+    from .lp.solution import default_method
+
+    with default_method("exact"):
+        return _reproduce(out, claims=claims, log=log, echo=echo)
+
+
+def _reproduce(out: Path, *, claims: Iterable[str] | None, log: Log, echo: Log) -> int:
     out.mkdir(parents=True, exist_ok=True)
     chosen: list[Claim] = [get_claim(c) for c in claims] if claims else [CLAIMS[c] for c in sorted(CLAIMS)]
     manifest = []

@@ -63,7 +63,7 @@ def test_error_is_one_line_and_nonzero():
 def test_max_pivots_gives_up_cleanly(tmp_path):
     f = tmp_path / "p.json"
     f.write_text(json.dumps(PROBLEM))
-    r = run("lp", "solve", str(f), "--max-pivots", "1")
+    r = run("lp", "solve", str(f), "--method", "exact", "--max-pivots", "1")
     assert r.returncode == 2 and "gave up" in r.stderr and "Traceback" not in r.stderr
 
 

@@ -53,9 +53,13 @@ HAND = [
 ]
 
 
+METHODS = ["exact", "hint"]  # the hint path needs highspy, which the test extra installs
+
+
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("problem, status, value", HAND)
-def test_hand_solved(problem, status, value):
-    res = solve_problem(problem)
+def test_hand_solved(problem, status, value, method):
+    res = solve_problem(problem, method=method)
     cert = res.certificate()
     ok, why = verify_certificate(cert)
     assert ok, why
@@ -135,9 +139,10 @@ def boxed_problems(draw):
     return P(draw(st.sampled_from(["max", "min"])), variables, obj, rows)
 
 
-@given(boxed_problems())
-def test_agrees_with_vertex_enumeration(problem):
-    res = solve_problem(problem)
+@pytest.mark.parametrize("method", METHODS)
+@given(problem=boxed_problems())
+def test_agrees_with_vertex_enumeration(problem, method):
+    res = solve_problem(problem, method=method)
     cert = res.certificate()
     assert verify_certificate(cert)[0]
     best = _brute_force(problem)

@@ -13,13 +13,31 @@ class _Bad(Exception):
     pass
 
 
+_parsed = {}  # string -> Fraction; certificates repeat a few coefficients many times
+
+
 def _q(x, what):
     if not isinstance(x, str):
         raise _Bad(what + " must be a string 'p/q', got " + repr(x))
-    try:
-        return Fraction(x.strip())
-    except (ValueError, ZeroDivisionError):
-        raise _Bad(what + " = " + repr(x) + " is not a rational number")
+    q = _parsed.get(x)
+    if q is None:
+        try:
+            q = Fraction(x.strip())
+        except (ValueError, ZeroDivisionError):
+            raise _Bad(what + " = " + repr(x) + " is not a rational number")
+        if len(_parsed) < 100000:
+            _parsed[x] = q
+    return q
+
+
+def _dot(pairs):
+    """Σ a·b over pairs of Fractions.  Exact, and fast in pure Python: the integer
+    numerators are summed per denominator and the few distinct sums added at the end."""
+    acc = {}
+    for a, b in pairs:
+        d = a.denominator * b.denominator
+        acc[d] = acc.get(d, 0) + a.numerator * b.numerator
+    return sum((Fraction(n, d) for d, n in acc.items()), Fraction(0))
 
 
 def _fmt(q):
@@ -90,8 +108,9 @@ def _vector(d, keys, what):
         if k not in d:
             raise _Bad("'" + what + "' has no entry for " + repr(k))
         out[k] = _q(d[k], what + "[" + repr(k) + "]")
+    known = set(keys)
     for k in d:
-        if k not in keys:
+        if k not in known:
             raise _Bad("'" + what + "' names unknown " + repr(k))
     return out
 
@@ -103,7 +122,7 @@ def _feasible(x, lo, hi, rows):
         if hi[v] is not None and val > hi[v]:
             raise _Bad("variable " + repr(v) + " = " + _fmt(val) + " is above its upper bound " + _fmt(hi[v]))
     for nm, a, op, b in rows:
-        lhs = sum((q * x[v] for v, q in a.items()), Fraction(0))
+        lhs = _dot((q, x[v]) for v, q in a.items())
         if (op == "<=" and lhs > b) or (op == ">=" and lhs < b) or (op == "==" and lhs != b):
             raise _Bad("row " + repr(nm) + " violated: lhs " + _fmt(lhs) + " " + op + " " + _fmt(b) + " fails")
 
@@ -117,14 +136,17 @@ def _signs(y, rows, what):
 
 
 def _combine(y, rows, keys):
-    w = dict.fromkeys(keys, Fraction(0))
-    beta = Fraction(0)
+    """w = Σ_r y_r a_r (per variable) and β = Σ_r y_r b_r, summed as in _dot."""
+    acc = {v: {} for v in keys}
     for nm, a, op, b in rows:
         m = y[nm]
         if m:
+            mn, md = m.numerator, m.denominator
             for v, q in a.items():
-                w[v] += m * q
-            beta += m * b
+                av, d = acc[v], md * q.denominator
+                av[d] = av.get(d, 0) + mn * q.numerator
+    w = {v: sum((Fraction(n, d) for d, n in acc[v].items()), Fraction(0)) for v in keys}
+    beta = _dot((y[nm], b) for nm, a, op, b in rows)
     return w, beta
 
 
@@ -153,7 +175,7 @@ def _check(cert):
                 if lo[v] is None:
                     raise _Bad("reduced cost of " + repr(v) + " is " + _fmt(d) + " < 0 but it has no lower bound")
                 bound += d * lo[v]
-        val = sum((q * x[v] for v, q in cc.items()), Fraction(0))
+        val = _dot((q, x[v]) for v, q in cc.items())
         if val != bound:
             raise _Bad("objective " + _fmt(val) + " differs from the dual bound " + _fmt(bound))
         stated = _q(cert.get("value"), "value")
@@ -190,7 +212,7 @@ def _check(cert):
                 raise _Bad("'ray' names unknown " + repr(v))
             d[v] = _q(q, "ray[" + repr(v) + "]")
         for nm, a, op, b in rows:
-            s = sum((q * d[v] for v, q in a.items()), Fraction(0))
+            s = _dot((q, d[v]) for v, q in a.items())
             if (op == "<=" and s > 0) or (op == ">=" and s < 0) or (op == "==" and s != 0):
                 raise _Bad("the ray leaves row " + repr(nm))
         for v in keys:
@@ -198,7 +220,7 @@ def _check(cert):
                 raise _Bad("the ray increases " + repr(v) + " which has an upper bound")
             if d[v] < 0 and lo[v] is not None:
                 raise _Bad("the ray decreases " + repr(v) + " which has a lower bound")
-        gain = sum((q * d[v] for v, q in c.items()), Fraction(0))
+        gain = _dot((q, d[v]) for v, q in c.items())
         if (sense == "max" and not gain > 0) or (sense == "min" and not gain < 0):
             raise _Bad("the ray does not improve the objective (c·d = " + _fmt(gain) + ")")
         return "unbounded: feasible point and improving ray (c·d = " + _fmt(gain) + ")"

@@ -88,7 +88,22 @@ def parse_problem(problem: Mapping[str, Any]) -> tuple[str, list[str], list[fmpq
     return sense, names, lo, hi, obj, rows
 
 
+_parsed: dict[str, fmpq] = {}  # problems repeat a few coefficients many times
+
+
 def _num(x: Any, what: str) -> fmpq:
+    if isinstance(x, str):
+        q = _parsed.get(x)
+        if q is not None:
+            return q
+        q = _num_uncached(x, what)
+        if len(_parsed) < 100000:
+            _parsed[x] = q
+        return q
+    return _num_uncached(x, what)
+
+
+def _num_uncached(x: Any, what: str) -> fmpq:
     if not isinstance(x, str):
         if isinstance(x, (int, fmpq)) and not isinstance(x, bool):
             return Q(x)

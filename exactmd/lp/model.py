@@ -208,9 +208,10 @@ class Model:
         m._obj = {names[j]: c for j, c in obj.items()}
         return m
 
-    def solve(self, *, max_pivots: int | None = None, time_limit: float | None = None,  # float-ok: wall clock
+    def solve(self, *, method: str | None = None, max_pivots: int | None = None, time_limit: float | None = None,  # float-ok: wall clock
               trace: Callable[[str], None] | None = None) -> LPResult:
-        return solve_problem(self.to_problem(), max_pivots=max_pivots, time_limit=time_limit, trace=trace)
+        """Solve exactly (``method`` as in :func:`~exactmd.lp.solve_problem`)."""
+        return solve_problem(self.to_problem(), method=method, max_pivots=max_pivots, time_limit=time_limit, trace=trace)
 
 
 @dataclass(frozen=True)

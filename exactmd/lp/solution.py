@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from flint import fmpq
 
-from ..errors import CertificateError
+from ..errors import CertificateError, LPError
 from ..rational import Q
 
 
@@ -53,18 +55,67 @@ def _qmap(d: Mapping[str, str] | None) -> dict[str, fmpq] | None:
     return None if d is None else {k: Q(v) for k, v in d.items()}
 
 
+METHODS = ("auto", "exact", "hint")
+HINT_MIN_SIZE = 50_000  # rows × variables from which "auto" uses the float hint
+
+_default_method: ContextVar[str] = ContextVar("exactmd_lp_method", default="auto")
+
+
+@contextmanager
+def default_method(method: str) -> Iterator[None]:
+    """Within the block, ``solve_problem`` calls that do not name a method use ``method``
+    (``exactmd reproduce`` pins ``"exact"`` so that its output never depends on which
+    extras are installed)."""
+    if method not in METHODS:
+        raise LPError(f"method={method!r} must be one of {', '.join(METHODS)}")
+    token = _default_method.set(method)
+    try:
+        yield
+    finally:
+        _default_method.reset(token)
+
+
 def solve_problem(
     problem: Mapping[str, Any],
     *,
+    method: str | None = None,
     max_pivots: int | None = None,
     time_limit: float | None = None,  # float-ok: a wall-clock budget, never a decision
     trace: Callable[[str], None] | None = None,
 ) -> LPResult:
-    """Solve an ``exactmd-lp-problem/1`` dict exactly and return a verified :class:`LPResult`."""
-    from .exact import simplex
+    """Solve an ``exactmd-lp-problem/1`` dict exactly and return a verified :class:`LPResult`.
 
+    ``method``: ``"exact"`` — the exact simplex alone; ``"hint"`` — HiGHS's optimal basis
+    re-solved exactly (:mod:`exactmd.lp.hint`, needs ``exactmd[fast]``), falling back to
+    the exact simplex when the hint does not yield a verified certificate; ``"auto"``
+    (default) — ``"hint"`` when ``highspy`` is installed and the LP has at least
+    ``HINT_MIN_SIZE`` rows × variables (below that the exact simplex is as fast), else
+    ``"exact"``.  ``None`` means the :func:`default_method` in force.  Every method returns
+    the same status and optimal value (a degenerate LP may have several optimal
+    vertices, and the methods may return different ones); the certificate is always
+    verified.
+    """
+    from .exact import simplex
+    from .hint import available, solve_hinted
+
+    if method is not None and method not in METHODS:
+        raise LPError(f"method={method!r} must be one of {', '.join(METHODS)}")
+    if method == "hint" and not available():
+        raise LPError("method='hint' needs highspy: pip install 'exactmd[fast]' (or use method='exact')")
     body = {k: v for k, v in problem.items() if k != "format"}
-    cert = simplex(body, max_pivots=max_pivots, time_limit=time_limit, trace=trace)
+    cert = None
+    name = "exact-simplex/dantzig+bland"
+    if method is None:
+        method = _default_method.get()
+    size = len(body.get("constraints") or ()) * len(body.get("variables") or ())
+    if method == "hint" or (method == "auto" and size >= HINT_MIN_SIZE and available()):
+        cert = solve_hinted(body, time_limit=time_limit, trace=trace)
+        if cert is not None:
+            name = "highs-basis+exact-refinement"
+        elif trace:
+            trace("falling back to the exact simplex")
+    if cert is None:
+        cert = simplex(body, max_pivots=max_pivots, time_limit=time_limit, trace=trace)
     pivots = cert.pop("pivots")
     res = LPResult(
         Status(cert["status"]),
@@ -75,8 +126,9 @@ def solve_problem(
         _qmap(cert.get("ray")),
         cert["problem"],
         pivots,
-        "exact-simplex/dantzig+bland",
+        name,
         cert,
     )
-    res.verify()
+    if name.startswith("exact"):
+        res.verify()  # the hinted certificate was verified before it was accepted
     return res

@@ -1,0 +1,267 @@
+"""A floating-point LP as a hint: HiGHS's final basis, re-solved exactly.
+
+The float solver (HiGHS, through ``highspy``; extra ``exactmd[fast]``) is used only to
+*guess an optimal basis*.  Nothing it computes reaches the answer:
+
+1. HiGHS solves the LP in double precision and reports its final basis — which columns
+   and which row activities are basic, and at which bound each nonbasic one sits.
+2. The basic solution of that basis is computed exactly.  With HiGHS's basis matrix
+   B = [A | I] restricted to the basic columns (the logical of row i is −(a_i·x)), the
+   basic values z solve B z = b, where b moves every nonbasic column and row activity
+   to the right-hand side at its exact bound.  The duals solve Bᵀ y = c_B.
+3. Both systems are solved by *iterative refinement with rational reconstruction*
+   (as exact solvers such as SoPlex and QSopt_ex do): HiGHS's own factorisation of B
+   solves B δ = r in floating point, the residual r = b − B z is computed exactly in
+   rationals and the dyadic correction added exactly; after each round every
+   component is replaced by the simplest rational within the current error bound,
+   and the candidate is accepted only if it satisfies B z = b *exactly*.
+4. The candidate certificate (primal x, duals y) is checked by the independent
+   verifier of :mod:`exactmd.lp.checker`: every row, every bound, every dual sign and
+   the equality of primal and dual values, in exact arithmetic.
+
+If any step fails — HiGHS does not report an optimal basis, the refinement does not
+reach an exact solution, or the basis is not primal and dual feasible in exact
+arithmetic — :func:`solve_hinted` returns ``None`` and the caller solves with the pure
+exact simplex.  A wrong hint can cost time, never correctness.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flint import fmpq
+
+from ..rational import fmt
+
+__all__ = ["available", "solve_hinted"]
+
+MAX_ROUNDS = 12
+
+
+def available() -> bool:
+    """True when the float hint (``highspy``) is installed."""
+    try:
+        import highspy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _new_highs() -> Any:
+    import highspy
+
+    return highspy.Highs()
+
+
+def _f(q: fmpq) -> float:  # float-ok: a hint for HiGHS, never a decision
+    return int(q.p) / int(q.q) if q.q != 1 else float(int(q.p))  # correctly rounded
+
+
+def _dyadic(x: float) -> fmpq:  # float-ok: a float correction turned into its exact value
+    n, d = x.as_integer_ratio()
+    return fmpq(n, d)
+
+
+def simplest_between(lo: fmpq, hi: fmpq) -> fmpq:
+    """The rational with the smallest denominator in the closed interval [lo, hi]
+    (continued fractions; for lo ≤ 0 ≤ hi it is 0)."""
+    if lo > hi:
+        lo, hi = hi, lo
+    if lo <= 0 <= hi:
+        return fmpq(0)
+    if hi < 0:
+        return -simplest_between(-hi, -lo)
+    # 0 < lo ≤ hi: collect partial quotients, lo = a_n/a_d, hi = b_n/b_d
+    a_n, a_d, b_n, b_d = int(lo.p), int(lo.q), int(hi.p), int(hi.q)
+    quotients: list[int] = []
+    while True:
+        fl = a_n // a_d
+        if fl * a_d == a_n or (fl + 1) * b_d <= b_n:
+            quotients.append(fl if fl * a_d == a_n else fl + 1)  # an integer in [lo, hi]
+            break
+        # lo, hi in (fl, fl + 1): x = fl + 1/x' with x' in [1/(hi − fl), 1/(lo − fl)]
+        quotients.append(fl)
+        a_n, a_d, b_n, b_d = b_d, b_n - fl * b_d, a_d, a_n - fl * a_d
+    num, den = quotients[-1], 1
+    for a in reversed(quotients[:-1]):
+        num, den = a * num + den, num
+    return fmpq(num, den)
+
+
+def _reconstruct(z: list[fmpq], err: fmpq) -> list[fmpq]:
+    return [zi if zi.q == 1 else simplest_between(zi - err, zi + err) for zi in z]
+
+
+def _refine(
+    matvec: Callable[[list[fmpq]], list[fmpq]],
+    fsolve: Callable[[list[float]], Any],  # float-ok: HiGHS's solve with its factorisation
+    b: list[fmpq],
+) -> list[fmpq] | None:
+    """Solve M z = b exactly, M given by its exact product and its float solve."""
+    m = len(b)
+    z = [fmpq(0)] * m
+    r = list(b)
+    for _ in range(MAX_ROUNDS):
+        if all(ri == 0 for ri in r):
+            return z
+        big = max(abs(ri) for ri in r)
+        e = int(big.p).bit_length() - int(big.q).bit_length()  # 2^(e−1) < |r|max·2 roughly
+        scale = fmpq(2) ** e if e >= 0 else fmpq(1, 2 ** (-e))
+        delta = fsolve([_f(ri / scale) for ri in r])
+        corr = [_dyadic(float(d)) * scale for d in delta]  # float-ok: exact dyadic value of HiGHS's correction
+        z = [zi + ci for zi, ci in zip(z, corr)]
+        size = max((abs(c) for c in corr), default=fmpq(0))
+        if size == 0:
+            return None
+        cand = _reconstruct(z, size)
+        rc = [bi - mi for bi, mi in zip(b, matvec(cand))]
+        if all(x == 0 for x in rc):
+            return cand
+        r = [bi - mi for bi, mi in zip(b, matvec(z))]
+    return None
+
+
+def solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None = None,  # float-ok: wall clock
+                 trace: Callable[[str], None] | None = None) -> dict[str, Any] | None:
+    """A verified optimal certificate from HiGHS's basis re-solved exactly, or ``None``
+    when the hint does not yield one (the caller then uses the exact simplex)."""
+    import highspy
+    import numpy as np
+
+    from .checker import verify_certificate
+    from .exact import _problem_copy, parse_problem
+
+    sense, names, lo, hi, obj, rows = parse_problem(problem)
+    n, m = len(names), len(rows)
+    if m == 0:
+        return None
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, m
+    lp.col_cost_ = np.array([_f(obj.get(j, fmpq(0))) for j in range(n)])
+    lp.col_lower_ = np.array([-inf if v is None else _f(v) for v in lo])
+    lp.col_upper_ = np.array([inf if v is None else _f(v) for v in hi])
+    lp.row_lower_ = np.array([_f(b) if op in (">=", "==") else -inf for _, _, op, b in rows])
+    lp.row_upper_ = np.array([_f(b) if op in ("<=", "==") else inf for _, _, op, b in rows])
+    lp.sense_ = highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize
+    start, index, value = [0], [], []
+    for _, coeffs, _, _ in rows:
+        index.extend(coeffs)
+        value.extend(map(_f, coeffs.values()))
+        start.append(len(index))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, m
+    lp.a_matrix_.start_ = np.array(start, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.array(value)
+    h = _new_highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("presolve", "off")  # the basis must be of this LP, not of a reduced one
+    h.setOptionValue("solver", "simplex")
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))  # float-ok: wall clock
+    h.passModel(lp)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if trace:
+            trace(f"float hint: HiGHS reports {h.modelStatusToString(h.getModelStatus())}; no hint")
+        return None
+    basis = h.getBasis()
+    if not basis.valid:
+        return None
+    h.setBasis(basis)  # makes HiGHS factorise B even when it solved the LP without doing so
+    S = highspy.HighsBasisStatus
+    cstat, rstat = list(basis.col_status), list(basis.row_status)
+    basic = [int(k) for k in h.getBasicVariables()[1]]  # ≥ 0: column; < 0: row −1−k
+    if len(basic) != m:
+        return None
+    # exact values of the nonbasic columns and row activities
+    x: list[fmpq | None] = [None] * n
+    for j, s in enumerate(cstat):
+        if s == S.kBasic:
+            continue
+        if s == S.kLower and lo[j] is not None:
+            x[j] = lo[j]
+        elif s == S.kUpper and hi[j] is not None:
+            x[j] = hi[j]
+        elif lo[j] is None and hi[j] is None:
+            x[j] = fmpq(0)
+        elif lo[j] is not None and (hi[j] is None or s != S.kUpper):
+            x[j] = lo[j]
+        else:
+            x[j] = hi[j]
+    b = []
+    for i, (_, coeffs, op, bi) in enumerate(rows):
+        rhs = -sum((a * x[j] for j, a in coeffs.items() if x[j] is not None), fmpq(0))
+        if rstat[i] != S.kBasic:
+            rhs += bi  # activity at its bound (the row's only finite bound)
+        b.append(rhs)
+    cols: dict[int, list[tuple[int, fmpq]]] = {}  # basic structural columns, column-wise
+    pos = {k: t for t, k in enumerate(basic)}
+    for i, (_, coeffs, _, _) in enumerate(rows):
+        for j, a in coeffs.items():
+            if j in pos:
+                cols.setdefault(j, []).append((i, a))
+
+    def bvec(z: list[fmpq]) -> list[fmpq]:  # B z
+        out = [fmpq(0)] * m
+        for t, k in enumerate(basic):
+            zt = z[t]
+            if zt == 0:
+                continue
+            if k >= 0:
+                for i, a in cols.get(k, ()):
+                    out[i] += a * zt
+            else:
+                out[-1 - k] += zt
+        return out
+
+    def btvec(y: list[fmpq]) -> list[fmpq]:  # Bᵀ y
+        out = []
+        for k in basic:
+            if k >= 0:
+                out.append(sum((a * y[i] for i, a in cols.get(k, ())), fmpq(0)))
+            else:
+                out.append(y[-1 - k])
+        return out
+
+    def fsolve(v: list[float]) -> Any:  # float-ok: HiGHS's factorisation of B
+        return h.getBasisSolve(np.array(v))[1]
+
+    def ftsolve(v: list[float]) -> Any:  # float-ok: HiGHS's factorisation of Bᵀ
+        return h.getBasisTransposeSolve(np.array(v))[1]
+
+    z = _refine(bvec, fsolve, b)
+    if z is None:
+        if trace:
+            trace("float hint: the basic solution was not reconstructed exactly; no hint")
+        return None
+    for t, k in enumerate(basic):
+        if k >= 0:
+            x[k] = z[t]
+    cb = [obj.get(k, fmpq(0)) if k >= 0 else fmpq(0) for k in basic]
+    y = _refine(btvec, ftsolve, cb)
+    if y is None:
+        if trace:
+            trace("float hint: the duals were not reconstructed exactly; no hint")
+        return None
+    value = sum((c * x[j] for j, c in obj.items()), fmpq(0))  # type: ignore[operator]
+    cert: dict[str, Any] = {
+        "format": "exactmd-lp-certificate/1",
+        "problem": _problem_copy(problem),
+        "status": "optimal",
+        "value": fmt(value),
+        "primal": {names[j]: fmt(x[j]) for j in range(n)},  # type: ignore[arg-type]
+        "dual": {rows[i][0]: fmt(y[i]) for i in range(m)},
+    }
+    ok, why = verify_certificate(cert)
+    if not ok:
+        if trace:
+            trace(f"float hint: HiGHS's basis is not optimal in exact arithmetic ({why}); no hint")
+        return None
+    if trace:
+        trace(f"float hint: HiGHS's basis re-solved exactly and verified; value {fmt(value)}")
+    cert["pivots"] = 0
+    return cert

@@ -1,0 +1,117 @@
+"""The float-hinted path (HiGHS's basis re-solved exactly) against the pure exact simplex."""
+
+from fractions import Fraction
+
+import pytest
+from flint import fmpq
+from hypothesis import given
+from hypothesis import strategies as st
+
+from exactmd.bargaining import bilateral_trade
+from exactmd.design import build_problem
+from exactmd.errors import LPError
+from exactmd.lp import solve_problem, verify_certificate
+from exactmd.lp import hint
+from exactmd.lp.hint import simplest_between
+from exactmd.lp.solution import default_method
+from exactmd.strategies import rationals
+
+
+def _brute_simplest(lo: Fraction, hi: Fraction) -> Fraction:
+    """Smallest denominator d with an integer multiple of 1/d in [lo, hi], by search."""
+    d = 1
+    while True:
+        n = -((-lo.numerator * d) // lo.denominator)  # ceil(lo·d)
+        if Fraction(n, d) <= hi:
+            return Fraction(n, d)
+        d += 1
+
+
+@given(rationals(min_value=-5, max_value=5, max_denominator=40), rationals(min_value=0, max_value=1, max_denominator=60))
+def test_simplest_between_is_the_smallest_denominator(lo, width):
+    hi = lo + width
+    got = simplest_between(lo, hi)
+    assert lo <= got <= hi
+    flo, fhi = Fraction(int(lo.p), int(lo.q)), Fraction(int(hi.p), int(hi.q))
+    want = Fraction(0) if flo <= 0 <= fhi else (_brute_simplest(flo, fhi) if flo > 0 else -_brute_simplest(-fhi, -flo))
+    assert Fraction(int(got.p), int(got.q)) == want
+
+
+@st.composite
+def random_lps(draw):
+    """Dense random LPs with small rational data, 3–8 variables, 2–8 rows, mixed bounds."""
+    n = draw(st.integers(3, 8))
+    m = draw(st.integers(2, 8))
+    names = [f"x{k}" for k in range(n)]
+    q = rationals(min_value=-4, max_value=4, max_denominator=5)
+    variables = {}
+    for v in names:
+        kind = draw(st.sampled_from(["box", "lower", "free", "fixed"]))
+        lo = draw(st.integers(-2, 1))
+        variables[v] = {"box": [str(lo), str(lo + draw(st.integers(0, 3)))], "lower": [str(lo), None],
+                        "free": [None, None], "fixed": [str(lo), str(lo)]}[kind]
+    rows = []
+    for k in range(m):
+        co = {v: str(draw(q)) for v in names if draw(st.booleans())}
+        rows.append({"name": f"r{k}", "coeffs": co, "op": draw(st.sampled_from(["<=", ">=", "=="])), "rhs": str(draw(q))})
+    obj = {v: str(draw(q)) for v in names}
+    return {"sense": draw(st.sampled_from(["max", "min"])), "variables": variables, "objective": obj, "constraints": rows}
+
+
+@given(random_lps())
+def test_hint_and_exact_give_the_same_answer(problem):
+    a = solve_problem(problem, method="exact")
+    b = solve_problem(problem, method="hint")
+    assert verify_certificate(b.certificate())[0]
+    assert a.status == b.status
+    assert a.value == b.value
+
+
+@pytest.mark.parametrize("K, prior", [(6, "uniform"), (8, "increasing"), (10, "decreasing")])
+def test_hint_on_the_second_best_lp(K, prior):
+    problem, _ = build_problem(bilateral_trade(K, prior, prior), ["IC", "interim-IR", "BB"])
+    b = solve_problem(problem, method="hint")
+    assert b.method == "highs-basis+exact-refinement"  # the hint was used, not the fallback
+    a = solve_problem(problem, method="exact")
+    assert verify_certificate(b.certificate())[0]
+    assert a.value == b.value
+
+
+def test_a_wrong_hint_falls_back_to_the_exact_simplex(monkeypatch):
+    import highspy
+
+    class LogicalBasis(highspy.Highs):
+        def run(self):  # solve, then replace the optimal basis by the all-slack one
+            status = super().run()
+            self.setBasis()
+            return status
+
+    monkeypatch.setattr(hint, "_new_highs", LogicalBasis)
+    problem, _ = build_problem(bilateral_trade(3, "uniform", "uniform"), ["IC", "interim-IR", "BB"])
+    lines = []
+    res = solve_problem(problem, method="hint", trace=lines.append)
+    assert res.method.startswith("exact-simplex")
+    assert any("falling back" in ln for ln in lines)
+    assert res.value == solve_problem(problem, method="exact").value
+
+
+def test_infeasible_and_unbounded_fall_back_with_their_certificates():
+    inf = {"sense": "max", "variables": {"x": ["0", None]}, "objective": {"x": "1"},
+           "constraints": [{"name": "a", "coeffs": {"x": "1"}, "op": "<=", "rhs": "1"},
+                           {"name": "b", "coeffs": {"x": "1"}, "op": ">=", "rhs": "2"}]}
+    unb = {"sense": "max", "variables": {"x": ["0", None], "y": ["0", None]}, "objective": {"x": "1"},
+           "constraints": [{"name": "a", "coeffs": {"x": "1", "y": "-1"}, "op": "<=", "rhs": "1"}]}
+    assert solve_problem(inf, method="hint").certificate()["status"] == "infeasible"
+    assert solve_problem(unb, method="hint").certificate()["status"] == "unbounded"
+
+
+def test_method_is_validated_and_default_method_pins_it():
+    p = {"sense": "max", "variables": {"x": ["0", "1"]}, "objective": {"x": "1"},
+         "constraints": [{"name": "a", "coeffs": {"x": "1"}, "op": "<=", "rhs": "1/2"}]}
+    with pytest.raises(LPError, match="method='fast'"):
+        solve_problem(p, method="fast")
+    with default_method("hint"):
+        assert solve_problem(p).method == "highs-basis+exact-refinement"
+    with default_method("exact"):
+        assert solve_problem(p).method.startswith("exact-simplex")
+    assert solve_problem(p).value == fmpq(1, 2)
