@@ -41,7 +41,7 @@ probabilities); the *gain from lying* reported by :func:`check` is the condition
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,6 +186,54 @@ def _payoff(env: Environment, i: int, th: tuple, rep: tuple, util: Any = None) -
     return out
 
 
+_ZERO = fmpq(0)
+
+
+class _PayoffTable:
+    """U_i(θ | θ') as LP coefficients, precomputed once per belief: for every profile θ_k
+    of the belief's list, the weighted coefficients p(θ_k)·u_i(x, θ_k) and p(θ_k) (the
+    transfer), and the variable names at every profile.  Profiles are handled by index
+    (their type indices), which keeps row generation linear in the number of terms."""
+
+    def __init__(self, env: Environment, p: Belief, util: Any) -> None:
+        u = util if util is not None else env.valuation
+        var = fvar if env.kind == "finite" else qvar
+        self.env = env
+        self.profiles = env.profiles()
+        index_of = [{t: a for a, t in enumerate(ts)} for ts in env.types]
+        self.key = [tuple(index_of[i][t] for i, t in enumerate(th)) for th in self.profiles]
+        self.where = {key: k for k, key in enumerate(self.key)}
+        self.with_type = [[[] for _ in ts] for ts in env.types]
+        self.prob = [p[th] for th in self.profiles]
+        for k, key in enumerate(self.key):
+            if self.prob[k] != 0:  # the support, supp(p)
+                for i, a in enumerate(key):
+                    self.with_type[i][a].append(k)
+        self.names = [[var(x, th) for x in env.outcomes] for th in self.profiles]
+        self.tnames = [[tvar(env, i, th) for i in range(env.n)] for th in self.profiles] if env.kind == "quasilinear" else None
+        self.weighted = []  # weighted[k][i] = [p(θ_k)·u_i(x, θ_k) for x]
+        for k, th in enumerate(self.profiles):
+            w = self.prob[k]
+            self.weighted.append([[w * u(i, x, th) for x in env.outcomes] if w != 0 else [] for i in range(env.n)])
+        # the negated coefficients, shared by every row that uses them (build_problem prints each object once)
+        self.weighted_neg = [[[-c for c in cs] for cs in per_agent] for per_agent in self.weighted]
+        self.prob_neg = [-w for w in self.prob]
+
+    def deviation(self, k: int, i: int, b: int) -> int | None:
+        """The index of θ_k with agent i's type replaced by its b-th type (None if absent)."""
+        key = self.key[k]
+        return self.where.get(key[:i] + (b,) + key[i + 1:])
+
+    def terms(self, i: int, k: int, rep: int, negated: bool = False) -> Iterator[tuple[str, fmpq]]:
+        """±p(θ_k)·U_i(θ_k | reported profile rep) as (variable, coefficient) pairs."""
+        names = self.names[rep]
+        for x, c in enumerate((self.weighted_neg if negated else self.weighted)[k][i]):
+            if c != 0:
+                yield names[x], c
+        if self.tnames is not None:
+            yield self.tnames[rep][i], (self.prob_neg if negated else self.prob)[k]
+
+
 def _add(acc: dict[str, fmpq], coeffs: Mapping[str, fmpq], w: fmpq) -> None:
     for v, c in coeffs.items():
         acc[v] = acc.get(v, fmpq(0)) + w * c
@@ -241,22 +289,24 @@ class IC(ConstraintFamily):
 
     def rows(self, env: Environment, p: Belief) -> list[Row]:
         out = []
-        util = self._utility(env)
+        tab = _PayoffTable(env, p, self._utility(env))
         for i in range(env.n):
             marg = p.marginal(i)
-            for ti in env.types[i]:
+            for a, ti in enumerate(env.types[i]):
                 if marg[ti] == 0:
                     continue
-                for tj in env.types[i]:
-                    if tj == ti:
+                for b, tj in enumerate(env.types[i]):
+                    if b == a:
                         continue
+                    # Σ_{θ_-i} p(θ) [U_i(θ | θ) − U_i(θ | tj, θ_-i)]  (eq. 1, multiplied by p_i(ti))
                     acc: dict[str, fmpq] = {}
-                    for th in p.support():
-                        if th[i] != ti:
-                            continue
-                        dev = th[:i] + (tj,) + th[i + 1 :]
-                        _add(acc, _payoff(env, i, th, th, util), p[th])
-                        _add(acc, _payoff(env, i, th, dev, util), -p[th])
+                    for k in tab.with_type[i][a]:
+                        dev = tab.deviation(k, i, b)
+                        assert dev is not None  # every profile of Θ has its variables
+                        for v, c in tab.terms(i, k, k):
+                            acc[v] = acc[v] + c if v in acc else c
+                        for v, c in tab.terms(i, k, dev, negated=True):
+                            acc[v] = acc[v] + c if v in acc else c
                     acc = _clean(acc)
                     if not acc:
                         continue
@@ -295,15 +345,16 @@ class InterimIR(ConstraintFamily):
 
     def rows(self, env: Environment, p: Belief) -> list[Row]:
         out = []
+        tab = _PayoffTable(env, p, None)
         for i in range(env.n):
             marg = p.marginal(i)
-            for ti in env.types[i]:
+            for a, ti in enumerate(env.types[i]):
                 if marg[ti] == 0:
                     continue
                 acc: dict[str, fmpq] = {}
-                for th in p.support():
-                    if th[i] == ti:
-                        _add(acc, _payoff(env, i, th, th), p[th])
+                for k in tab.with_type[i][a]:
+                    for v, c in tab.terms(i, k, k):
+                        acc[v] = acc[v] + c if v in acc else c
                 acc = _clean(acc)
                 if acc:
                     out.append(Row(f"IR[agent {env.agents[i]}: {label(ti)}]", acc, ">=", fmpq(0), self.name,

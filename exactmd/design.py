@@ -126,12 +126,20 @@ def build_problem(
     p = env.prior if belief is None else belief
     rs = probability_rows(env) + rows(env, constraints, p) + list(extra_rows)
     obj = _objective(env, objective, p)
+    text: dict[int, str] = {}  # fmt by object: rows share their coefficient objects (all alive here)
+
+    def f(c: fmpq) -> str:
+        t = text.get(id(c))
+        if t is None:
+            t = text[id(c)] = fmt(c)
+        return t
+
     problem = {
         "sense": sense,
         "variables": {name: [_bound(lo), _bound(hi)] for name, lo, hi in variables(env)},
         "objective": {v: fmt(c) for v, c in obj.items()},
         "constraints": [
-            {"name": r.label, "coeffs": {v: fmt(c) for v, c in r.coeffs.items()}, "op": r.op, "rhs": fmt(r.rhs)}
+            {"name": r.label, "coeffs": {v: f(c) for v, c in r.coeffs.items()}, "op": r.op, "rhs": fmt(r.rhs)}
             for r in rs
         ],
     }

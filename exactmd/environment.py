@@ -275,34 +275,41 @@ def _make_prior(ts: tuple, prior: Any) -> Belief:
                      f"{{'independent': [...]}}, {{'joint': {{...}}}} or 'uniform'")
 
 
-def _match(pattern: str, th: tuple, ts: tuple) -> bool:
+def _compile(pattern: str, ts: tuple, by_label: list[dict[str, Any]]) -> tuple | None:
+    """A profile pattern as a tuple of types, ``None`` entries for "*"; ``None`` for "*" alone."""
     parts = [s.strip() for s in pattern.split(",")]
     if len(parts) == 1 and parts[0] == "*":
-        return True
-    if len(parts) != len(th):
-        raise ModelError(f"profile pattern {pattern!r} has {len(parts)} entries, expected {len(th)}")
-    for i, (p, t) in enumerate(zip(parts, th)):
+        return None
+    if len(parts) != len(ts):
+        raise ModelError(f"profile pattern {pattern!r} has {len(parts)} entries, expected {len(ts)}")
+    out = []
+    for i, p in enumerate(parts):
         if p == "*":
-            continue
-        if resolve_type(p, ts[i], i) != t:
-            return False
-    return True
+            out.append(None)
+        else:
+            t = by_label[i].get(p)
+            out.append(t if t is not None else resolve_type(p, ts[i], i))
+    return tuple(out)
 
 
 def _apply_patterns(table: Mapping[str, Any], profiles: list[tuple], ts: tuple, where: str) -> dict[tuple, fmpq]:
     """Later patterns override earlier ones ("*" matches any type)."""
     if not isinstance(table, Mapping):
         return {th: Q(table, name=where) for th in profiles}
+    by_label = [{label(t): t for t in types} for types in ts]
+    index = {tuple(map(id, th)): th for th in profiles}  # types are the objects of ts
     out: dict[tuple, fmpq] = {}
     for pattern, val in table.items():
         q = Q(val, name=f"{where}[{pattern}]")
-        hit = False
-        for th in profiles:
-            if _match(str(pattern), th, ts):
-                out[th] = q
-                hit = True
-        if not hit:
+        pat = _compile(str(pattern), ts, by_label)
+        if pat is not None and all(t is not None for t in pat):
+            hits = [index[tuple(map(id, pat))]] if tuple(map(id, pat)) in index else []
+        else:
+            hits = [th for th in profiles if pat is None or all(p is None or p is t for p, t in zip(pat, th))]
+        if not hits:
             raise ModelError(f"{where}: pattern {pattern!r} matches no profile")
+        for th in hits:
+            out[th] = q
     return out
 
 

@@ -30,13 +30,14 @@ def _q(x, what):
     return q
 
 
-def _dot(pairs):
-    """Σ a·b over pairs of Fractions.  Exact, and fast in pure Python: the integer
+def _dot(a, x):
+    """Σ_v a[v]·x[v] over Fractions.  Exact, and fast in pure Python: the integer
     numerators are summed per denominator and the few distinct sums added at the end."""
     acc = {}
-    for a, b in pairs:
-        d = a.denominator * b.denominator
-        acc[d] = acc.get(d, 0) + a.numerator * b.numerator
+    for v, q in a.items():
+        b = x[v]
+        d = q.denominator * b.denominator
+        acc[d] = acc.get(d, 0) + q.numerator * b.numerator
     return sum((Fraction(n, d) for d, n in acc.items()), Fraction(0))
 
 
@@ -95,7 +96,8 @@ def _read(cert):
         for v, x in co.items():
             if v not in vs:
                 raise _Bad("row " + repr(nm) + " uses unknown variable " + repr(v))
-            a[v] = _q(x, "coefficient of " + repr(v) + " in row " + repr(nm))
+            q = _parsed.get(x) if isinstance(x, str) else None
+            a[v] = q if q is not None else _q(x, "coefficient of " + repr(v) + " in row " + repr(nm))
         rows.append((nm, a, r["op"], _q(r.get("rhs"), "rhs of row " + repr(nm))))
     return sense, lo, hi, c, rows
 
@@ -107,7 +109,9 @@ def _vector(d, keys, what):
     for k in keys:
         if k not in d:
             raise _Bad("'" + what + "' has no entry for " + repr(k))
-        out[k] = _q(d[k], what + "[" + repr(k) + "]")
+        x = d[k]
+        q = _parsed.get(x) if isinstance(x, str) else None
+        out[k] = q if q is not None else _q(x, what + "[" + repr(k) + "]")
     known = set(keys)
     for k in d:
         if k not in known:
@@ -122,7 +126,7 @@ def _feasible(x, lo, hi, rows):
         if hi[v] is not None and val > hi[v]:
             raise _Bad("variable " + repr(v) + " = " + _fmt(val) + " is above its upper bound " + _fmt(hi[v]))
     for nm, a, op, b in rows:
-        lhs = _dot((q, x[v]) for v, q in a.items())
+        lhs = _dot(a, x)
         if (op == "<=" and lhs > b) or (op == ">=" and lhs < b) or (op == "==" and lhs != b):
             raise _Bad("row " + repr(nm) + " violated: lhs " + _fmt(lhs) + " " + op + " " + _fmt(b) + " fails")
 
@@ -146,7 +150,7 @@ def _combine(y, rows, keys):
                 av, d = acc[v], md * q.denominator
                 av[d] = av.get(d, 0) + mn * q.numerator
     w = {v: sum((Fraction(n, d) for d, n in acc[v].items()), Fraction(0)) for v in keys}
-    beta = _dot((y[nm], b) for nm, a, op, b in rows)
+    beta = _dot({nm: b for nm, a, op, b in rows}, y)
     return w, beta
 
 
@@ -175,7 +179,7 @@ def _check(cert):
                 if lo[v] is None:
                     raise _Bad("reduced cost of " + repr(v) + " is " + _fmt(d) + " < 0 but it has no lower bound")
                 bound += d * lo[v]
-        val = _dot((q, x[v]) for v, q in cc.items())
+        val = _dot(cc, x)
         if val != bound:
             raise _Bad("objective " + _fmt(val) + " differs from the dual bound " + _fmt(bound))
         stated = _q(cert.get("value"), "value")
@@ -212,7 +216,7 @@ def _check(cert):
                 raise _Bad("'ray' names unknown " + repr(v))
             d[v] = _q(q, "ray[" + repr(v) + "]")
         for nm, a, op, b in rows:
-            s = _dot((q, d[v]) for v, q in a.items())
+            s = _dot(a, d)
             if (op == "<=" and s > 0) or (op == ">=" and s < 0) or (op == "==" and s != 0):
                 raise _Bad("the ray leaves row " + repr(nm))
         for v in keys:
@@ -220,7 +224,7 @@ def _check(cert):
                 raise _Bad("the ray increases " + repr(v) + " which has an upper bound")
             if d[v] < 0 and lo[v] is not None:
                 raise _Bad("the ray decreases " + repr(v) + " which has a lower bound")
-        gain = _dot((q, d[v]) for v, q in c.items())
+        gain = _dot(c, d)
         if (sense == "max" and not gain > 0) or (sense == "min" and not gain < 0):
             raise _Bad("the ray does not improve the objective (c·d = " + _fmt(gain) + ")")
         return "unbounded: feasible point and improving ray (c·d = " + _fmt(gain) + ")"

@@ -79,11 +79,14 @@ def parse_problem(problem: Mapping[str, Any]) -> tuple[str, list[str], list[fmpq
             raise LPError(f"op {op!r} in row {name!r} must be one of '<=', '>=', '=='")
         coeffs: dict[int, fmpq] = {}
         for v, a in (c.get("coeffs") or {}).items():
-            if v not in index:
+            j = index.get(v)
+            if j is None:
                 raise LPError(f"row {name!r} uses unknown variable {v!r}")
-            q = _num(a, f"coefficient of {v!r} in row {name!r}")
+            q = _parsed.get(a) if isinstance(a, str) else None
+            if q is None:
+                q = _num(a, f"coefficient of {v!r} in row {name!r}")
             if q != 0:
-                coeffs[index[v]] = coeffs.get(index[v], fmpq(0)) + q
+                coeffs[j] = q
         rows.append((name, coeffs, op, _num(c.get("rhs"), f"rhs of row {name!r}")))
     return sense, names, lo, hi, obj, rows
 

@@ -22,16 +22,18 @@ from .solution import LPResult, Status, solve_problem
 __all__ = ["solve_lazy"]
 
 
-def _violated(row: dict[str, Any], x: dict[str, fmpq]) -> bool:
-    lhs = sum((Q(a) * x[v] for v, a in row["coeffs"].items()), fmpq(0))
-    b = Q(row["rhs"])
-    return (row["op"] == "<=" and lhs > b) or (row["op"] == ">=" and lhs < b) or (row["op"] == "==" and lhs != b)
+def _violated(coeffs: dict[int, fmpq], op: str, b: fmpq, x: list[fmpq]) -> bool:
+    lhs = sum((a * x[j] for j, a in coeffs.items()), fmpq(0))
+    return (op == "<=" and lhs > b) or (op == ">=" and lhs < b) or (op == "==" and lhs != b)
 
 
 def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable[[str], None] | None = None, **solve_kwargs: Any) -> LPResult:
     """Solve ``problem`` starting from the rows named in ``initial``; the result's
     certificate is for the full problem (every row listed)."""
+    from .exact import parse_problem
+
     rows = problem["constraints"]
+    _, names, _, _, _, parsed = parse_problem(problem)  # validates the whole problem once
     active = set(initial)
     rounds = 0
     total_pivots = 0
@@ -46,7 +48,8 @@ def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable
             far = {r["name"]: (res.farkas.get(r["name"], fmpq(0)) if r["name"] in active else fmpq(0)) for r in rows}
             return _full(problem, res, {"status": "infeasible", "farkas": {k: fmt(v) for k, v in far.items()}}, total_pivots, rounds)
         x = res.primal
-        new = [r["name"] for r in rows if r["name"] not in active and _violated(r, x)]
+        xs = [x[v] for v in names]
+        new = [name for name, coeffs, op, b in parsed if name not in active and _violated(coeffs, op, b, xs)]
         if log:
             log(f"lazy round {rounds}: {len(active)} rows, {len(new)} violated rows added")
         if not new:
