@@ -37,6 +37,24 @@ def test_lp_solve_prints_the_certificate_of_the_contract(tmp_path, capsys):
     assert cert["dual"] == {"c0": "2/5", "c1": "1/5"}
 
 
+@pytest.mark.parametrize("method", ["exact", "hint"])
+def test_lp_solve_methods_give_the_hand_solution(tmp_path, capsys, method):
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(PROBLEM))
+    assert main(["lp", "solve", str(f), "--method", method, "--trace"]) == 0
+    out = capsys.readouterr()
+    cert = json.loads(out.out)
+    assert cert["value"] == "14/5" and cert["dual"] == {"c0": "2/5", "c1": "1/5"}  # a nondegenerate vertex: unique
+    assert ("float hint" in out.err) == (method == "hint")
+
+
+def test_lp_solve_rejects_an_unknown_method(tmp_path):
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(PROBLEM))
+    r = run("lp", "solve", str(f), "--method", "fastest")
+    assert r.returncode == 2 and "invalid choice: 'fastest'" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_verify_exit_codes_and_one_line_per_file(tmp_path, capsys):
     f = tmp_path / "p.json"
     f.write_text(json.dumps(PROBLEM))
