@@ -189,7 +189,9 @@ class DesignResult:
         return self.status != "infeasible"
 
     def to_json(self) -> str:
-        return json.dumps(self.certificate, indent=1, ensure_ascii=False)
+        from .lp.solution import dump_json
+
+        return dump_json(self.certificate)
 
     def explain(self) -> str:
         from .lp import explain_certificate

@@ -485,7 +485,9 @@ def _bound(b: _Builder, toks: list[tuple[str, int]], i: int, src: str) -> int:
 
 # ---------------------------------------------------------------------------------
 def read_problem_json(text: str, *, source: str = "<string>") -> dict[str, Any]:
-    """Read an ``exactmd-lp-problem/1`` JSON document and validate its structure."""
+    """Read an ``exactmd-lp-problem/1`` JSON document.  Its envelope is checked here; its
+    variables, numbers and rows are validated by the solver (``parse_problem``), which
+    names the offending value — so a large problem is parsed once, not twice."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
@@ -494,9 +496,6 @@ def read_problem_json(text: str, *, source: str = "<string>") -> dict[str, Any]:
         raise LPFormatError(f"{source}: a problem must be a JSON object")
     if doc.get("format", FORMAT) != FORMAT:
         raise LPFormatError(f"{source}: format {doc.get('format')!r} is not {FORMAT!r}")
-    from .exact import parse_problem
-
-    parse_problem(doc)  # raises LPError naming the bad value
     return doc
 
 

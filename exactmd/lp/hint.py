@@ -158,7 +158,7 @@ def solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None = None,
     lp.a_matrix_.value_ = np.array(value)
     h = _new_highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("presolve", "off")  # the basis must be of this LP, not of a reduced one
+    h.setOptionValue("presolve", "on")  # HiGHS postsolves: the basis it reports is of this LP
     h.setOptionValue("solver", "simplex")
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))  # float-ok: wall clock

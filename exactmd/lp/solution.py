@@ -41,7 +41,9 @@ class LPResult:
         return json.loads(json.dumps(self._cert))
 
     def to_json(self) -> str:
-        return json.dumps(self._cert, indent=1, ensure_ascii=False)
+        """The certificate as JSON: indented, or one line when it has more than
+        ``COMPACT_ABOVE`` rows (Python's fast JSON encoder only writes compact JSON)."""
+        return dump_json(self._cert)
 
     def verify(self) -> None:
         from .checker import verify_certificate
@@ -49,6 +51,17 @@ class LPResult:
         ok, why = verify_certificate(self._cert)
         if not ok:
             raise CertificateError(f"the solver's own certificate fails: {why}")
+
+
+COMPACT_ABOVE = 5000
+
+
+def dump_json(doc: Mapping[str, Any]) -> str:
+    """A certificate as JSON text: indented for reading, or compact for large problems."""
+    problem = doc.get("problem") or doc.get("lp", {}).get("problem") or {}
+    if len(problem.get("constraints") or ()) > COMPACT_ABOVE:
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(doc, indent=1, ensure_ascii=False)
 
 
 def _qmap(d: Mapping[str, str] | None) -> dict[str, fmpq] | None:
