@@ -7,6 +7,8 @@ Subcommands::
     exactmd explain CERT
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [-o OUT]
     exactmd table bargaining [--K 1..8] [--prior uniform] [--format csv|markdown|latex|json]
+    exactmd table neeman-pavlov [--format csv|markdown|latex|json]
+    exactmd renegotiation ENV.toml [--budget balanced|feasible] [--shape] [-o OUT]
     exactmd plot bargaining [--K 6] [--prior uniform] [-o region.png]
     exactmd claims
     exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR]
@@ -77,8 +79,14 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from .lp import explain_certificate
 
     doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    if doc.get("format") == "exactmd-mechanism-certificate/1":
+    if doc.get("format") in ("exactmd-mechanism-certificate/1", "exactmd-renegotiation-certificate/1"):
         _print(doc.get("statement", ""))
+        if "lp" not in doc:  # a recomputable check of a stated mechanism
+            for row, amount in (doc.get("violations") or {}).items():
+                _print(f"  {row}: violated by {amount}")
+            if not doc.get("violations"):
+                _print("  every row holds (exactmd verify recomputes them)")
+            return 0
         doc = doc["lp"]
     _print(explain_certificate(doc, None if args.full else 40))
     return 0
@@ -108,6 +116,56 @@ def _cmd_design(args: argparse.Namespace) -> int:
     if args.output:
         Path(args.output).write_text(res.to_json() + "\n", encoding="utf-8")
         _progress(f"certificate written to {args.output} (check it with: exactmd verify {args.output})")
+    return 0
+
+
+def _cmd_renegotiation(args: argparse.Namespace) -> int:
+    from .environment import load_environment
+    from .rational import fmt
+    from .renegotiation import renegotiation_proof_mechanism, rp_shape
+
+    env = load_environment(args.env)
+    res = renegotiation_proof_mechanism(env, args.budget)
+    res.verify()
+    if res.status == "infeasible":
+        _print(f"No ex post renegotiation-proof mechanism ({args.budget} budget) exists in {env.name or args.env}: "
+               f"Farkas certificate (exactmd explain shows the sum of rows).")
+    else:
+        _print(f"An ex post renegotiation-proof mechanism ({args.budget} budget) exists in {env.name or args.env}; a witness:")
+        for rep, body in res.mechanism.to_dict().items():
+            _print(f"  reports {rep}: {body['lottery']}, transfers {body['transfers']}")
+        if args.shape:
+            sh = rp_shape(env, args.budget)
+            _print("forced variables (equal in every renegotiation-proof mechanism):")
+            for v, q in sh.forced.items():
+                _print(f"  {v} = {fmt(q)}")
+            _print("rows that bind in every renegotiation-proof mechanism:")
+            for r in sh.binding:
+                _print(f"  {r}")
+    if args.output:
+        Path(args.output).write_text(res.to_json() + "\n", encoding="utf-8")
+        _progress(f"certificate written to {args.output} (check it with: exactmd verify {args.output})")
+    return 0
+
+
+def _cmd_table_np(args: argparse.Namespace) -> int:
+    from .tables import render
+    from .theorems import CLAIMS
+
+    rows = []
+    for cid, claim in sorted(CLAIMS.items()):
+        if claim.paper != "neemanpavlov2007":
+            continue
+        for name, inst in claim.paper_instances():
+            _progress(f"[{cid}] {name} ...")
+            v = claim.decide(inst)
+            rows.append({"claim": claim.label, "where": claim.where, "instance": name, "verdict": v.status, "summary": v.summary})
+    text = render(rows, args.format, ["claim", "where", "instance", "verdict", "summary"])
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        _progress(f"table written to {args.output}")
+    else:
+        _print(text, end="")
     return 0
 
 
@@ -202,6 +260,18 @@ def _parser() -> argparse.ArgumentParser:
     tbb.add_argument("--format", default="markdown", choices=["csv", "markdown", "latex", "json"])
     tbb.add_argument("-o", "--output")
     tbb.set_defaults(func=_cmd_table)
+
+    tbn = tbs.add_parser("neeman-pavlov", help="Neeman–Pavlov's examples and propositions: verdict per paper instance")
+    tbn.add_argument("--format", default="markdown", choices=["csv", "markdown", "latex", "json"])
+    tbn.add_argument("-o", "--output")
+    tbn.set_defaults(func=_cmd_table_np)
+
+    rn = sub.add_parser("renegotiation", help="ex post renegotiation-proof mechanism under complete information (Neeman–Pavlov §3)")
+    rn.add_argument("env", help="a quasi-linear environment file (.toml)")
+    rn.add_argument("--budget", default="balanced", choices=["balanced", "feasible"], help="Σ t = 0 (default) or Σ t ≤ 0")
+    rn.add_argument("--shape", action="store_true", help="also: forced variables and rows binding throughout (many LPs)")
+    rn.add_argument("-o", "--output", help="write the certificate here")
+    rn.set_defaults(func=_cmd_renegotiation)
 
     pl = sub.add_parser("plot", help="pictures (needs the plot extra: matplotlib)")
     pls = pl.add_subparsers(dest="plot", required=True)

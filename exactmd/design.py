@@ -375,4 +375,9 @@ def verify_document(doc: Any) -> tuple[bool, str]:
         from .symbolic import verify_symbolic
 
         return verify_symbolic(dict(doc))
+    if fmt_ == "exactmd-renegotiation-certificate/1":
+        # defined by a higher layer; imported only to verify its own documents
+        from .renegotiation import verify_rp_certificate
+
+        return verify_rp_certificate(doc)
     return False, f"unknown certificate format {fmt_!r}"

@@ -35,6 +35,7 @@ __all__ = [
     "outcome_functions",
     "devices",
     "bilateral_trade_environments",
+    "private_value_environments",
 ]
 
 
@@ -153,6 +154,27 @@ def quasilinear_environments(*, n_agents: int = 2, max_types: int = 3, max_alloc
     _check_int("max_types", max_types, 1, 5)
     _check_int("max_allocations", max_allocations, 1, 6)
     return _ql_env(n_agents, max_types, max_allocations, full_support, independent)
+
+
+@st.composite
+def _pv_env(draw: Any, n_agents: int, max_types: int, max_allocations: int, value_range: int) -> Environment:
+    types = draw(type_spaces(n_agents=n_agents, max_types=max_types))
+    k = draw(st.integers(2, max_allocations))
+    allocs = [f"a{j}" for j in range(k)]
+    own = {(i, a, t): draw(st.integers(-value_range, value_range)) for i in range(n_agents) for a in allocs for t in types[i]}
+    return Environment.quasilinear(types, "uniform", allocs, lambda i, a, th: own[(i, a, th[i])])
+
+
+def private_value_environments(*, n_agents: int = 2, max_types: int = 2, max_allocations: int = 3,
+                               value_range: int = 6) -> st.SearchStrategy[Environment]:
+    """Quasi-linear environments with private values v_i(a, θ_i), integers in
+    [−value_range, value_range], at least two alternatives, uniform prior (the complete
+    information model of Neeman–Pavlov §3 ignores the prior)."""
+    _check_int("n_agents", n_agents, 1, 4)
+    _check_int("max_types", max_types, 1, 4)
+    _check_int("max_allocations", max_allocations, 2, 5)
+    _check_int("value_range", value_range, 1, 100)
+    return _pv_env(n_agents, max_types, max_allocations, value_range)
 
 
 def environments(**kw: Any) -> st.SearchStrategy[Environment]:

@@ -11,7 +11,7 @@ A verdict is ``confirmed`` (with the certificates that prove it on the instance)
 Every certificate is a mechanism certificate (:mod:`exactmd.design`) that
 ``exactmd verify`` re-checks from the file alone.
 
->>> get_claim("prop-2").id
+>>> get_claim("vartiainen2014/prop-2").id
 'vartiainen2014/prop-2'
 >>> get_claim("vartiainen2014/prop-2").decide((1, "uniform", "uniform")).status
 'confirmed'
@@ -490,7 +490,7 @@ register(Claim(
 def _decide_theorem2(instance: tuple[int, Any, Any]) -> Verdict:
     cid = "vartiainen2014/theorem-2"
     env = _bargaining_env(instance)
-    verdicts = [get_claim(c).decide(instance) for c in ("prop-2", "lemma-5", "lemma-6")]
+    verdicts = [get_claim(c).decide(instance) for c in ("vartiainen2014/prop-2", "vartiainen2014/lemma-5", "vartiainen2014/lemma-6")]
     if any(v.status == "not-applicable" for v in verdicts):
         bad = next(v for v in verdicts if v.status == "not-applicable")
         return Verdict(cid, "not-applicable", f"{bad.claim}: {bad.summary}", env.name)
@@ -550,4 +550,269 @@ register(Claim(
     strategy=_symbolic_strategy,
     paper_instances=lambda: [(f"n{n}", n) for n in (2, 3, 4, 6)],
     checks="Symbolic (sympy) identities with symbolic masses p_k (summing to 1) and trade rates a_k, for a given number of types: (16), (17), and the discrete envelope rent Σ_k p_k V(θ_k) = V(θ_0) + Δ Σ_k a_k (1 − P(θ_k)), which shows the grid step Δ the text's virtual values omit. Stored as exactmd-symbolic-check/1 documents; verify re-derives them with sympy.",
+))
+
+
+# =================================================================================
+# Neeman & Pavlov (2007), complete information (§3)
+def _np_env(instance: Any) -> Environment:
+    return instance
+
+
+def _trade_env(b: tuple[Any, ...], s: tuple[Any, ...], name: str) -> Environment:
+    from .environment import Environment as Env
+
+    return Env.quasilinear([list(b), list(s)], "uniform", [0, 1],
+                           lambda i, a, th: a * th[0] if i == 0 else -a * th[1], agents=["buyer", "seller"], name=name)
+
+
+def _decide_example1(instance: tuple[Any, Any, Any]) -> Verdict:
+    from .rational import Q
+    from .renegotiation import rp_range, rp_shape, tname
+
+    lo, hi, c = (Q(x) for x in instance)
+    cid = "neemanpavlov2007/example-1"
+    env = _trade_env((lo, hi), (c,), f"buyer {fmt(lo)} or {fmt(hi)}, seller {fmt(c)}")
+    inst = env.name
+    if not lo < c < hi:
+        return Verdict(cid, "not-applicable", "the example needs low buyer value < seller value < high buyer value", inst)
+    L, H = 0, 1  # state indices: (lo, c), (hi, c)
+    tb = lambda r: tname(env, 0, r)  # noqa: E731  buyer's transfer = −(buyer's payment)
+    # the paper's q_{b,s}: b = buyer's report, s = seller's report (report profile (b, s))
+    q = {"q_{1,5}": ((L, H), 0), "q_{5,1}": ((H, L), 1), "q_{1,1}": ((L, L), 0), "q_{5,5}": ((H, H), 1)}
+    prices = {  # p_{b,s} = −t_buyer[b; s]
+        "B1: p_{5,1} − p_{1,1}": ({tb((H, L)): -1, tb((L, L)): 1}, c),
+        "B5: p_{5,5} − p_{1,5}": ({tb((H, H)): -1, tb((L, H)): 1}, c),
+        "S1: p_{1,1} − p_{1,5}": ({tb((L, L)): -1, tb((L, H)): 1}, 0),
+        "S5: p_{5,5} − p_{5,1}": ({tb((H, H)): -1, tb((H, L)): 1}, 0),
+    }
+    from .renegotiation import qname
+
+    certs: list[tuple[str, dict[str, Any]]] = []
+    bad = []
+    for nm, (r, want) in q.items():
+        lo_, hi_ = rp_range(env, {qname(env, 1, r): 1})
+        certs += [(f"{nm}-min", lo_.certificate), (f"{nm}-max", hi_.certificate)]
+        if not (lo_.value == hi_.value == want):
+            bad.append(f"{nm} ranges over [{fmt(lo_.value)}, {fmt(hi_.value)}], the paper says {want}")
+    for nm, (e, want) in prices.items():
+        lo_, hi_ = rp_range(env, e)
+        certs += [(f"{nm.split(':')[0]}-min", lo_.certificate), (f"{nm.split(':')[0]}-max", hi_.certificate)]
+        if not (lo_.value == hi_.value == want):
+            bad.append(f"{nm} ranges over [{fmt(lo_.value)}, {fmt(hi_.value)}], the paper says {fmt(Q(want))}")
+    shape = rp_shape(env, variables=[])
+    if len(shape.binding) != 4:
+        bad.append(f"only {len(shape.binding)} of the 4 RP rows bind throughout")
+    if bad:
+        return Verdict(cid, "refuted", "; ".join(bad), inst, tuple(certs))
+    return Verdict(cid, "confirmed",
+                   f"every RP mechanism trades iff the buyer reports {fmt(hi)} (q_{{1,5}} = 0, q_{{5,1}} = 1) and the buyer pays exactly "
+                   f"{fmt(c)} more with trade (B1, B5) and the seller's report does not move the price (S1, S5); all four RP rows bind",
+                   inst, tuple(certs))
+
+
+def _example1_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    return st.tuples(st.integers(0, 4), st.integers(1, 4), st.integers(1, 4)).map(lambda t: (t[0], t[0] + t[1] + t[2], t[0] + t[1]))
+
+
+register(Claim(
+    id="neemanpavlov2007/example-1",
+    statement="We show that the buyer is the one who determines if the trade takes place, and pays exactly 2 more than she pays if there is no trade.",
+    where="§3.1, Example 1 (continued), appendix",
+    decide=_decide_example1,
+    strategy=_example1_strategy,
+    paper_instances=lambda: [("paper-1-5-2", (1, 5, 2))],
+    checks="Complete information, the buyer's value l or h, the seller's c (l < c < h), alternatives no trade / trade, any transfers, ex post budget balance. Over the set of ex post renegotiation-proof direct mechanisms (players report the state; exact LP): min and max of q_{1,5}, q_{5,1}, q_{1,1}, q_{5,5} and of the four price relations B1, B5, S1, S5 (the paper's 2 is c in general), each with its LP certificate; and which RP rows bind throughout. Random instances vary l, c, h.",
+))
+
+
+def _decide_example2(instance: tuple[Any, Any, Any, Any]) -> Verdict:
+    from .rational import Q
+    from .renegotiation import renegotiation_proof_mechanism
+
+    b1, b2, s1, s2 = (Q(x) for x in instance)
+    cid = "neemanpavlov2007/example-2"
+    env = _trade_env((b1, b2), (s1, s2), f"buyer {fmt(b1)} or {fmt(b2)}, seller {fmt(s1)} or {fmt(s2)}")
+    res = renegotiation_proof_mechanism(env)
+    if res.status == "infeasible":
+        return Verdict(cid, "confirmed", "no ex post renegotiation-proof, budget-balanced mechanism exists (Farkas certificate)",
+                       env.name, (("no-rp-mechanism", res.certificate),))
+    return Verdict(cid, "refuted", "an ex post renegotiation-proof mechanism exists (witness given)", env.name,
+                   (("rp-mechanism", res.certificate),))
+
+
+def _example2_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    # the example's shape: trade efficient exactly when b2 > s1, b1 < s1, b2 < s2 … with two-point values
+    return st.tuples(st.integers(0, 3), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)).map(
+        lambda t: (t[0], t[0] + t[1] + t[2], t[0] + t[1], t[0] + t[1] + t[2] + t[3]))
+
+
+register(Claim(
+    id="neemanpavlov2007/example-2",
+    statement="We show that no renegotiation-proof mechanism exist in this environment.",
+    where="§3.1, Example 2, appendix",
+    decide=_decide_example2,
+    strategy=_example2_strategy,
+    paper_instances=lambda: [("paper-1-5-2-6", (1, 5, 2, 6))],
+    checks="Complete information, buyer values b1 < b2, seller values s1 < s2 (random instances keep b1 < s1 < b2 < s2, trade efficient only at (b2, s1)), ex post budget balance: feasibility of the ex post renegotiation-proofness LP (EFF, BB, RP rows). Infeasible (Farkas certificate, `exactmd explain` prints the sum of RP rows) confirms.",
+))
+
+
+def _decide_np_prop2(env: Environment) -> Verdict:
+    from .renegotiation import proposition_2
+
+    cid = "neemanpavlov2007/prop-2"
+    inst = env.name or repr(env)
+    rep = proposition_2(env)
+    if not rep.applicable:
+        return Verdict(cid, "not-applicable", rep.why_not, inst)
+    certs: list[tuple[str, dict[str, Any]]] = [("rp-set", rep.rp.certificate)] if rep.rp is not None else []
+    if rep.bb_vcg is not None:
+        certs.append(("bb-vcg", rep.bb_vcg.certificate()))
+    certs += [(f"only-if-{k}", c.certificate) for k, c in enumerate(rep.checks[1:])]
+    ok = bool(rep.if_holds and rep.only_if_holds)
+    parts = ["IF: every budget-balanced VCG mechanism is ex post RP" if rep.if_holds else "IF fails",
+             "ONLY IF: every budget-balanced ex post RP mechanism ignores cross reports and pays VCG transfers"
+             + (" (vacuous: no RP mechanism exists)" if rep.rp is not None and rep.rp.status == "infeasible" else "")
+             if rep.only_if_holds else "ONLY IF fails"]
+    summary = "; ".join(parts) + (f" — {rep.counterexample}" if rep.counterexample else "")
+    return Verdict(cid, "confirmed" if ok else "refuted", summary, inst, tuple(certs))
+
+
+def _np_prop2_strategy() -> Any:
+    from .strategies import private_value_environments
+
+    return private_value_environments(n_agents=2, max_types=2, max_allocations=3)
+
+
+def _np_prop2_instances() -> list[tuple[str, Any]]:
+    from .renegotiation import example_1, example_2
+
+    return [("example-1", example_1()), ("example-2", example_2())]
+
+
+register(Claim(
+    id="neemanpavlov2007/prop-2",
+    statement="Consider a complete information mechanism design environment with two players. A budget balanced mechanism is ex-post renegotiation-proof if and only if it is a VCG mechanism.",
+    where="§3.1, Proposition 2 (proof in the appendix)",
+    decide=_decide_np_prop2,
+    strategy=_np_prop2_strategy,
+    paper_instances=_np_prop2_instances,
+    checks="Two players, private values, a unique welfare maximiser in every state (else not-applicable). IF: the budget-balanced VCG mechanisms are h* + c·(1, −1) (h* from an exact LP, or a Farkas certificate that none exists); the RP slack of every row at their embedding (each player's own-type report used) is affine in c, so all are RP iff every slack has slope 0 and is ≥ 0. ONLY IF: over the budget-balanced RP set (exact LPs, certificates), q and t at every report profile equal their values at the profile of own reports, and t_i differs across own types exactly as VCG requires. 'Mechanism' means a direct mechanism in which players report the state (the revelation principle of the proof).",
+))
+
+
+def _decide_np_prop1(env: Environment) -> Verdict:
+    from .renegotiation import check_certificate, proposition_1, punishment_mechanism
+
+    cid = "neemanpavlov2007/prop-1"
+    inst = env.name or repr(env)
+    if env.n < 3:
+        return Verdict(cid, "not-applicable", f"{env.n} players; Proposition 1 needs n ≥ 3", inst)
+    from .renegotiation import efficient_alternatives
+
+    states = env.profiles()
+    decision = {th: efficient_alternatives(env, th)[0] for th in states}
+    transfers = {th: (0,) * env.n for th in states}
+    rep = proposition_1(env, decision, transfers)
+    mech = punishment_mechanism(env, decision, transfers, rep.least_M)
+    cert = check_certificate(mech, f"the punishment mechanism with M = {fmt(rep.least_M)} is budget balanced and ex post RP (hence IC)")
+    status = "confirmed" if not rep.at_least else "refuted"
+    note = ("the proof's bound M > max|v_i + t_i| = " + fmt(rep.paper_bound) + (" suffices" if not rep.at_paper else
+            f" does not: at M = {fmt(rep.paper_bound + 1)} {rep.at_paper[0]}"))
+    return Verdict(cid, status, f"implements the efficient decision with zero transfers; works from M = {fmt(rep.least_M)}; {note}",
+                   inst, (("punishment-mechanism", cert),))
+
+
+def _decide_np_prop1_bound(env: Environment) -> Verdict:
+    from .renegotiation import check_certificate, efficient_alternatives, proposition_1, punishment_mechanism
+
+    cid = "neemanpavlov2007/prop-1-proof-bound"
+    inst = env.name or repr(env)
+    if env.n < 3:
+        return Verdict(cid, "not-applicable", f"{env.n} players; the proof needs n ≥ 3", inst)
+    states = env.profiles()
+    decision = {th: efficient_alternatives(env, th)[0] for th in states}
+    transfers = {th: (0,) * env.n for th in states}
+    rep = proposition_1(env, decision, transfers)
+    M = rep.paper_bound + 1
+    cert = check_certificate(punishment_mechanism(env, decision, transfers, M),
+                             f"the punishment mechanism at M = {fmt(M)} > {fmt(rep.paper_bound)} = max|v_i + t_i|")
+    if rep.at_paper:
+        return Verdict(cid, "refuted", f"M = {fmt(M)} exceeds the bound {fmt(rep.paper_bound)} but {rep.at_paper[0]}; "
+                       f"the least M that works is {fmt(rep.least_M)}", inst, (("bound-plus-one", cert),))
+    return Verdict(cid, "confirmed", f"M = {fmt(M)} (bound {fmt(rep.paper_bound)} + 1) works; the least M is {fmt(rep.least_M)}",
+                   inst, (("bound-plus-one", cert),))
+
+
+def _np_prop1_strategy() -> Any:
+    from .strategies import private_value_environments
+
+    return private_value_environments(n_agents=3, max_types=2, max_allocations=3)
+
+
+def _np_prop1_instances() -> list[tuple[str, Any]]:
+    from .environment import Environment as Env
+
+    V = {(0, "x"): (5, 5), (0, "y"): (-5, -5), (1, "x"): (-10, -10), (1, "y"): (10, 10), (2, "x"): (0, 0), (2, "y"): (0, 0)}
+    env = Env.quasilinear([[0, 1], [0], [0]], "uniform", ["x", "y"], lambda i, a, th: V[(i, a)][int(th[0])],
+                          agents=["1", "2", "3"], name="three players, a0 = x costly to player 2")
+    return [("three-players", env)]
+
+
+register(Claim(
+    id="neemanpavlov2007/prop-1",
+    statement="Consider a complete information mechanism design environment with n ≥ 3 players. Let a be an ex-post efficient decision rule, and let t be a budget balanced vector of transfer functions, then there exists an incentive compatible, budget balanced, and ex-post renegotiation-proof mechanism that implements (a, t).",
+    where="§3.1, Proposition 1 (proof in the appendix)",
+    decide=_decide_np_prop1,
+    strategy=_np_prop1_strategy,
+    paper_instances=_np_prop1_instances,
+    checks="For the efficient decision (first maximiser) and zero transfers: the proof's punishment mechanism (players 1 and 2 disagree → (a₀, −M, −M, 2M, 0, …)); every RP row's slack is affine in M, so the least M that makes all rows hold is computed exactly, and the mechanism is checked there (budget balance, EFF, RP; RP implies IC under budget balance). The certificate lists the mechanism and is recomputed by `exactmd verify`.",
+))
+
+register(Claim(
+    id="neemanpavlov2007/prop-1-proof-bound",
+    statement="the constant M is chosen such that M > max_{i∈N, a∈A, θ∈Θ} |v_i(a, θ) + t_i(θ)|. The (direct revelation) mechanism (α, τ) is incentive compatible, budget balanced, and ex-post renegotiation-proof",
+    where="Appendix, proof of Proposition 1",
+    decide=_decide_np_prop1_bound,
+    strategy=_np_prop1_strategy,
+    paper_instances=_np_prop1_instances,
+    checks="The punishment mechanism at M = (the proof's bound) + 1, for the efficient decision and zero transfers: every RP row recomputed exactly; a violated row (a player who lies, is punished, and renegotiates to the efficient outcome) refutes the bound. The certificate lists the mechanism and each violated row with its exact gain.",
+))
+
+
+def _decide_np_lemma1(env: Environment) -> Verdict:
+    from .renegotiation import efficient_alternatives, pareto_improvement, surplus
+
+    cid = "neemanpavlov2007/lemma-1"
+    inst = env.name or repr(env)
+    checked = 0
+    for th in env.profiles():
+        eff = efficient_alternatives(env, th)
+        for a in env.outcomes:
+            if a in eff:
+                continue
+            imp = pareto_improvement(env, th, {a: 1}, (0,) * env.n)
+            checked += 1
+            if imp is None:
+                return Verdict(cid, "refuted", f"no Pareto improvement on {label(a)} at {profile_label(th)}", inst)
+            a2, t2 = imp
+            gains = [env.valuation(i, a2, th) + t2[i] - env.valuation(i, a, th) for i in range(env.n)]
+            if not (all(g > 0 for g in gains) and sum(t2) <= 0 and surplus(env, th) > sum(env.valuation(i, a, th) for i in range(env.n))):
+                return Verdict(cid, "refuted", f"the constructed alternative at {profile_label(th)} does not strictly benefit everyone", inst)
+    return Verdict(cid, "confirmed", f"each of the {checked} inefficient (state, alternative) pairs with zero transfers has a feasible alternative that every player strictly prefers (exact transfers)", inst)
+
+
+register(Claim(
+    id="neemanpavlov2007/lemma-1",
+    statement="In a complete information mechanism design environment, an ex-post renegotiation-proof Nash equilibrium is ex-post efficient.",
+    where="§3.1, Lemma 1",
+    decide=_decide_np_lemma1,
+    strategy=lambda: __import__("exactmd.strategies", fromlist=["x"]).quasilinear_environments(n_agents=3, max_types=2, max_allocations=3),
+    paper_instances=_np_prop2_instances,
+    checks="For every state θ and every alternative a that is not welfare-maximising (with zero transfers), the alternative (a*, t') with a* efficient and t'_i = u_i − v_i(a*, θ) + (S(θ) − Σ_j u_j)/(2n) is feasible (Σ t' ≤ 0) and strictly preferred by every player — computed exactly. (The lemma's content: an inefficient outcome is renegotiated.)",
 ))

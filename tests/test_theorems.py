@@ -52,7 +52,7 @@ def test_veto_ic_is_refuted_by_a_negative_utility_outcome():
 def test_prop2_refuted_on_the_K5_uniform_grid():
     # The K = 5 uniform second best randomises at (2/5, 1/5); every deterministic
     # threshold allocation is worse (gap 1/54), each better one infeasible by Farkas.
-    v = get_claim("prop-2").decide((5, "uniform", "uniform"))
+    v = get_claim("vartiainen2014/prop-2").decide((5, "uniform", "uniform"))
     assert v.status == "refuted" and "gap 1/54" in v.summary
     assert all(verify_document(c)[0] for _, c in v.certificates)
 

@@ -1,0 +1,764 @@
+"""Renegotiation-proof mechanisms under complete information (Neeman–Pavlov 2007, §3).
+
+The environment is an :class:`~exactmd.environment.Environment` of kind
+``"quasilinear"``: players N, a finite set A of social alternatives, states
+θ ∈ Θ = Θ_1 × … × Θ_n (complete information: the state is common knowledge among
+the players, its prior is irrelevant here) and payoffs u_i = v_i(a, θ) + t_i.
+
+**Mechanisms.**  A direct mechanism asks every player to report the *state*: a report
+profile is r = (θ̂¹, …, θ̂ⁿ) ∈ Θⁿ, and the mechanism gives a lottery q[· | r] over A and
+transfers t[r] ∈ ℚⁿ (Example 1 (continued) tabulates exactly these for two players).
+Only report profiles reached by truth-telling or by one player's unilateral lie carry
+constraints; the LP has variables for those profiles only.
+
+**Ex post renegotiation-proofness as linear constraints** (the proof of Proposition 2
+and Example 1 (continued)), for every state θ:
+
+* ``EFF[θ]`` — the truthful outcome is ex post efficient: Σ_{a ∉ argmax Σ_i v_i(·, θ)}
+  q[a | θ, …, θ] = 0 (Lemma 1: otherwise an alternative that strictly benefits every
+  player exists);
+* ``BB[r]`` — Σ_i t_i[r] = 0 (``budget="balanced"``, the mechanisms of Propositions
+  1–2) or ≤ 0 (``budget="feasible"``, §2's feasibility);
+* ``RP[i: θ -> θ']`` — player i gains nothing by reporting θ' and then renegotiating
+  to the efficient outcome, capturing the surplus S(θ) = max_a Σ_j v_j(a, θ) net of the
+  others' utilities at the misreport's outcome:
+  U_i(θ, …, θ; θ) ≥ S(θ) − Σ_{j≠i} U_j(θ, …, θ', …, θ; θ),
+  where U_j(r; θ) = Σ_a q[a | r] v_j(a, θ) + t_j[r].  (This row implies the plain
+  incentive constraint, since the others' utilities plus i's own at any outcome sum
+  to at most S(θ) under budget balance.)
+
+Everything here is an exact LP with its certificate: a witness mechanism or a Farkas
+proof that none exists (:func:`renegotiation_proof_mechanism`), the exact range of every
+variable over the renegotiation-proof set and the rows that bind throughout
+(:func:`rp_shape`), VCG mechanisms (:func:`vcg_mechanism`, :func:`is_vcg`), Proposition
+2 in both directions (:func:`proposition_2`) and the punishment mechanism of
+Proposition 1 (:func:`punishment_mechanism`, :func:`proposition_1`).
+
+Certificates are ``exactmd-renegotiation-certificate/1`` documents: the environment,
+the question and the LP certificate; :func:`verify_rp_certificate` rebuilds the LP
+from the environment alone and re-checks the LP certificate (``exactmd verify``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flint import fmpq
+
+from .belief import label, profile_label
+from .environment import Environment
+from .errors import CertificateError, ModelError
+from .lp import LinExpr, Model
+from .lp.solution import LPResult
+from .rational import Q, fmt
+
+__all__ = [
+    "RP_FORMAT",
+    "DirectMechanism",
+    "RPResult",
+    "RPViolation",
+    "efficient_alternatives",
+    "surplus",
+    "rp_model",
+    "check_rp",
+    "rp_slacks",
+    "renegotiation_proof_mechanism",
+    "rp_range",
+    "rp_shape",
+    "vcg_mechanism",
+    "is_vcg",
+    "bb_vcg_exists",
+    "embed_type_mechanism",
+    "proposition_2",
+    "punishment_mechanism",
+    "proposition_1",
+    "pareto_improvement",
+    "verify_rp_certificate",
+]
+
+RP_FORMAT = "exactmd-renegotiation-certificate/1"
+BUDGETS = ("balanced", "feasible")
+
+
+# ---------------------------------------------------------------------------------
+# the environment's efficient alternatives
+def _require_quasilinear(env: Environment) -> None:
+    if env.kind != "quasilinear":
+        raise ModelError("renegotiation-proofness (Neeman–Pavlov §2) needs a quasi-linear environment: "
+                         "build it with Environment.quasilinear")
+
+
+def _welfare(env: Environment, a: Any, th: tuple) -> fmpq:
+    return sum((env.valuation(i, a, th) for i in range(env.n)), fmpq(0))
+
+
+def surplus(env: Environment, th: tuple) -> fmpq:
+    """S(θ) = max_{a ∈ A} Σ_i v_i(a, θ) (proof of Proposition 2)."""
+    return max(_welfare(env, a, th) for a in env.outcomes)
+
+
+def efficient_alternatives(env: Environment, th: tuple) -> list[Any]:
+    """argmax_{a ∈ A} Σ_i v_i(a, θ), in the order of A."""
+    s = surplus(env, th)
+    return [a for a in env.outcomes if _welfare(env, a, th) == s]
+
+
+def _unique_maximizer(env: Environment) -> bool:
+    return all(len(efficient_alternatives(env, th)) == 1 for th in env.profiles())
+
+
+def _private_values(env: Environment) -> bool:
+    for i in range(env.n):
+        for a in env.outcomes:
+            seen: dict[Any, fmpq] = {}
+            for th in env.profiles():
+                v = env.valuation(i, a, th)
+                if seen.setdefault(th[i], v) != v:
+                    return False
+    return True
+
+
+# ---------------------------------------------------------------------------------
+# report profiles, variables and the LP
+def _reports(env: Environment) -> list[tuple[int, ...]]:
+    """Report profiles (state indices, one per player) reached by truth-telling or one lie."""
+    S = len(env.profiles())
+    out: dict[tuple[int, ...], None] = {}
+    for k in range(S):
+        out[(k,) * env.n] = None
+    for k in range(S):
+        for i in range(env.n):
+            for k2 in range(S):
+                if k2 != k:
+                    out[(k,) * i + (k2,) + (k,) * (env.n - i - 1)] = None
+    return list(out)
+
+
+def _rlabel(env: Environment, r: Sequence[int]) -> str:
+    states = env.profiles()
+    return ";".join(profile_label(states[k]) for k in r)
+
+
+def qname(env: Environment, a: Any, r: Sequence[int]) -> str:
+    return f"q[{label(a)}|{_rlabel(env, r)}]"
+
+
+def tname(env: Environment, i: int, r: Sequence[int]) -> str:
+    return f"t[{env.agents[i]}|{_rlabel(env, r)}]"
+
+
+def _U(env: Environment, i: int, r: Sequence[int], th: tuple) -> LinExpr:
+    """U_i(r; θ) = Σ_a q[a | r] v_i(a, θ) + t_i[r], a linear expression."""
+    terms = {qname(env, a, r): env.valuation(i, a, th) for a in env.outcomes}
+    terms[tname(env, i, r)] = fmpq(1)
+    return LinExpr({v: c for v, c in terms.items() if c != 0})
+
+
+def rp_model(env: Environment, budget: str = "balanced") -> Model:
+    """The LP of ex post renegotiation-proof direct mechanisms (module docstring), no objective."""
+    _require_quasilinear(env)
+    if budget not in BUDGETS:
+        raise ModelError(f"budget={budget!r} must be one of {', '.join(BUDGETS)}")
+    states = env.profiles()
+    m = Model("max")
+    reps = _reports(env)
+    for r in reps:
+        for a in env.outcomes:
+            m.var(qname(env, a, r), 0, 1)
+        for i in range(env.n):
+            m.var(tname(env, i, r), None, None)
+    for r in reps:
+        m.add_row(f"prob[{_rlabel(env, r)}]", {qname(env, a, r): 1 for a in env.outcomes}, "==", 1)
+        m.add_row(f"BB[{_rlabel(env, r)}]", {tname(env, i, r): 1 for i in range(env.n)},
+                  "==" if budget == "balanced" else "<=", 0)
+    for k, th in enumerate(states):
+        diag = (k,) * env.n
+        eff = set(efficient_alternatives(env, th))
+        bad = {qname(env, a, diag): 1 for a in env.outcomes if a not in eff}
+        if bad:
+            m.add_row(f"EFF[{profile_label(th)}]", bad, "==", 0)
+    for k, th in enumerate(states):
+        diag = (k,) * env.n
+        s = surplus(env, th)
+        for i in range(env.n):
+            for k2, th2 in enumerate(states):
+                if k2 == k:
+                    continue
+                dev = (k,) * i + (k2,) + (k,) * (env.n - i - 1)
+                lhs = _U(env, i, diag, th)
+                for j in range(env.n):
+                    if j != i:
+                        lhs = lhs + _U(env, j, dev, th)
+                m.add(lhs >= s, name=f"RP[{env.agents[i]}: {profile_label(th)} -> {profile_label(th2)}]")
+    return m
+
+
+# ---------------------------------------------------------------------------------
+# mechanisms
+@dataclass(frozen=True)
+class DirectMechanism:
+    """A direct mechanism in which every player reports the state: report profile
+    (a tuple of states, one per player) → (lottery over A, transfer vector)."""
+
+    env: Environment
+    table: dict[tuple, tuple[dict[Any, fmpq], tuple[fmpq, ...]]]
+
+    def __call__(self, reports: Sequence[tuple]) -> tuple[dict[Any, fmpq], tuple[fmpq, ...]]:
+        return self.table[tuple(tuple(r) for r in reports)]
+
+    def assignment(self) -> dict[str, fmpq]:
+        """The LP variable values of this mechanism (on the reached report profiles)."""
+        states = self.env.profiles()
+        out: dict[str, fmpq] = {}
+        for r in _reports(self.env):
+            lot, t = self.table[tuple(states[k] for k in r)]
+            for a in self.env.outcomes:
+                out[qname(self.env, a, r)] = Q(lot.get(a, 0))
+            for i in range(self.env.n):
+                out[tname(self.env, i, r)] = Q(t[i])
+        return out
+
+    @classmethod
+    def from_primal(cls, env: Environment, primal: Mapping[str, Any]) -> "DirectMechanism":
+        states = env.profiles()
+        table = {}
+        for r in _reports(env):
+            lot = {a: Q(primal[qname(env, a, r)]) for a in env.outcomes}
+            table[tuple(states[k] for k in r)] = ({a: p for a, p in lot.items() if p != 0},
+                                                  tuple(Q(primal[tname(env, i, r)]) for i in range(env.n)))
+        return cls(env, table)
+
+    @classmethod
+    def from_dict(cls, env: Environment, d: Mapping[str, Any]) -> "DirectMechanism":
+        """Inverse of :meth:`to_dict`: keys ``"θ̂¹;θ̂²;…"`` (profile labels)."""
+        table = {}
+        for key, body in d.items():
+            rep = tuple(env.resolve_profile(part) for part in str(key).split(";"))
+            if len(rep) != env.n:
+                raise ModelError(f"report profile {key!r} has {len(rep)} reports, expected {env.n}")
+            lot = {env.resolve_outcome(a): Q(p) for a, p in body["lottery"].items()}
+            t = tuple(Q(x) for x in body["transfers"])
+            if len(t) != env.n:
+                raise ModelError(f"transfers at {key!r} have {len(t)} entries, expected {env.n}")
+            table[rep] = (lot, t)
+        return cls(env, table)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {}
+        for rep, (lot, t) in self.table.items():
+            key = ";".join(profile_label(s) for s in rep)
+            out[key] = {"lottery": {label(a): fmt(p) for a, p in lot.items()}, "transfers": [fmt(x) for x in t]}
+        return out
+
+
+@dataclass(frozen=True)
+class RPViolation:
+    """A violated row of the renegotiation-proofness LP at a given mechanism."""
+
+    row: str
+    amount: fmpq  # how much the row fails by (> 0); for RP rows: the liar's exact gain
+
+    def __str__(self) -> str:
+        what = "gain from lying and renegotiating" if self.row.startswith("RP[") else "violated by"
+        return f"{self.row}: {what} {fmt(self.amount)}"
+
+
+def rp_slacks(mechanism: DirectMechanism, budget: str = "balanced") -> dict[str, fmpq]:
+    """The exact slack of every row of :func:`rp_model` at the mechanism (≥ 0 iff the
+    row holds; for ``==`` rows minus the absolute gap)."""
+    m = rp_model(mechanism.env, budget)
+    x = mechanism.assignment()
+    out = {}
+    for name, co, op, b in m._rows:
+        lhs = sum((c * x[v] for v, c in co.items()), fmpq(0))
+        out[name] = lhs - b if op == ">=" else (b - lhs if op == "<=" else -abs(lhs - b))
+    return out
+
+
+def check_rp(mechanism: DirectMechanism, budget: str = "balanced") -> tuple[RPViolation, ...]:
+    """Every violated row of :func:`rp_model` at the mechanism, with its exact amount
+    (empty iff the mechanism is ex post renegotiation-proof, budget condition included)."""
+    return tuple(RPViolation(name, -s) for name, s in rp_slacks(mechanism, budget).items() if s < 0)
+
+
+# ---------------------------------------------------------------------------------
+# results with certificates
+@dataclass(frozen=True)
+class RPResult:
+    """An answer about the renegotiation-proof set, with its certificate."""
+
+    question: str
+    status: str
+    value: fmpq | None
+    mechanism: DirectMechanism | None
+    lp: LPResult
+    certificate: dict[str, Any]
+
+    def verify(self) -> None:
+        ok, why = verify_rp_certificate(self.certificate)
+        if not ok:
+            raise CertificateError(why)
+
+    def to_json(self) -> str:
+        from .lp.solution import dump_json
+
+        return dump_json(self.certificate)
+
+
+def _objective_terms(objective: Mapping[str, Any] | None) -> dict[str, str]:
+    return {} if not objective else {v: fmt(Q(c)) for v, c in objective.items()}
+
+
+def _solve(env: Environment, question: str, budget: str, objective: Mapping[str, Any] | None, sense: str,
+           statement: Any) -> RPResult:
+    m = rp_model(env, budget)
+    if objective:
+        m.sense = sense
+        m.set_objective(LinExpr({v: Q(c) for v, c in objective.items()}))
+    res = m.solve()
+    status = res.status.value
+    mech = DirectMechanism.from_primal(env, res.primal) if res.primal is not None else None
+    value = res.value if status == "optimal" and objective else None
+    cert = {
+        "format": RP_FORMAT,
+        "question": question,
+        "statement": statement(status, value) if callable(statement) else statement.format(status=status, value=fmt(value) if value is not None else ""),
+        "environment": env.to_dict(),
+        "budget": budget,
+        "objective": _objective_terms(objective),
+        "sense": sense,
+        "lp": res.certificate(),
+    }
+    return RPResult(question, status, value, mech, res, cert)
+
+
+def renegotiation_proof_mechanism(env: Environment, budget: str = "balanced") -> RPResult:
+    """An ex post renegotiation-proof direct mechanism (``status == "optimal"``, witness in
+    ``.mechanism``), or ``status == "infeasible"`` with a Farkas certificate that none exists."""
+    where = env.name or "this environment"
+
+    def statement(status: str, value: Any) -> str:
+        if status == "infeasible":
+            return f"No ex post renegotiation-proof mechanism with {budget} budget exists in {where}."
+        return f"An ex post renegotiation-proof mechanism with {budget} budget exists in {where} (witness in the LP's primal)."
+
+    return _solve(env, "exists", budget, None, "max", statement)
+
+
+def rp_range(env: Environment, expr: Mapping[str, Any], budget: str = "balanced") -> tuple[RPResult, RPResult]:
+    """(min, max) of the linear expression ``expr`` (variable → coefficient) over the
+    renegotiation-proof set, each an LP answer with its certificate."""
+    where = env.name or "this environment"
+    text = " + ".join(f"{fmt(Q(c))}·{v}" for v, c in expr.items())
+    lo = _solve(env, "min", budget, expr, "min", f"min of {text} over the renegotiation-proof set of {where}: {{value}}")
+    hi = _solve(env, "max", budget, expr, "max", f"max of {text} over the renegotiation-proof set of {where}: {{value}}")
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The renegotiation-proof set, variable by variable: exact ranges and binding rows."""
+
+    feasible: RPResult
+    ranges: dict[str, tuple[fmpq, fmpq]]
+    forced: dict[str, fmpq]  # variables with min = max
+    binding: tuple[str, ...]  # inequality rows that hold with equality at every RP mechanism
+    results: tuple[RPResult, ...]
+
+
+def rp_shape(env: Environment, budget: str = "balanced", variables: Iterable[str] | None = None) -> Shape:
+    """For each mechanism variable its exact min and max over the renegotiation-proof set,
+    the forced ones, and the RP rows that bind throughout (max slack 0).  If the set is
+    empty the shape is empty and ``feasible`` holds the Farkas certificate."""
+    feas = renegotiation_proof_mechanism(env, budget)
+    if feas.status != "optimal":
+        return Shape(feas, {}, {}, (), (feas,))
+    m = rp_model(env, budget)
+    names = list(variables) if variables is not None else list(m._vars)
+    ranges, forced, results = {}, {}, [feas]
+    for v in names:
+        lo, hi = rp_range(env, {v: 1}, budget)
+        results += [lo, hi]
+        if lo.status == "optimal" and hi.status == "optimal":
+            ranges[v] = (lo.value, hi.value)
+            if lo.value == hi.value:
+                forced[v] = lo.value
+    binding = []
+    for name, co, op, b in m._rows:
+        if op == "==":
+            continue
+        # slack of a ">=" row is co·x − b ≥ 0; it binds throughout iff its max is b
+        _, hi = rp_range(env, co if op == ">=" else {v: -c for v, c in co.items()}, budget)
+        results.append(hi)
+        if hi.status == "optimal" and hi.value == (b if op == ">=" else -b):
+            binding.append(name)
+    return Shape(feas, ranges, forced, tuple(binding), tuple(results))
+
+
+# ---------------------------------------------------------------------------------
+# VCG mechanisms (players report their own types)
+def _efficient_rule(env: Environment) -> dict[tuple, Any]:
+    if not _unique_maximizer(env):
+        raise ModelError("this needs a unique welfare-maximising alternative in every state (Neeman–Pavlov's 'Unique Maximizer')")
+    return {th: efficient_alternatives(env, th)[0] for th in env.profiles()}
+
+
+def vcg_mechanism(env: Environment, h: Mapping[int, Mapping[tuple, Any]] | None = None) -> dict[tuple, tuple[Any, tuple[fmpq, ...]]]:
+    """A VCG mechanism with type reports: a(θ) efficient, t_i(θ) = Σ_{j≠i} v_j(a(θ), θ) + h_i(θ_-i)
+    (Neeman–Pavlov §3.1).  ``h[i]`` maps θ_-i (a tuple) to a number; default 0."""
+    a = _efficient_rule(env)
+    out = {}
+    for th in env.profiles():
+        t = []
+        for i in range(env.n):
+            rest = th[:i] + th[i + 1:]
+            hi = Q((h or {}).get(i, {}).get(rest, 0))
+            t.append(sum((env.valuation(j, a[th], th) for j in range(env.n) if j != i), fmpq(0)) + hi)
+        out[th] = (a[th], tuple(t))
+    return out
+
+
+def is_vcg(env: Environment, mech: Mapping[tuple, tuple[Any, Sequence[Any]]]) -> bool:
+    """Whether a type-report mechanism θ ↦ (a, t) is VCG: a efficient and
+    t_i(θ) − Σ_{j≠i} v_j(a(θ), θ) independent of θ_i, for every i."""
+    for th in env.profiles():
+        if mech[th][0] not in efficient_alternatives(env, th):
+            return False
+    for i in range(env.n):
+        h: dict[tuple, fmpq] = {}
+        for th in env.profiles():
+            a, t = mech[th]
+            rest = th[:i] + th[i + 1:]
+            val = Q(t[i]) - sum((env.valuation(j, a, th) for j in range(env.n) if j != i), fmpq(0))
+            if h.setdefault(rest, val) != val:
+                return False
+    return True
+
+
+def bb_vcg_exists(env: Environment) -> tuple[bool, LPResult]:
+    """Whether some budget-balanced VCG mechanism exists: h_i(θ_-i) with
+    Σ_i [Σ_{j≠i} v_j(a(θ), θ) + h_i(θ_-i)] = 0 for every θ — an exact LP, with certificate."""
+    a = _efficient_rule(env)
+    m = Model("max")
+    hv: dict[tuple[int, tuple], str] = {}
+    for i in range(env.n):
+        for th in env.profiles():
+            rest = th[:i] + th[i + 1:]
+            if (i, rest) not in hv:
+                hv[(i, rest)] = m.var(f"h[{env.agents[i]}|{profile_label(rest)}]", None, None).name
+    for th in env.profiles():
+        const = sum((env.valuation(j, a[th], th) for i in range(env.n) for j in range(env.n) if j != i), fmpq(0))
+        m.add_row(f"BB[{profile_label(th)}]", {hv[(i, th[:i] + th[i + 1:])]: 1 for i in range(env.n)}, "==", -const)
+    res = m.solve()
+    return res.status.value == "optimal", res
+
+
+def embed_type_mechanism(env: Environment, mech: Mapping[tuple, tuple[Any, Sequence[Any]]]) -> DirectMechanism:
+    """The state-report mechanism that uses only each player's report of its *own* type:
+    r = (θ̂¹, …, θ̂ⁿ) ↦ mech(θ̂¹_1, …, θ̂ⁿ_n)."""
+    states = env.profiles()
+    table = {}
+    for r in _reports(env):
+        own = tuple(states[r[i]][i] for i in range(env.n))
+        a, t = mech[own]
+        table[tuple(states[k] for k in r)] = ({a: fmpq(1)}, tuple(Q(x) for x in t))
+    return DirectMechanism(env, table)
+
+
+# ---------------------------------------------------------------------------------
+# Proposition 2 (two players): budget balanced + ex post RP  ⟺  VCG
+@dataclass(frozen=True)
+class Prop2Report:
+    """Proposition 2 decided on one instance, both directions, with their evidence."""
+
+    applicable: bool
+    why_not: str
+    if_holds: bool | None  # every BB VCG mechanism is ex post RP
+    only_if_holds: bool | None  # every BB ex post RP mechanism is (the embedding of) a VCG mechanism
+    bb_vcg: LPResult | None
+    rp: RPResult | None
+    checks: tuple[RPResult, ...]
+    counterexample: str = ""
+
+
+def _free_h_rp_model(env: Environment) -> tuple[Model, list[str]]:
+    """The RP rows over the BB VCG mechanisms with h free (a linear family), for the IF direction."""
+    a = _efficient_rule(env)
+    states = env.profiles()
+    m = Model("max")
+    hv: dict[tuple[int, tuple], str] = {}
+    for i in range(env.n):
+        for th in states:
+            rest = th[:i] + th[i + 1:]
+            if (i, rest) not in hv:
+                hv[(i, rest)] = m.var(f"h[{env.agents[i]}|{profile_label(rest)}]", None, None).name
+    for th in states:
+        const = sum((env.valuation(j, a[th], th) for i in range(env.n) for j in range(env.n) if j != i), fmpq(0))
+        m.add_row(f"BB[{profile_label(th)}]", {hv[(i, th[:i] + th[i + 1:])]: 1 for i in range(env.n)}, "==", -const)
+    return m, list(hv.values())
+
+
+def proposition_2(env: Environment) -> Prop2Report:
+    """Decide Proposition 2 on a two-player instance with private values and unique maximizers.
+
+    IF: the slack of every RP row is computed at the embedding of the VCG mechanism with
+    h as free variables, restricted to budget balance; its minimum over that affine
+    family (an exact LP) must be ≥ 0.  ONLY IF: over the set of BB ex post RP
+    mechanisms, the LP ranges of (i) q[a | r] − q[a | own reports], (ii) t_i[r] − t_i[own
+    reports] and (iii) the VCG residual t_1(θ) − v_2(a(θ), θ) − [t_1(θ'_1, θ_2) − v_2(a(θ'_1, θ_2), θ)]
+    (and symmetrically for player 2) must all be {0}.  An empty RP set makes ONLY IF
+    vacuous (Farkas certificate); then IF needs the BB VCG set to be empty too.
+    """
+    if env.n != 2:
+        return Prop2Report(False, f"{env.n} players; Proposition 2 is about two", None, None, None, None, ())
+    if not _private_values(env):
+        return Prop2Report(False, "values are not private", None, None, None, None, ())
+    if not _unique_maximizer(env):
+        return Prop2Report(False, "some state has two welfare-maximising alternatives", None, None, None, None, ())
+    states = env.profiles()
+    exists, bbres = bb_vcg_exists(env)
+    rp = renegotiation_proof_mechanism(env)
+    checks: list[RPResult] = [rp]
+    # IF
+    if_holds = True
+    counter = ""
+    if exists:
+        # The BB VCG mechanisms are h* + c·(1, −1) (h_1 ≡ h*_1 + c, h_2 ≡ h*_2 − c); every RP
+        # slack is affine in c, so all of them are RP iff each slack has slope 0 in c and
+        # is ≥ 0 at c = 0.
+        h0, h1 = _h_family(env, bbres)
+        s0 = rp_slacks(embed_type_mechanism(env, vcg_mechanism(env, h0)))
+        s1 = rp_slacks(embed_type_mechanism(env, vcg_mechanism(env, h1)))
+        for row, a in s0.items():
+            slope = s1[row] - a
+            if a < 0 or slope != 0:
+                if_holds = False
+                c = fmpq(0) if a < 0 else (-a / slope - (1 if slope > 0 else -1))
+                counter = (f"the BB VCG mechanism h* + {fmt(c)}·(1, −1) (h* = {_hfmt(h0)}) violates {row} "
+                           f"by {fmt(-(a + c * slope))}")
+                break
+    # ONLY IF
+    only_if = True
+    if rp.status == "optimal":
+        a = _efficient_rule(env)
+        for r in _reports(env):
+            own = tuple(states[r[i]][i] for i in range(env.n))
+            kown = states.index(own)
+            diag = (kown,) * env.n
+            if r == diag:
+                continue
+            exprs = [{qname(env, x, r): 1, qname(env, x, diag): -1} for x in env.outcomes]
+            exprs += [{tname(env, i, r): 1, tname(env, i, diag): -1} for i in range(env.n)]
+            for e in exprs:
+                lo, hi = rp_range(env, e)
+                checks += [lo, hi]
+                if lo.value != 0 or hi.value != 0:
+                    only_if = False
+                    counter = counter or f"an RP mechanism uses cross reports: {' − '.join(e)} ranges over [{fmt(lo.value)}, {fmt(hi.value)}]"
+        for i in range(2):
+            j = 1 - i
+            for th in states:
+                for th2 in states:
+                    if th2[j] != th[j] or th2[i] == th[i]:
+                        continue
+                    k, k2 = states.index(th), states.index(th2)
+                    e = {tname(env, i, (k, k)): 1, tname(env, i, (k2, k2)): -1}
+                    const = env.valuation(j, a[th], th) - env.valuation(j, a[th2], th2)
+                    lo, hi = rp_range(env, e)
+                    checks += [lo, hi]
+                    if lo.value != const or hi.value != const:
+                        only_if = False
+                        counter = counter or (f"t_{env.agents[i]} differs from VCG: t({profile_label(th)}) − t({profile_label(th2)}) "
+                                              f"ranges over [{fmt(lo.value)}, {fmt(hi.value)}], VCG needs {fmt(const)}")
+    else:
+        if exists:
+            if_holds = False  # a BB VCG mechanism exists but no BB RP mechanism does
+            counter = counter or "a budget-balanced VCG mechanism exists but no renegotiation-proof one"
+    return Prop2Report(True, "", if_holds, only_if, bbres, rp, tuple(checks), counter)
+
+
+def _h_family(env: Environment, bbres: LPResult) -> tuple[dict[int, dict[tuple, fmpq]], dict[int, dict[tuple, fmpq]]]:
+    """h* (the LP's budget-balancing h) and h* + (1, −1)."""
+    base: dict[int, dict[tuple, fmpq]] = {0: {}, 1: {}}
+    idx = {f"h[{env.agents[i]}|{label(t)}]": (i, (t,)) for i in range(2) for t in env.types[1 - i]}
+    for v, x in (bbres.primal or {}).items():
+        i, rest = idx[v]
+        base[i][rest] = x
+    shifted = {0: {k: v + 1 for k, v in base[0].items()}, 1: {k: v - 1 for k, v in base[1].items()}}
+    return base, shifted
+
+
+def _hfmt(h: Mapping[int, Mapping[tuple, fmpq]]) -> str:
+    return "; ".join(f"h_{i + 1}({profile_label(k)}) = {fmt(v)}" for i in h for k, v in h[i].items())
+
+
+# ---------------------------------------------------------------------------------
+# Proposition 1 (n ≥ 3): the punishment mechanism
+def punishment_mechanism(env: Environment, decision: Mapping[tuple, Any], transfers: Mapping[tuple, Sequence[Any]],
+                         M: Any, a0: Any = None) -> DirectMechanism:
+    """The mechanism of the proof of Proposition 1: if players 1 and 2 report the same
+    state θ the outcome is (a(θ), t(θ)); otherwise (a₀, −M, −M, 2M, 0, …, 0)."""
+    if env.n < 3:
+        raise ModelError(f"the punishment mechanism needs n ≥ 3 players, not {env.n}")
+    M = Q(M, name="M")
+    a0 = env.outcomes[0] if a0 is None else a0
+    states = env.profiles()
+    table = {}
+    for r in _reports(env):
+        rep = tuple(states[k] for k in r)
+        if r[0] == r[1]:
+            th = states[r[0]]
+            table[rep] = ({decision[th]: fmpq(1)}, tuple(Q(x) for x in transfers[th]))
+        else:
+            table[rep] = ({a0: fmpq(1)}, (-M, -M, 2 * M) + (fmpq(0),) * (env.n - 3))
+    return DirectMechanism(env, table)
+
+
+def paper_M_bound(env: Environment, transfers: Mapping[tuple, Sequence[Any]]) -> fmpq:
+    """max_{i, a, θ} |v_i(a, θ) + t_i(θ)|: the proof of Proposition 1 takes any M above it."""
+    return max(abs(env.valuation(i, a, th) + Q(transfers[th][i]))
+               for i in range(env.n) for a in env.outcomes for th in env.profiles())
+
+
+def required_M(env: Environment, decision: Mapping[tuple, Any], transfers: Mapping[tuple, Sequence[Any]], a0: Any = None) -> fmpq:
+    """The least M ≥ 0 at which the punishment mechanism is ex post RP.  Every row's
+    slack is affine in M (slack(M) = slack(0) + M·(slack(1) − slack(0))), so this is
+    exact: the largest M that some row needs."""
+    s0 = rp_slacks(punishment_mechanism(env, decision, transfers, 0, a0))
+    s1 = rp_slacks(punishment_mechanism(env, decision, transfers, 1, a0))
+    need = fmpq(0)
+    for row, a in s0.items():
+        d = s1[row] - a
+        if a < 0:
+            if d <= 0:
+                raise ModelError(f"row {row} fails at M = 0 and no larger M helps")
+            need = max(need, -a / d)
+    return need
+
+
+@dataclass(frozen=True)
+class Prop1Report:
+    """Proposition 1 on one instance: the paper's M bound, the least M that works, and the
+    check of the mechanism at both."""
+
+    paper_bound: fmpq
+    least_M: fmpq
+    at_paper: tuple[RPViolation, ...]  # violations at M = paper bound + 1
+    at_least: tuple[RPViolation, ...]  # violations at the least M (empty: RP, IC, BB)
+
+
+def proposition_1(env: Environment, decision: Mapping[tuple, Any] | None = None,
+                  transfers: Mapping[tuple, Sequence[Any]] | None = None, a0: Any = None) -> Prop1Report:
+    """Build the punishment mechanism for an ex post efficient ``decision`` (default: the
+    first efficient alternative) and budget-balanced ``transfers`` (default 0) and check
+    it at M = (paper's bound) + 1 and at the least M that works."""
+    if env.n < 3:
+        raise ModelError(f"Proposition 1 needs n ≥ 3 players, not {env.n}")
+    states = env.profiles()
+    decision = decision or {th: efficient_alternatives(env, th)[0] for th in states}
+    transfers = transfers or {th: (0,) * env.n for th in states}
+    for th in states:
+        if decision[th] not in efficient_alternatives(env, th):
+            raise ModelError(f"decision {label(decision[th])} at {profile_label(th)} is not ex post efficient")
+        if sum((Q(x) for x in transfers[th]), fmpq(0)) != 0:
+            raise ModelError(f"transfers at {profile_label(th)} do not sum to 0")
+    bound = paper_M_bound(env, transfers)
+    least = required_M(env, decision, transfers, a0)
+    at_paper = check_rp(punishment_mechanism(env, decision, transfers, bound + 1, a0))
+    at_least = check_rp(punishment_mechanism(env, decision, transfers, least, a0))
+    return Prop1Report(bound, least, at_paper, at_least)
+
+
+# ---------------------------------------------------------------------------------
+# Lemma 1: an inefficient outcome has a Pareto-improving feasible alternative
+def pareto_improvement(env: Environment, th: tuple, lottery: Mapping[Any, Any], t: Sequence[Any]) -> tuple[Any, tuple[fmpq, ...]] | None:
+    """For the outcome (lottery, t) in state θ: ``None`` if it is efficient with Σ t = 0;
+    else an alternative (a*, t') with Σ t' ≤ 0 that every player strictly prefers
+    (Lemma 1's renegotiation), with exact transfers."""
+    a_star = efficient_alternatives(env, th)[0]
+    u = [sum((Q(p) * env.valuation(i, a, th) for a, p in lottery.items()), fmpq(0)) + Q(t[i]) for i in range(env.n)]
+    gain = surplus(env, th) - sum(u, fmpq(0))  # ≥ 0 whenever Σ t ≤ 0
+    if gain <= 0:
+        return None
+    share = gain / (2 * env.n)
+    t2 = tuple(u[i] - env.valuation(i, a_star, th) + share for i in range(env.n))
+    return a_star, t2
+
+
+# ---------------------------------------------------------------------------------
+# certificates
+def check_certificate(mechanism: DirectMechanism, statement: str, budget: str = "balanced") -> dict[str, Any]:
+    """A certificate that a given mechanism satisfies every RP row, or violates the listed
+    rows by the listed exact amounts (``exactmd verify`` recomputes them)."""
+    bad = check_rp(mechanism, budget)
+    return {
+        "format": RP_FORMAT,
+        "question": "check",
+        "statement": statement,
+        "environment": mechanism.env.to_dict(),
+        "budget": budget,
+        "mechanism": mechanism.to_dict(),
+        "violations": {v.row: fmt(v.amount) for v in bad},
+    }
+
+
+def verify_rp_certificate(cert: Mapping[str, Any]) -> tuple[bool, str]:
+    """True iff the certificate holds, rebuilt from the environment alone: for an LP
+    question, the LP inside is the renegotiation-proofness LP of the environment and its
+    certificate holds; for ``"check"``, the mechanism's rows are recomputed and the
+    stated violations (none, or each with its amount) are exactly the true ones."""
+    from .lp.verify import verify_certificate
+
+    try:
+        if cert.get("format") != RP_FORMAT:
+            return False, f"format {cert.get('format')!r} is not {RP_FORMAT!r}"
+        env = Environment.from_dict(cert["environment"], source="certificate")
+        if cert.get("question") == "check":
+            mech = DirectMechanism.from_dict(env, cert["mechanism"])
+            true = {v.row: v.amount for v in check_rp(mech, cert["budget"])}
+            stated = {k: Q(v) for k, v in cert["violations"].items()}
+            if true != stated:
+                diff = sorted(set(true.items()) ^ set(stated.items()), key=str)[:1]
+                return False, f"the stated violations are not the mechanism's: first difference {diff}"
+            return True, (f"{cert.get('statement', '')} [recomputed: "
+                          + ("every row holds" if not true else f"{len(true)} rows violated as stated") + "]")
+        m = rp_model(env, cert["budget"])
+        obj = cert.get("objective") or {}
+        if obj:
+            m.sense = cert["sense"]
+            m.set_objective(LinExpr({v: Q(c) for v, c in obj.items()}))
+        if json.dumps(m.to_problem(), sort_keys=True) != json.dumps(cert["lp"].get("problem"), sort_keys=True):
+            return False, "the LP in the certificate is not the renegotiation-proofness LP of the stated environment"
+        ok, why = verify_certificate(cert["lp"])
+        if not ok:
+            return False, why
+        return True, f"{cert.get('statement', '')} [{why}]"
+    except (KeyError, TypeError, AttributeError) as e:
+        return False, f"malformed renegotiation certificate: {type(e).__name__} {e}"
+    except ModelError as e:
+        return False, f"malformed renegotiation certificate: {e}"
+
+
+# ---------------------------------------------------------------------------------
+# the paper's examples (complete information)
+def example_1() -> Environment:
+    """Example 1 (continued): buyer values 1 or 5, seller's value 2; alternatives no trade
+    (0) and trade (1), any price (transfers)."""
+    return Environment.quasilinear(
+        [[1, 5], [2]], "uniform", [0, 1],
+        lambda i, a, th: a * th[0] if i == 0 else -a * th[1],
+        agents=["buyer", "seller"], name="Neeman-Pavlov Example 1",
+    )
+
+
+def example_2() -> Environment:
+    """Example 2: buyer values 1 or 5, seller values 2 or 6; no trade or trade at any price."""
+    return Environment.quasilinear(
+        [[1, 5], [2, 6]], "uniform", [0, 1],
+        lambda i, a, th: a * th[0] if i == 0 else -a * th[1],
+        agents=["buyer", "seller"], name="Neeman-Pavlov Example 2",
+    )
+
