@@ -76,6 +76,9 @@ __all__ = [
     "punishment_mechanism",
     "proposition_1",
     "pareto_improvement",
+    "oracle_rp_model",
+    "vcg_in_expectation_rows",
+    "proposition_3",
     "verify_rp_certificate",
 ]
 
@@ -686,6 +689,206 @@ def pareto_improvement(env: Environment, th: tuple, lottery: Mapping[Any, Any], 
     share = gain / (2 * env.n)
     t2 = tuple(u[i] - env.valuation(i, a_star, th) + share for i in range(env.n))
     return a_star, t2
+
+
+# ---------------------------------------------------------------------------------
+# §4.1.2: incomplete information, independent private values — oracle RP and Proposition 3
+def _is_independent(env: Environment) -> bool:
+    p = env.prior
+    margs = [p.marginal(i) for i in range(env.n)]
+    for th in env.profiles():
+        prod = fmpq(1)
+        for i, t in enumerate(th):
+            prod *= margs[i][t]
+        if p[th] != prod:
+            return False
+    return True
+
+
+def ipv_qname(env: Environment, a: Any, th: tuple) -> str:
+    return f"q[{label(a)}|{profile_label(th)}]"
+
+
+def ipv_tname(env: Environment, i: int, th: tuple) -> str:
+    return f"t[{env.agents[i]}|{profile_label(th)}]"
+
+
+def _ipv_U(env: Environment, i: int, rep: tuple, th: tuple) -> dict[str, fmpq]:
+    out = {ipv_qname(env, a, rep): env.valuation(i, a, th) for a in env.outcomes}
+    out[ipv_tname(env, i, rep)] = fmpq(1)
+    return out
+
+
+def _acc(acc: dict[str, fmpq], terms: Mapping[str, fmpq], w: fmpq) -> None:
+    for v, c in terms.items():
+        acc[v] = acc.get(v, fmpq(0)) + w * c
+
+
+def oracle_rp_model(env: Environment, budget: str = "balanced", interim_ir: bool = False) -> Model:
+    """Direct mechanisms with type reports θ ↦ (q[· | θ], t[θ]) that are ex post *oracle*
+    renegotiation-proof, by the characterization in the proof of Proposition 3 (IPV):
+
+    * ``EFF[θ]``: truthful outcomes are ex post efficient (Lemma 2);
+    * ``BB[θ]``: Σ_i t_i[θ] = 0 (or ≤ 0);
+    * ``IR[i: θ_i]`` (only with ``interim_ir=True``; the paper imposes no participation
+      constraint): Σ_{θ_-i} p(θ) U_i(θ; θ) ≥ 0;
+    * ``ORP[i: θ_i -> θ'_i]``: Σ_{θ_-i} p(θ) U_i(θ; θ) ≥ Σ_{θ_-i} p(θ) [S(θ) − Σ_{j≠i} U_j(θ'_i, θ_-i; θ)]
+      — type θ_i gains nothing by reporting θ'_i and letting the oracle renegotiate, state by
+      state, to the efficient outcome while the others keep their utilities (the
+      inequality before (16), multiplied by p_i(θ_i)).
+    """
+    _require_quasilinear(env)
+    if budget not in BUDGETS:
+        raise ModelError(f"budget={budget!r} must be one of {', '.join(BUDGETS)}")
+    m = Model("max")
+    states = env.profiles()
+    for th in states:
+        for a in env.outcomes:
+            m.var(ipv_qname(env, a, th), 0, 1)
+        for i in range(env.n):
+            m.var(ipv_tname(env, i, th), None, None)
+    for th in states:
+        m.add_row(f"prob[{profile_label(th)}]", {ipv_qname(env, a, th): 1 for a in env.outcomes}, "==", 1)
+        m.add_row(f"BB[{profile_label(th)}]", {ipv_tname(env, i, th): 1 for i in range(env.n)},
+                  "==" if budget == "balanced" else "<=", 0)
+    for th in states:
+        eff = set(efficient_alternatives(env, th))
+        bad = {ipv_qname(env, a, th): 1 for a in env.outcomes if a not in eff}
+        if bad:
+            m.add_row(f"EFF[{profile_label(th)}]", bad, "==", 0)
+    p = env.prior
+    for i in range(env.n):
+        for ti in env.types[i]:
+            for tj in env.types[i]:
+                if tj == ti:
+                    continue
+                acc: dict[str, fmpq] = {}
+                rhs = fmpq(0)
+                for th in states:
+                    if th[i] != ti or p[th] == 0:
+                        continue
+                    dev = th[:i] + (tj,) + th[i + 1:]
+                    _acc(acc, _ipv_U(env, i, th, th), p[th])
+                    for j in range(env.n):
+                        if j != i:
+                            _acc(acc, _ipv_U(env, j, dev, th), p[th])
+                    rhs += p[th] * surplus(env, th)
+                m.add_row(f"ORP[{env.agents[i]}: {label(ti)} -> {label(tj)}]", {v: c for v, c in acc.items() if c != 0}, ">=", rhs)
+    if interim_ir:  # not part of the paper's model; for the remark after Proposition 3
+        for i in range(env.n):
+            for ti in env.types[i]:
+                acc = {}
+                for th in states:
+                    if th[i] == ti and p[th] != 0:
+                        _acc(acc, _ipv_U(env, i, th, th), p[th])
+                m.add_row(f"IR[{env.agents[i]}: {label(ti)}]", {v: c for v, c in acc.items() if c != 0}, ">=", 0)
+    return m
+
+
+def vcg_in_expectation_rows(env: Environment, m: Model) -> None:
+    """Add to ``m`` the variables H_i and the rows ``VCGE[i: θ_i]``:
+    Σ_{θ_-i} p(θ)[t_i(θ) − Σ_{j≠i} Σ_a q[a|θ] v_j(a, θ)] = p_i(θ_i) H_i (VCG in expectation)."""
+    p = env.prior
+    for i in range(env.n):
+        H = m.var(f"H[{env.agents[i]}]", None, None).name
+        marg = p.marginal(i)
+        for ti in env.types[i]:
+            if marg[ti] == 0:
+                continue
+            acc: dict[str, fmpq] = {}
+            for th in env.profiles():
+                if th[i] != ti or p[th] == 0:
+                    continue
+                acc[ipv_tname(env, i, th)] = acc.get(ipv_tname(env, i, th), fmpq(0)) + p[th]
+                for a in env.outcomes:
+                    w = sum((env.valuation(j, a, th) for j in range(env.n) if j != i), fmpq(0))
+                    if w != 0:
+                        acc[ipv_qname(env, a, th)] = acc.get(ipv_qname(env, a, th), fmpq(0)) - p[th] * w
+            acc[H] = -marg[ti]
+            m.add_row(f"VCGE[{env.agents[i]}: {label(ti)}]", {v: c for v, c in acc.items() if c != 0}, "==", 0)
+
+
+@dataclass(frozen=True)
+class Prop3Report:
+    """Proposition 3 decided on one IPV instance, both directions."""
+
+    applicable: bool
+    why_not: str
+    if_holds: bool | None  # every BB VCG-in-expectation mechanism satisfies every ORP row
+    only_if_holds: bool | None  # every BB oracle-RP mechanism is VCG in expectation
+    orp: LPResult | None
+    vcge: LPResult | None
+    checks: tuple[LPResult, ...]
+    counterexample: str = ""
+
+
+def proposition_3(env: Environment, budget: str = "balanced") -> Prop3Report:
+    """Decide Proposition 3 (independent private values): a feasible mechanism is ex post
+    oracle renegotiation-proof iff it is VCG in expectation.
+
+    IF: for every ORP row, its minimum slack over the budget-balanced VCG-in-expectation
+    mechanisms (efficient truthful outcomes, rows ``VCGE``) is ≥ 0 — one LP per row.
+    ONLY IF: over the ORP set, each difference D_i(θ_i) − D_i(θ'_i) of the expected VCG
+    residuals D_i(θ_i) = E[t_i − Σ_{j≠i} v_j] has min = max = 0 — two LPs per pair.
+    """
+    if not _private_values(env):
+        return Prop3Report(False, "values are not private", None, None, None, None, ())
+    if not _is_independent(env):
+        return Prop3Report(False, "types are not independent", None, None, None, None, ())
+    checks: list[LPResult] = []
+    orp = oracle_rp_model(env, budget).solve()
+    vm = oracle_rp_model(env, budget)
+    vm._rows = [r for r in vm._rows if not r[0].startswith("ORP[")]
+    vm._names = {r[0] for r in vm._rows}
+    vcg_in_expectation_rows(env, vm)
+    vcge = vm.solve()
+    if_holds, counter = True, ""
+    if vcge.status.value == "optimal":
+        full = oracle_rp_model(env, budget)
+        for name, co, op, b in full._rows:
+            if not name.startswith("ORP["):
+                continue
+            probe = Model("min")
+            probe._vars, probe._rows, probe._names = dict(vm._vars), list(vm._rows), set(vm._names)
+            probe.set_objective(LinExpr(co))
+            r = probe.solve()
+            checks.append(r)
+            if r.status.value != "optimal" or r.value < b:
+                if_holds = False
+                counter = (f"a VCG-in-expectation mechanism violates {name}: min lhs "
+                           f"{fmt(r.value) if r.value is not None else '-inf'} < {fmt(b)}")
+                break
+    only_if = True
+    if orp.status.value == "optimal":
+        p = env.prior
+        for i in range(env.n):
+            marg = p.marginal(i)
+            types = [t for t in env.types[i] if marg[t] != 0]
+            for ti, tj in zip(types, types[1:]):
+                expr: dict[str, fmpq] = {}
+                for sign, tt in ((1, ti), (-1, tj)):
+                    for th in env.profiles():
+                        if th[i] != tt or p[th] == 0:
+                            continue
+                        w = sign * p[th] / marg[tt]  # E over θ_-i given θ_i = tt
+                        expr[ipv_tname(env, i, th)] = expr.get(ipv_tname(env, i, th), fmpq(0)) + w
+                        for a in env.outcomes:
+                            vj = sum((env.valuation(j, a, th) for j in range(env.n) if j != i), fmpq(0))
+                            if vj != 0:
+                                expr[ipv_qname(env, a, th)] = expr.get(ipv_qname(env, a, th), fmpq(0)) - w * vj
+                expr = {v: c for v, c in expr.items() if c != 0}
+                for sense in ("min", "max"):
+                    probe = oracle_rp_model(env, budget)
+                    probe.sense = sense
+                    probe.set_objective(LinExpr(expr))
+                    r = probe.solve()
+                    checks.append(r)
+                    if r.status.value != "optimal" or r.value != 0:
+                        only_if = False
+                        counter = counter or (f"an oracle-RP mechanism is not VCG in expectation: D_{env.agents[i]}({label(ti)}) − "
+                                              f"D_{env.agents[i]}({label(tj)}) has {sense} "
+                                              f"{fmt(r.value) if r.value is not None else r.status.value}")
+    return Prop3Report(True, "", if_holds, only_if, orp, vcge, tuple(checks), counter)
 
 
 # ---------------------------------------------------------------------------------

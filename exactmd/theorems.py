@@ -816,3 +816,105 @@ register(Claim(
     paper_instances=_np_prop2_instances,
     checks="For every state θ and every alternative a that is not welfare-maximising (with zero transfers), the alternative (a*, t') with a* efficient and t'_i = u_i − v_i(a*, θ) + (S(θ) − Σ_j u_j)/(2n) is feasible (Σ t' ≤ 0) and strictly preferred by every player — computed exactly. (The lemma's content: an inefficient outcome is renegotiated.)",
 ))
+
+
+# Neeman & Pavlov (2007), incomplete information with independent private values (§4.1.2)
+def _decide_np_prop3(env: Environment) -> Verdict:
+    from .renegotiation import proposition_3
+
+    cid = "neemanpavlov2007/prop-3"
+    inst = env.name or repr(env)
+    rep = proposition_3(env)
+    if not rep.applicable:
+        return Verdict(cid, "not-applicable", rep.why_not, inst)
+    certs: list[tuple[str, dict[str, Any]]] = [("oracle-rp-set", rep.orp.certificate()), ("vcg-in-expectation-set", rep.vcge.certificate())]
+    certs += [(f"check-{k}", r.certificate()) for k, r in enumerate(rep.checks)]
+    ok = bool(rep.if_holds and rep.only_if_holds)
+    exists = rep.orp.status.value == "optimal"
+    summary = ("IF: every budget-balanced VCG-in-expectation mechanism satisfies every oracle-RP row" if rep.if_holds else "IF fails") + "; " + (
+        ("ONLY IF: every budget-balanced oracle-RP mechanism is VCG in expectation" + ("" if exists else " (vacuous: none exists)"))
+        if rep.only_if_holds else "ONLY IF fails")
+    if rep.counterexample:
+        summary += f" — {rep.counterexample}"
+    return Verdict(cid, "confirmed" if ok else "refuted", summary, inst, tuple(certs))
+
+
+def _np_prop3_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    from .environment import Environment as Env
+    from .strategies import distributions, private_value_environments
+
+    def with_prior(env: Env) -> Any:
+        return st.tuples(*[distributions(len(ts), full_support=True) for ts in env.types]).map(
+            lambda ms: Env.quasilinear(env.types, {"independent": [[fmt(x) for x in m] for m in ms]}, env.outcomes,
+                                       {k: v for k, v in env._u.items()}))
+
+    return private_value_environments(n_agents=2, max_types=3, max_allocations=3).flatmap(with_prior)
+
+
+def _np_prop3_instances() -> list[tuple[str, Any]]:
+    return [("example-3-values", _trade_env((0, 3), (1, 2), "buyer 0 or 3, seller 1 or 2, any price")),
+            ("example-5-values", _trade_env((1, 5), (2, 6), "buyer 1 or 5, seller 2 or 6, any price"))]
+
+
+register(Claim(
+    id="neemanpavlov2007/prop-3",
+    statement="Consider an incomplete information mechanism design environment with independent private values. In such an environment, a feasible mechanism is ex-post oracle renegotiation-proof if and only if it is a VCG in expectation mechanism.",
+    where="§4.1.2, Proposition 3 (proof in the appendix)",
+    decide=_decide_np_prop3,
+    strategy=_np_prop3_strategy,
+    paper_instances=_np_prop3_instances,
+    checks="Direct type-report mechanisms with lotteries and ex post budget balance. Oracle RP is taken in the form the proof derives: truthful outcomes efficient (Lemma 2) and, for each player and pair of types, E[U_i(θ; θ)] ≥ E[S(θ) − Σ_{j≠i} U_j(θ'_i, θ_-i; θ)] (the inequality before (16)). IF: each such row's minimum over the budget-balanced VCG-in-expectation mechanisms (exact LP per row) is ≥ its right side; ONLY IF: over the oracle-RP set, the expected VCG residual E[t_i − Σ_{j≠i} v_j] is the same for consecutive types (min = max = 0). The oracle-RP rows themselves are the paper's characterization, not re-derived from the voting game.",
+))
+
+
+def _decide_np_lemma2(env: Environment) -> Verdict:
+    cid = "neemanpavlov2007/lemma-2"
+    from .renegotiation import _private_values
+
+    if not _private_values(env):
+        return Verdict(cid, "not-applicable", "values are not private", env.name or repr(env))
+    v = _decide_np_lemma1(env)
+    return Verdict(cid, v.status, v.summary.replace("every player strictly prefers", "every player's type strictly prefers, whatever the others' types (private values)"),
+                   v.instance, v.certificates)
+
+
+register(Claim(
+    id="neemanpavlov2007/lemma-2",
+    statement="In an incomplete information mechanism design environment with independent private values, an ex-post renegotiation-proof Bayesian-Nash equilibrium is ex-post efficient.",
+    where="§4.1.2, Lemma 2 (proof in the appendix)",
+    decide=_decide_np_lemma2,
+    strategy=lambda: __import__("exactmd.strategies", fromlist=["x"]).private_value_environments(n_agents=2, max_types=3, max_allocations=3),
+    paper_instances=_np_prop3_instances,
+    checks="The proof's step (13): for every state θ and inefficient alternative a (zero transfers), an alternative (a*, t') with Σ t' ≤ 0 that every type θ_i strictly prefers — exact; with private values a type's vote does not depend on the others' types, which is the rest of the proof. The voting equilibrium itself is not computed.",
+))
+
+
+def _decide_np_remark_williams(instance: tuple[Any, Any, Any, Any]) -> Verdict:
+    from .rational import Q
+    from .renegotiation import oracle_rp_model
+
+    b1, b2, s1, s2 = (Q(x) for x in instance)
+    cid = "neemanpavlov2007/remark-bilateral-trade"
+    env = _trade_env((b1, b2), (s1, s2), f"buyer {fmt(b1)} or {fmt(b2)}, seller {fmt(s1)} or {fmt(s2)}, independent uniform")
+    plain = oracle_rp_model(env).solve()
+    with_ir = oracle_rp_model(env, interim_ir=True).solve()
+    certs = (("oracle-rp", plain.certificate()), ("oracle-rp-interim-ir", with_ir.certificate()))
+    ir_note = ("with interim IR added none exists (Farkas certificate)" if with_ir.status.value == "infeasible"
+               else "one exists even with interim IR added")
+    if plain.status.value == "optimal":
+        return Verdict(cid, "refuted", f"a budget-balanced ex post oracle-RP mechanism exists (witness; an AGV-type mechanism, as Proposition 3 predicts: budget balance without participation constraints does not rule out efficiency); {ir_note}",
+                       env.name, certs)
+    return Verdict(cid, "confirmed", f"no budget-balanced oracle-RP mechanism exists; {ir_note}", env.name, certs)
+
+
+register(Claim(
+    id="neemanpavlov2007/remark-bilateral-trade",
+    statement="The fact that for several economically important mechanism design problems, such as bilateral trade, regulation, and litigation and settlement, no feasible ex-post efficient mechanisms exists implies that no ex-post renegotiation-proof mechanisms exist in such mechanism design problems either.",
+    where="§4.1.2, Remark after Proposition 3",
+    decide=_decide_np_remark_williams,
+    strategy=_example2_strategy,
+    paper_instances=lambda: [("example-5-values", (1, 5, 2, 6)), ("example-3-values", (0, 3, 1, 2))],
+    checks="Bilateral trade with independent uniform two-point values, no trade or trade at any price, ex post budget balance (the paper's feasibility, no participation constraint): feasibility of the oracle-RP LP of Proposition 3's characterization, and the same with interim IR added. A witness refutes the remark as stated (oracle RP implies ex post RP, so an ex post RP mechanism exists too); the IR variant says whether the remark holds once IR is imposed.",
+))

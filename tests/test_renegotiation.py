@@ -211,3 +211,73 @@ def test_errors_are_clear():
 def test_example_files_load_for_renegotiation():
     env = load_environment(EXAMPLES / "neeman-pavlov-example-1-any-price.toml")
     assert renegotiation_proof_mechanism(env).status == "optimal"
+
+
+# ---------------------------------------------------------------------------------
+# §4.1.2: oracle renegotiation-proofness with independent private values (Proposition 3)
+from exactmd.renegotiation import ipv_qname, ipv_tname, oracle_rp_model, proposition_3  # noqa: E402
+from exactmd.strategies import distributions  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _agv(env):
+    """The AGV (expected externality) mechanism, from its textbook formula: efficient
+    decision, t_i = E_{θ-i}[Σ_{j≠i} v_j] − (1/(n−1)) Σ_{j≠i} E_{θ-j}[Σ_{k≠j} v_k]."""
+    n = env.n
+    a = {th: efficient_alternatives(env, th)[0] for th in env.profiles()}
+    margs = [env.prior.marginal(i) for i in range(n)]
+
+    def ext(i, ti):  # E_{θ-i}[Σ_{j≠i} v_j(a(ti, θ-i), θ)]
+        tot = fmpq(0)
+        for th in env.profiles():
+            if th[i] == ti:
+                w = env.prior[th] / margs[i][ti]
+                tot += w * sum(env.valuation(j, a[th], th) for j in range(n) if j != i)
+        return tot
+
+    t = {th: tuple(ext(i, th[i]) - fmpq(1, n - 1) * sum(ext(j, th[j]) for j in range(n) if j != i) for i in range(n))
+         for th in env.profiles()}
+    return a, t
+
+
+def _ipv_envs():
+    def with_prior(env):
+        return st.tuples(*[distributions(len(ts), full_support=True) for ts in env.types]).map(
+            lambda ms: Environment.quasilinear(env.types, {"independent": [[str(x) for x in m] for m in ms]}, env.outcomes, dict(env._u)))
+
+    return private_value_environments(n_agents=2, max_types=3, max_allocations=3).flatmap(with_prior)
+
+
+@given(_ipv_envs())
+def test_agv_satisfies_every_oracle_rp_row(env):
+    a, t = _agv(env)
+    x = {}
+    for th in env.profiles():
+        for b in env.outcomes:
+            x[ipv_qname(env, b, th)] = fmpq(1 if b == a[th] else 0)
+        for i in range(env.n):
+            x[ipv_tname(env, i, th)] = t[th][i]
+    assert all(sum(t[th]) == 0 for th in env.profiles())  # AGV is budget balanced
+    m = oracle_rp_model(env)
+    for name, co, op, b in m._rows:
+        lhs = sum((c * x[v] for v, c in co.items()), fmpq(0))
+        assert (lhs >= b) if op == ">=" else (lhs == b), name
+
+
+@given(_ipv_envs())
+def test_proposition_3_holds_on_random_ipv_environments(env):
+    rep = proposition_3(env)
+    assert rep.applicable and rep.if_holds and rep.only_if_holds
+    assert rep.orp.status.value == "optimal"  # AGV exists, so the oracle-RP set is never empty
+
+
+def test_bilateral_trade_remark_needs_participation_constraints():
+    env = example_2().with_prior("uniform")
+    assert oracle_rp_model(env).solve().status.value == "optimal"  # AGV: no IR, so efficiency is possible
+    assert oracle_rp_model(env, interim_ir=True).solve().status.value == "infeasible"  # Myerson–Satterthwaite
+
+
+def test_proposition_3_not_applicable_with_correlated_types():
+    env = Environment.quasilinear([[0, 1], [0, 1]], {"joint": {"0,0": "1/2", "1,1": "1/2"}}, ["x", "y"],
+                                  lambda i, a, th: (1 if a == "x" else 0) * (th[i] + 1))
+    assert proposition_3(env).why_not == "types are not independent"
