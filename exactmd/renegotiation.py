@@ -41,6 +41,7 @@ from the environment alone and re-checks the LP certificate (``exactmd verify``)
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -77,6 +78,10 @@ __all__ = [
     "proposition_1",
     "pareto_improvement",
     "oracle_rp_model",
+    "rp_against_psi",
+    "rp_against_all_psi",
+    "oracle_deviation_gain",
+    "switching_equilibrium_uninformed",
     "vcg_in_expectation_rows",
     "proposition_3",
     "verify_rp_certificate",
@@ -889,6 +894,137 @@ def proposition_3(env: Environment, budget: str = "balanced") -> Prop3Report:
                                               f"D_{env.agents[i]}({label(tj)}) has {sense} "
                                               f"{fmt(r.value) if r.value is not None else r.status.value}")
     return Prop3Report(True, "", if_holds, only_if, orp, vcge, tuple(checks), counter)
+
+
+# ---------------------------------------------------------------------------------
+# §4.1.1: renegotiation against a given ψ (finite alternatives, deterministic direct mechanisms)
+def _u(env: Environment, i: int, x: Any, th: tuple) -> fmpq:
+    return env.utility(i, x, th) if env.kind == "finite" else env.valuation(i, x, th)
+
+
+@dataclass(frozen=True)
+class PsiReport:
+    """Ex post renegotiation-proofness of truth-telling in a deterministic direct mechanism
+    against one ψ (reached decision ↦ proposed alternative), private values."""
+
+    psi: dict[Any, Any]
+    switch: str  # "" or: the on-path decision and state where a switching voting equilibrium exists
+    deviation: str  # "" or: the most profitable misreport-then-vote and its exact gain
+    gain: fmpq  # the largest gain from a misreport followed by renegotiation (0 if none)
+
+    @property
+    def holds(self) -> bool:
+        return not self.switch and self.gain <= 0
+
+
+def _cond_others(env: Environment, i: int, ti: Any) -> list[tuple[tuple, fmpq]]:
+    """(θ, p(θ_-i | θ_i)) over the profiles with θ_i = ti."""
+    p = env.prior
+    tot = sum((p[th] for th in env.profiles() if th[i] == ti), fmpq(0))
+    return [(th, p[th] / tot) for th in env.profiles() if th[i] == ti and p[th] != 0]
+
+
+def rp_against_psi(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, Any]) -> PsiReport:
+    """Decide Neeman–Pavlov's two conditions (§4.1.1) for truth-telling in the direct
+    mechanism ``f`` (profile ↦ alternative) against ``psi``, with private values.
+
+    Votes: a type votes for ψ(d) when it strictly prefers it and against when it strictly
+    prefers d; an indifferent type may vote either way, and since the definition asks the
+    conditions for *every* voting equilibrium, the choice most favourable to a switch (1)
+    or to the deviator (2) is taken.  (1) fails if some on-path decision d, reached at a
+    state θ with p(θ) > 0, has every player's type weakly and one strictly preferring ψ(d).
+    (2) fails if some type gains, in expectation over the others' types, by misreporting,
+    then voting, with the others voting as above."""
+    if not _private_values(env):
+        raise ModelError("rp_against_psi decides private-value environments only")
+    n = env.n
+
+    def delta(j: int, d: Any, th: tuple) -> fmpq:
+        return _u(env, j, psi.get(d, d), th) - _u(env, j, d, th)
+
+    switch = ""
+    for th in env.profiles():
+        if env.prior[th] == 0:
+            continue
+        d = f[th]
+        ds = [delta(j, d, th) for j in range(n)]
+        if all(x >= 0 for x in ds) and any(x > 0 for x in ds):
+            switch = f"at {label(d)} (state {profile_label(th)}) every type weakly prefers {label(psi.get(d, d))}, one strictly"
+            break
+    best, what = fmpq(0), ""
+    for i in range(n):
+        for ti in env.types[i]:
+            cond = _cond_others(env, i, ti)
+            if not cond:
+                continue
+            truth = sum((w * _u(env, i, f[th], th) for th, w in cond), fmpq(0))
+            for tj in env.types[i]:
+                dev = fmpq(0)
+                for th, w in cond:
+                    rep = th[:i] + (tj,) + th[i + 1:]
+                    d = f[rep]
+                    others_yes = all(delta(j, d, th) >= 0 for j in range(n) if j != i)
+                    own = delta(i, d, th)
+                    dev += w * (_u(env, i, d, th) + (own if others_yes and own > 0 else 0))
+                if dev - truth > best:
+                    best = dev - truth
+                    what = (f"type {label(ti)} of {env.agents[i]} reports {label(tj)} and renegotiates: "
+                            f"expected payoff {fmt(dev)} against {fmt(truth)} when truthful")
+    return PsiReport(dict(psi), switch, what, best)
+
+
+def rp_against_all_psi(env: Environment, f: Mapping[tuple, Any]) -> tuple[bool, list[PsiReport]]:
+    """Every ψ from the mechanism's reachable decisions to the alternatives (finite):
+    ``(True, reports)`` iff truth-telling is ex post RP against each one."""
+    reach = list(dict.fromkeys(f[th] for th in env.profiles()))
+    reports = []
+    for choice in itertools.product(env.outcomes, repeat=len(reach)):
+        reports.append(rp_against_psi(env, f, dict(zip(reach, choice))))
+    return all(r.holds for r in reports), reports
+
+
+def oracle_deviation_gain(env: Environment, f: Mapping[tuple, Any], i: int, ti: Any, tj: Any,
+                          psihat: Mapping[tuple, Mapping[Any, Any]]) -> tuple[fmpq, fmpq]:
+    """(truthful payoff, payoff of reporting tj and renegotiating) for type ti of player i,
+    when the oracle proposes ``psihat[θ][d]`` in state θ after decision d (private values;
+    others vote for a proposal they weakly prefer)."""
+    cond = _cond_others(env, i, ti)
+    truth = sum((w * _u(env, i, f[th], th) for th, w in cond), fmpq(0))
+    dev = fmpq(0)
+    for th, w in cond:
+        d = f[th[:i] + (tj,) + th[i + 1:]]
+        x = psihat.get(th, {}).get(d, d)
+        yes = all(_u(env, j, x, th) >= _u(env, j, d, th) for j in range(env.n) if j != i)
+        dev += w * (_u(env, i, x, th) if yes and _u(env, i, x, th) > _u(env, i, d, th) else _u(env, i, d, th))
+    return truth, dev
+
+
+def switching_equilibrium_uninformed(env: Environment, informed: int, d: Any, proposal: Any) -> str:
+    """Two players, player ``1 − informed`` with a single type (interdependent values
+    allowed): is there a voting equilibrium at decision d (reached at every state) in which
+    the switch to ``proposal`` happens with positive probability and some type strictly
+    prefers it?  The informed player's yes-set Y must contain every type that strictly
+    gains and no type that strictly loses (when pivotal); the uninformed player votes yes
+    only if its expected gain given θ ∈ Y is ≥ 0.  Returns a description, or "" if none."""
+    if env.n != 2 or len(env.types[1 - informed]) != 1:
+        raise ModelError("switching_equilibrium_uninformed needs two players, the other with one type")
+    j = 1 - informed
+    p = env.prior
+    gains = {th[informed]: (_u(env, informed, proposal, th) - _u(env, informed, d, th),
+                            _u(env, j, proposal, th) - _u(env, j, d, th), p[th]) for th in env.profiles()}
+    must = [t for t, (g, _, w) in gains.items() if g > 0 and w > 0]
+    free = [t for t, (g, _, w) in gains.items() if g == 0 and w > 0]
+    for k in range(len(free) + 1):
+        for extra in itertools.combinations(free, k):
+            Y = list(must) + list(extra)
+            mass = sum((gains[t][2] for t in Y), fmpq(0))
+            if mass == 0:
+                continue
+            exp_j = sum((gains[t][2] * gains[t][1] for t in Y), fmpq(0)) / mass
+            strict = any(gains[t][0] > 0 for t in Y) or exp_j > 0
+            if exp_j >= 0 and strict:
+                return f"the informed player's types {[label(t) for t in Y]} vote yes and the other expects {fmt(exp_j)} ≥ 0"
+    return ""
 
 
 # ---------------------------------------------------------------------------------

@@ -918,3 +918,99 @@ register(Claim(
     paper_instances=lambda: [("example-5-values", (1, 5, 2, 6)), ("example-3-values", (0, 3, 1, 2))],
     checks="Bilateral trade with independent uniform two-point values, no trade or trade at any price, ex post budget balance (the paper's feasibility, no participation constraint): feasibility of the oracle-RP LP of Proposition 3's characterization, and the same with interim IR added. A witness refutes the remark as stated (oracle RP implies ex post RP, so an ex post RP mechanism exists too); the IR variant says whether the remark holds once IR is imposed.",
 ))
+
+
+# Neeman & Pavlov (2007), §4.1 examples with finite alternatives
+def _priced_trade_env(b: tuple[Any, ...], s: tuple[Any, ...], prices: tuple[Any, ...], name: str) -> Environment:
+    from .environment import Environment as Env
+    from .rational import Q
+
+    X = ["no trade"] + [f"trade at {fmt(Q(p))}" for p in prices]
+    pr = {x: Q(p) for x, p in zip(X[1:], prices)}
+
+    def u(i: int, x: str, th: tuple) -> Any:
+        if x == "no trade":
+            return 0
+        return th[0] - pr[x] if i == 0 else pr[x] - th[1]
+
+    return Env.finite([list(b), list(s)], "uniform", X, u, agents=["buyer", "seller"], name=name)
+
+
+def _decide_np_example3(_: Any) -> Verdict:
+    from .renegotiation import oracle_deviation_gain, rp_against_all_psi
+
+    cid = "neemanpavlov2007/example-3"
+    env = _priced_trade_env((0, 3), (1, 2), (1, 2), "buyer 0 or 3, seller 1 or 2; no trade, trade at 1, trade at 2")
+    f = {th: ("trade at 2" if th[0] == 3 else "no trade") for th in env.profiles()}
+    ok, reps = rp_against_all_psi(env, f)
+    hi = env.types[0][1]
+    psihat = {th: {"no trade": "trade at 1" if th[1] == 1 else "trade at 2"} for th in env.profiles()}
+    truth, dev = oracle_deviation_gain(env, f, 0, hi, env.types[0][0], psihat)
+    if ok and dev > truth:
+        return Verdict(cid, "confirmed",
+                       f"ex post RP against all {len(reps)} ψ (largest gain from misreport-then-renegotiate: 0); not oracle RP: the buyer "
+                       f"with value 3 reports 0 and the oracle proposes trade at the seller's value: payoff {fmt(dev)} > {fmt(truth)}",
+                       env.name)
+    bad = next((r for r in reps if not r.holds), None)
+    return Verdict(cid, "refuted", f"ex post RP against all ψ: {ok} ({bad.switch or bad.deviation if bad else ''}); oracle payoff {fmt(dev)} vs {fmt(truth)}", env.name)
+
+
+register(Claim(
+    id="neemanpavlov2007/example-3",
+    statement="This mechanism is ex-post renegotiation-proof. … However, the mechanism is not ex-post oracle renegotiation-proof because the expected payoff to the buyer whose valuation is 3 if she announces that its valuation is zero and then renegotiates … is 1/2·2 + 1/2·1 = 3/2 > 1.",
+    where="§4.1.1, Example 3",
+    decide=_decide_np_example3,
+    strategy=lambda: __import__("hypothesis.strategies", fromlist=["x"]).just(None),
+    paper_instances=lambda: [("paper", None)],
+    checks="The paper's instance (no random variants). Every ψ from the reachable decisions {no trade, trade at 2} to the three alternatives (9 maps): condition (1) (no switching voting equilibrium on path) and condition (2) (no type gains by misreporting and voting), private values, indifferent votes resolved in favour of renegotiation — exact expected payoffs. Then the paper's oracle ψ̂ (trade at the seller's value after no trade): the buyer's exact payoff.",
+))
+
+
+def _decide_np_example4(_: Any) -> Verdict:
+    from .renegotiation import rp_against_psi
+
+    cid = "neemanpavlov2007/example-4"
+    env = _priced_trade_env((1, 5), (2,), (3, 4), "buyer 1 or 5, seller 2; no trade, trade at 3, trade at 4")
+    f = {th: ("trade at 4" if th[0] == 5 else "no trade") for th in env.profiles()}
+    r = rp_against_psi(env, f, {"no trade": "trade at 3"})
+    if not r.holds:
+        return Verdict(cid, "confirmed", f"not ex post RP against ψ(no trade) = trade at 3: {r.deviation} (gain {fmt(r.gain)})", env.name)
+    return Verdict(cid, "refuted", "ex post RP against ψ(no trade) = trade at 3", env.name)
+
+
+register(Claim(
+    id="neemanpavlov2007/example-4",
+    statement="despite the fact that the Bayesian-Nash equilibrium is both ex-post efficient and in dominant strategies, it is not ex-post renegotiation-proof according to our definition",
+    where="§4.1.2, Example 4",
+    decide=_decide_np_example4,
+    strategy=lambda: __import__("hypothesis.strategies", fromlist=["x"]).just(None),
+    paper_instances=lambda: [("paper", None)],
+    checks="The paper's instance: the mechanism 'trade at 4 iff the buyer asks', ψ(no trade) = trade at 3; conditions (1) and (2) of §4.1.1 with exact expected payoffs (the buyer with value 5 says no, the seller with value 2 accepts trade at 3).",
+))
+
+
+def _decide_np_example6(_: Any) -> Verdict:
+    from .environment import Environment as Env
+    from .renegotiation import switching_equilibrium_uninformed
+
+    cid = "neemanpavlov2007/example-6"
+    pay = {("beta", "a"): (5, -5), ("beta", "b"): (1, 1)}
+    env = Env.finite([["a", "b"], ["-"]], "uniform", ["alpha", "beta"], lambda i, x, th: pay.get((x, th[0]), (0, 0))[i],
+                     agents=["1", "2"], name="Example 6: player 1 a or b, player 2 uninformed")
+    sw = switching_equilibrium_uninformed(env, 0, "alpha", "beta")
+    b_state = next(th for th in env.profiles() if th[0] == "b")
+    inefficient = sum(env.utility(i, "beta", b_state) for i in range(2)) > sum(env.utility(i, "alpha", b_state) for i in range(2))
+    if not sw and inefficient:
+        return Verdict(cid, "confirmed", "no voting equilibrium switches from α to β (player 1 votes yes in both types; player 2 then expects (−5 + 1)/2 = −2 < 0), so always-α is RP against β; it is not ex post efficient in state b (β gives 2 > 0)", env.name)
+    return Verdict(cid, "refuted", sw or "always-α is ex post efficient", env.name)
+
+
+register(Claim(
+    id="neemanpavlov2007/example-6",
+    statement="A mechanism that always reaches the decision α is ex-post renegotiation-proof against the alternative decision β … Such a mechanism is not ex-post efficient in state b.",
+    where="§4.1.4, Example 6",
+    decide=_decide_np_example6,
+    strategy=lambda: __import__("hypothesis.strategies", fromlist=["x"]).just(None),
+    paper_instances=lambda: [("paper", None)],
+    checks="The paper's instance (interdependent values): every yes-set of player 1's types consistent with its strict preferences, and player 2's exact expected gain given a yes vote; a switching equilibrium exists iff some yes-set gives player 2 an expected gain ≥ 0 with a strict gain somewhere. Condition (2) is trivial (the mechanism ignores reports). Efficiency in state b by exact comparison.",
+))

@@ -281,3 +281,49 @@ def test_proposition_3_not_applicable_with_correlated_types():
     env = Environment.quasilinear([[0, 1], [0, 1]], {"joint": {"0,0": "1/2", "1,1": "1/2"}}, ["x", "y"],
                                   lambda i, a, th: (1 if a == "x" else 0) * (th[i] + 1))
     assert proposition_3(env).why_not == "types are not independent"
+
+
+# ---------------------------------------------------------------------------------
+# §4.1 examples with finite alternatives: the paper's own numbers
+from exactmd.renegotiation import oracle_deviation_gain, rp_against_all_psi, rp_against_psi, switching_equilibrium_uninformed  # noqa: E402
+
+
+def _priced(b, s, prices):
+    X = ["none"] + [f"p{p}" for p in prices]
+
+    def u(i, x, th):
+        if x == "none":
+            return 0
+        pr = int(x[1:])
+        return th[0] - pr if i == 0 else pr - th[1]
+
+    return Environment.finite([list(b), list(s)], "uniform", X, u)
+
+
+def test_example_3_numbers():
+    env = _priced((0, 3), (1, 2), (1, 2))
+    f = {th: ("p2" if th[0] == 3 else "none") for th in env.profiles()}
+    ok, reps = rp_against_all_psi(env, f)
+    assert ok and len(reps) == 9
+    # the paper: 1/2·2 + 1/2·0 = 1 against ψ(no trade) = trade at 1 (the seller with value 2 objects)
+    r = rp_against_psi(env, f, {"none": "p1"})
+    assert r.holds and r.gain == 0
+    hi, lo = env.types[0][1], env.types[0][0]
+    psihat = {th: {"none": "p1" if th[1] == 1 else "p2"} for th in env.profiles()}
+    assert oracle_deviation_gain(env, f, 0, hi, lo, psihat) == (1, fmpq(3, 2))  # 1/2·2 + 1/2·1 = 3/2 > 1
+
+
+def test_example_4_gain_is_one():
+    env = _priced((1, 5), (2,), (3, 4))
+    f = {th: ("p4" if th[0] == 5 else "none") for th in env.profiles()}
+    r = rp_against_psi(env, f, {"none": "p3"})
+    assert not r.holds and r.gain == 1  # 5 − 3 = 2 after renegotiation against 5 − 4 = 1
+
+
+def test_example_6_no_switching_equilibrium_but_a_switch_when_player_2_gains():
+    pay = {("beta", "a"): (5, -5), ("beta", "b"): (1, 1)}
+    env = Environment.finite([["a", "b"], ["-"]], "uniform", ["alpha", "beta"], lambda i, x, th: pay.get((x, th[0]), (0, 0))[i])
+    assert switching_equilibrium_uninformed(env, 0, "alpha", "beta") == ""
+    pay2 = {("beta", "a"): (5, -1), ("beta", "b"): (1, 1)}  # now player 2 expects 0 ≥ 0: a switch can happen
+    env2 = Environment.finite([["a", "b"], ["-"]], "uniform", ["alpha", "beta"], lambda i, x, th: pay2.get((x, th[0]), (0, 0))[i])
+    assert "expects 0" in switching_equilibrium_uninformed(env2, 0, "alpha", "beta")
