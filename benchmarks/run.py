@@ -52,6 +52,14 @@ DEFAULT_MAX = {"sympy": 8, "cdd": 8, "glpk": 32, "highs": 64, "exactmd-lp": 64}
 
 
 def _peak_mib() -> float:  # float-ok: a report
+    """This process's peak resident memory (VmHWM: of this program only — getrusage's
+    ru_maxrss would include the parent's peak, which Linux carries across fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -130,6 +138,10 @@ def _integer_mps(problem: dict) -> tuple[str, int]:
 # one solver in a child process: prints one JSON line
 def child(solver: str, K: int, prior: str, problem_file: str, workdir: str) -> dict:
     out: dict = {}
+    if solver == "build":  # the problem file, built here so that the parent process stays small
+        p = _problem(K, prior)
+        Path(problem_file).write_text(json.dumps(dict(p, format="exactmd-lp-problem/1")))
+        return {"seconds": 0.0, "peak_mib": _peak_mib()}
     if solver == "exactmd-lp":
         from exactmd.cli import main as cli
 
@@ -269,9 +281,7 @@ def main() -> None:
                 pfile = os.path.join(wd, "problem.json")
                 need_file = any(s not in ("second-best",) and K <= kmax.get(s, 10**9) for s in solvers)
                 if need_file:
-                    p = _problem(K, prior)
-                    Path(pfile).write_text(json.dumps(dict(p, format="exactmd-lp-problem/1")))
-                    del p
+                    subprocess.run([sys.executable, __file__, "--child", "build", str(K), prior, pfile, wd], check=True)
                 ref_value, ref_time = None, {}
                 for s in solvers:
                     if _available(s) or K > kmax.get(s, 10**9):
