@@ -281,7 +281,7 @@ def main() -> None:
                 pfile = os.path.join(wd, "problem.json")
                 need_file = any(s not in ("second-best",) and K <= kmax.get(s, 10**9) for s in solvers)
                 if need_file:
-                    subprocess.run([sys.executable, __file__, "--child", "build", str(K), prior, pfile, wd], check=True)
+                    subprocess.run([sys.executable, __file__, "--child", "build", str(K), prior, pfile, wd], check=True, capture_output=True)
                 ref_value, ref_time = None, {}
                 for s in solvers:
                     if _available(s) or K > kmax.get(s, 10**9):
