@@ -1014,3 +1014,73 @@ register(Claim(
     paper_instances=lambda: [("paper", None)],
     checks="The paper's instance (interdependent values): every yes-set of player 1's types consistent with its strict preferences, and player 2's exact expected gain given a yes vote; a switching equilibrium exists iff some yes-set gives player 2 an expected gain ≥ 0 with a strict gain somewhere. Condition (2) is trivial (the mechanism ignores reports). Efficiency in state b by exact comparison.",
 ))
+
+
+def _decide_np_corollary(instance: tuple[Environment, dict, dict]) -> Verdict:
+    from .rational import Q
+    from .renegotiation import check_certificate, efficient_alternatives, pareto_improvement, proposition_1, punishment_mechanism
+
+    env, decision, transfers = instance
+    cid = "neemanpavlov2007/corollary-1"
+    inst = env.name or repr(env)
+    if env.n < 3:
+        return Verdict(cid, "not-applicable", f"{env.n} players; the Corollary needs n ≥ 3", inst)
+    states = env.profiles()
+    bad = [th for th in states if decision[th] not in efficient_alternatives(env, th) or sum(Q(x) for x in transfers[th]) != 0]
+    if not bad:
+        rep = proposition_1(env, decision, transfers)
+        mech = punishment_mechanism(env, decision, transfers, rep.least_M)
+        cert = check_certificate(mech, f"(a, t) implemented by the punishment mechanism with M = {fmt(rep.least_M)}: budget balanced, ex post RP")
+        status = "confirmed" if not rep.at_least else "refuted"
+        return Verdict(cid, status, f"a is efficient and t budget balanced: implemented in an ex post RP way (punishment mechanism, M = {fmt(rep.least_M)})",
+                       inst, (("implementation", cert),))
+    th = bad[0]
+    if sum(Q(x) for x in transfers[th]) > 0:
+        return Verdict(cid, "confirmed", f"t is infeasible at {profile_label(th)} (Σ t > 0): no mechanism implements it", inst)
+    imp = pareto_improvement(env, th, {decision[th]: 1}, transfers[th])
+    if imp is None:
+        return Verdict(cid, "refuted", f"(a, t) at {profile_label(th)} is inefficient or not budget balanced, yet no Pareto improvement was found", inst)
+    a2, t2 = imp
+    gains = ", ".join(fmt(env.valuation(i, a2, th) + t2[i] - env.valuation(i, decision[th], th) - Q(transfers[th][i])) for i in range(env.n))
+    return Verdict(cid, "confirmed", f"at {profile_label(th)} the outcome ({label(decision[th])}, {[fmt(Q(x)) for x in transfers[th]]}) is renegotiated to "
+                   f"({label(a2)}, {[fmt(x) for x in t2]}) with Σ t' = {fmt(sum(t2))} and gains ({gains}) > 0: not implementable in an ex post RP way", inst)
+
+
+def _np_corollary_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    from .strategies import private_value_environments
+
+    def rule(env: Environment) -> Any:
+        states = env.profiles()
+        return st.tuples(
+            st.just(env),
+            st.fixed_dictionaries({th: st.sampled_from(list(env.outcomes)) for th in states}),
+            st.fixed_dictionaries({th: st.tuples(st.integers(-2, 2), st.integers(-2, 2), st.integers(0, 1)).map(
+                lambda t: (t[0], t[1], -t[0] - t[1] - t[2]))
+                                   for th in states}),
+        )
+
+    return private_value_environments(n_agents=3, max_types=2, max_allocations=3).flatmap(rule)
+
+
+def _np_corollary_instances() -> list[tuple[str, Any]]:
+    from .renegotiation import efficient_alternatives
+
+    env = _np_prop1_instances()[0][1]
+    states = env.profiles()
+    eff = {th: efficient_alternatives(env, th)[0] for th in states}
+    zero = {th: (0, 0, 0) for th in states}
+    ineff = {th: "x" for th in states}
+    return [("efficient-zero-transfers", (env, eff, zero)), ("inefficient-x", (env, ineff, zero))]
+
+
+register(Claim(
+    id="neemanpavlov2007/corollary-1",
+    statement="Consider a complete information mechanism design environment with n ≥ 3 players. A social choice function (a, t) : Θ → A × R^n is implementable in a way that is ex-post renegotiation-proof if and only if a is ex-post efficient and t is budget balanced.",
+    where="§3.1, Corollary",
+    decide=_decide_np_corollary,
+    strategy=_np_corollary_strategy,
+    paper_instances=_np_corollary_instances,
+    checks="For a given (a, t): if a is efficient and t budget balanced, the punishment mechanism at the least M (Proposition 1) is checked row by row (certificate recomputed by verify); otherwise, at a state where a is inefficient or Σ t < 0, an exact feasible alternative that every player strictly prefers is constructed (so the truthful outcome would be renegotiated); Σ t > 0 is infeasible outright.",
+))
