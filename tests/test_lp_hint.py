@@ -115,3 +115,29 @@ def test_method_is_validated_and_default_method_pins_it():
     with default_method("exact"):
         assert solve_problem(p).method.startswith("exact-simplex")
     assert solve_problem(p).value == fmpq(1, 2)
+
+
+def test_a_wrong_first_basis_is_continued_by_highs_with_tight_tolerances(monkeypatch):
+    import highspy
+
+    class FirstRunSabotaged(highspy.Highs):
+        runs = 0
+
+        def run(self):  # the first solve ends on the all-slack basis; later ones are honest
+            status = super().run()
+            FirstRunSabotaged.runs += 1
+            if FirstRunSabotaged.runs == 1:
+                self.setBasis()
+            return status
+
+        def getModelStatus(self):  # report the first solve as optimal, as a wrong hint would be
+            return highspy.HighsModelStatus.kOptimal if FirstRunSabotaged.runs == 1 else super().getModelStatus()
+
+    monkeypatch.setattr(hint, "_new_highs", FirstRunSabotaged)
+    problem, _ = build_problem(bilateral_trade(3, "uniform", "uniform"), ["IC", "interim-IR", "BB"])
+    lines = []
+    res = solve_problem(problem, method="hint", trace=lines.append)
+    assert FirstRunSabotaged.runs == 2
+    assert res.method == "highs-basis+exact-refinement"
+    assert any("continued" in ln for ln in lines)
+    assert res.value == solve_problem(problem, method="exact").value

@@ -19,10 +19,11 @@ The float solver (HiGHS, through ``highspy``; extra ``exactmd[fast]``) is used o
    verifier of :mod:`exactmd.lp.checker`: every row, every bound, every dual sign and
    the equality of primal and dual values, in exact arithmetic.
 
-If any step fails — HiGHS does not report an optimal basis, the refinement does not
-reach an exact solution, or the basis is not primal and dual feasible in exact
-arithmetic — :func:`solve_hinted` returns ``None`` and the caller solves with the pure
-exact simplex.  A wrong hint can cost time, never correctness.
+If the basis fails in exact arithmetic (the refinement does not reach an exact
+solution, or the basis is not primal and dual feasible), HiGHS continues from that basis
+with its feasibility tolerances tightened to 1e-10 and the new basis is tried once more.
+If that fails too, or HiGHS does not report an optimal basis at all, :func:`solve_hinted`
+returns ``None`` and the caller solves with the pure exact simplex.  A wrong hint can cost time, never correctness.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from ..rational import fmt
 __all__ = ["available", "solve_hinted"]
 
 MAX_ROUNDS = 12
+TIGHT = 1e-10  # float-ok: HiGHS's feasibility tolerances for the second attempt (a hint only)
 
 
 def available() -> bool:
@@ -168,100 +170,116 @@ def solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None = None,
         if trace:
             trace(f"float hint: HiGHS reports {h.modelStatusToString(h.getModelStatus())}; no hint")
         return None
-    basis = h.getBasis()
-    if not basis.valid:
-        return None
-    h.setBasis(basis)  # makes HiGHS factorise B even when it solved the LP without doing so
-    S = highspy.HighsBasisStatus
-    cstat, rstat = list(basis.col_status), list(basis.row_status)
-    basic = [int(k) for k in h.getBasicVariables()[1]]  # ≥ 0: column; < 0: row −1−k
-    if len(basic) != m:
-        return None
-    # exact values of the nonbasic columns and row activities
-    x: list[fmpq | None] = [None] * n
-    for j, s in enumerate(cstat):
-        if s == S.kBasic:
-            continue
-        if s == S.kLower and lo[j] is not None:
-            x[j] = lo[j]
-        elif s == S.kUpper and hi[j] is not None:
-            x[j] = hi[j]
-        elif lo[j] is None and hi[j] is None:
-            x[j] = fmpq(0)
-        elif lo[j] is not None and (hi[j] is None or s != S.kUpper):
-            x[j] = lo[j]
-        else:
-            x[j] = hi[j]
-    b = []
-    for i, (_, coeffs, op, bi) in enumerate(rows):
-        rhs = -sum((a * x[j] for j, a in coeffs.items() if x[j] is not None), fmpq(0))
-        if rstat[i] != S.kBasic:
-            rhs += bi  # activity at its bound (the row's only finite bound)
-        b.append(rhs)
-    cols: dict[int, list[tuple[int, fmpq]]] = {}  # basic structural columns, column-wise
-    pos = {k: t for t, k in enumerate(basic)}
-    for i, (_, coeffs, _, _) in enumerate(rows):
-        for j, a in coeffs.items():
-            if j in pos:
-                cols.setdefault(j, []).append((i, a))
 
-    def bvec(z: list[fmpq]) -> list[fmpq]:  # B z
-        out = [fmpq(0)] * m
-        for t, k in enumerate(basic):
-            zt = z[t]
-            if zt == 0:
+    def attempt() -> tuple[dict[str, Any] | None, str]:
+        basis = h.getBasis()
+        if not basis.valid:
+            return None, "HiGHS reports no valid basis"
+        h.setBasis(basis)  # makes HiGHS factorise B even when it solved the LP without doing so
+        S = highspy.HighsBasisStatus
+        cstat, rstat = list(basis.col_status), list(basis.row_status)
+        basic = [int(k) for k in h.getBasicVariables()[1]]  # ≥ 0: column; < 0: row −1−k
+        if len(basic) != m:
+            return None, "HiGHS's basis has the wrong size"
+        # exact values of the nonbasic columns and row activities
+        x: list[fmpq | None] = [None] * n
+        for j, s in enumerate(cstat):
+            if s == S.kBasic:
                 continue
-            if k >= 0:
-                for i, a in cols.get(k, ()):
-                    out[i] += a * zt
+            if s == S.kLower and lo[j] is not None:
+                x[j] = lo[j]
+            elif s == S.kUpper and hi[j] is not None:
+                x[j] = hi[j]
+            elif lo[j] is None and hi[j] is None:
+                x[j] = fmpq(0)
+            elif lo[j] is not None and (hi[j] is None or s != S.kUpper):
+                x[j] = lo[j]
             else:
-                out[-1 - k] += zt
-        return out
+                x[j] = hi[j]
+        b = []
+        for i, (_, coeffs, op, bi) in enumerate(rows):
+            rhs = -sum((a * x[j] for j, a in coeffs.items() if x[j] is not None), fmpq(0))
+            if rstat[i] != S.kBasic:
+                rhs += bi  # activity at its bound (the row's only finite bound)
+            b.append(rhs)
+        cols: dict[int, list[tuple[int, fmpq]]] = {}  # basic structural columns, column-wise
+        pos = {k: t for t, k in enumerate(basic)}
+        for i, (_, coeffs, _, _) in enumerate(rows):
+            for j, a in coeffs.items():
+                if j in pos:
+                    cols.setdefault(j, []).append((i, a))
 
-    def btvec(y: list[fmpq]) -> list[fmpq]:  # Bᵀ y
-        out = []
-        for k in basic:
+        def bvec(z: list[fmpq]) -> list[fmpq]:  # B z
+            out = [fmpq(0)] * m
+            for t, k in enumerate(basic):
+                zt = z[t]
+                if zt == 0:
+                    continue
+                if k >= 0:
+                    for i, a in cols.get(k, ()):
+                        out[i] += a * zt
+                else:
+                    out[-1 - k] += zt
+            return out
+
+        def btvec(y: list[fmpq]) -> list[fmpq]:  # Bᵀ y
+            out = []
+            for k in basic:
+                if k >= 0:
+                    out.append(sum((a * y[i] for i, a in cols.get(k, ())), fmpq(0)))
+                else:
+                    out.append(y[-1 - k])
+            return out
+
+        def fsolve(v: list[float]) -> Any:  # float-ok: HiGHS's factorisation of B
+            return h.getBasisSolve(np.array(v))[1]
+
+        def ftsolve(v: list[float]) -> Any:  # float-ok: HiGHS's factorisation of Bᵀ
+            return h.getBasisTransposeSolve(np.array(v))[1]
+
+        z = _refine(bvec, fsolve, b)
+        if z is None:
+            return None, "the basic solution was not reconstructed exactly"
+        for t, k in enumerate(basic):
             if k >= 0:
-                out.append(sum((a * y[i] for i, a in cols.get(k, ())), fmpq(0)))
-            else:
-                out.append(y[-1 - k])
-        return out
+                x[k] = z[t]
+        cb = [obj.get(k, fmpq(0)) if k >= 0 else fmpq(0) for k in basic]
+        y = _refine(btvec, ftsolve, cb)
+        if y is None:
+            return None, "the duals were not reconstructed exactly"
+        value = sum((c * x[j] for j, c in obj.items()), fmpq(0))  # type: ignore[operator]
+        cert: dict[str, Any] = {
+            "format": "exactmd-lp-certificate/1",
+            "problem": _problem_copy(problem),
+            "status": "optimal",
+            "value": fmt(value),
+            "primal": {names[j]: fmt(x[j]) for j in range(n)},  # type: ignore[arg-type]
+            "dual": {rows[i][0]: fmt(y[i]) for i in range(m)},
+        }
+        ok, why = verify_certificate(cert)
+        if not ok:
+            return None, f"HiGHS's basis is not optimal in exact arithmetic ({why})"
+        return cert, f"value {fmt(value)}"
 
-    def fsolve(v: list[float]) -> Any:  # float-ok: HiGHS's factorisation of B
-        return h.getBasisSolve(np.array(v))[1]
+    for round_ in range(2):
+        cert, why = attempt()
+        if cert is not None:
+            if trace:
+                trace(f"float hint: HiGHS's basis re-solved exactly and verified ({why})"
+                      + (" after HiGHS continued from its first basis with tighter tolerances" if round_ else ""))
+            cert["pivots"] = 0
+            return cert
+        if trace:
+            trace(f"float hint: {why}")
+        if round_ == 0:
+            # let HiGHS continue from this basis with tolerances near the double limit
+            h.setOptionValue("primal_feasibility_tolerance", TIGHT)
+            h.setOptionValue("dual_feasibility_tolerance", TIGHT)
+            h.setBasis(h.getBasis())
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                break
+            if trace:
+                trace("float hint: HiGHS continued from its basis with tolerances 1e-10")
+    return None
 
-    def ftsolve(v: list[float]) -> Any:  # float-ok: HiGHS's factorisation of Bᵀ
-        return h.getBasisTransposeSolve(np.array(v))[1]
-
-    z = _refine(bvec, fsolve, b)
-    if z is None:
-        if trace:
-            trace("float hint: the basic solution was not reconstructed exactly; no hint")
-        return None
-    for t, k in enumerate(basic):
-        if k >= 0:
-            x[k] = z[t]
-    cb = [obj.get(k, fmpq(0)) if k >= 0 else fmpq(0) for k in basic]
-    y = _refine(btvec, ftsolve, cb)
-    if y is None:
-        if trace:
-            trace("float hint: the duals were not reconstructed exactly; no hint")
-        return None
-    value = sum((c * x[j] for j, c in obj.items()), fmpq(0))  # type: ignore[operator]
-    cert: dict[str, Any] = {
-        "format": "exactmd-lp-certificate/1",
-        "problem": _problem_copy(problem),
-        "status": "optimal",
-        "value": fmt(value),
-        "primal": {names[j]: fmt(x[j]) for j in range(n)},  # type: ignore[arg-type]
-        "dual": {rows[i][0]: fmt(y[i]) for i in range(m)},
-    }
-    ok, why = verify_certificate(cert)
-    if not ok:
-        if trace:
-            trace(f"float hint: HiGHS's basis is not optimal in exact arithmetic ({why}); no hint")
-        return None
-    if trace:
-        trace(f"float hint: HiGHS's basis re-solved exactly and verified; value {fmt(value)}")
-    cert["pivots"] = 0
-    return cert
