@@ -106,6 +106,22 @@ def test_tampered_mechanism_certificate_is_rejected():
     assert not verify_mechanism_certificate(bad)[0]
 
 
+def test_a_stated_mechanism_other_than_the_lp_point_is_checked_directly():
+    res = optimal_mechanism(bilateral_trade(1), ["IC", "interim-IR", "BB"])
+    cert = json.loads(res.to_json())
+    # a mechanism that always trades at price 1 is not the LP's point; the buyer with value 0
+    # then pays 1 for a good worth 0, which interim IR forbids
+    from exactmd.environment import QLOutcome
+    from exactmd.mechanism import OutcomeFunction
+
+    bad = copy.deepcopy(cert)
+    env = bilateral_trade(1)
+    always = OutcomeFunction(env, {th: {QLOutcome(1, (-1, 1)): 1} for th in env.profiles()})
+    bad["mechanism"] = always.to_dict()
+    ok, why = verify_mechanism_certificate(bad)
+    assert not ok and "violates IR[agent buyer: 0]" in why
+
+
 def test_objective_errors_name_the_value():
     env = bilateral_trade(1)
     with pytest.raises(ModelError, match="unknown agent 'nobody'"):
