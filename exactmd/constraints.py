@@ -218,11 +218,22 @@ class _PayoffTable:
         # the negated coefficients, shared by every row that uses them (build_problem prints each object once)
         self.weighted_neg = [[[-c for c in cs] for cs in per_agent] for per_agent in self.weighted]
         self.prob_neg = [-w for w in self.prob]
+        self.nonzero = [[[x for x, c in enumerate(cs) if c != 0] for cs in per_agent] for per_agent in self.weighted]
 
     def deviation(self, k: int, i: int, b: int) -> int | None:
         """The index of θ_k with agent i's type replaced by its b-th type (None if absent)."""
         key = self.key[k]
         return self.where.get(key[:i] + (b,) + key[i + 1:])
+
+    def extend(self, keys: list[str], vals: list[fmpq], i: int, k: int, rep: int, negated: bool) -> None:
+        """Append the nonzero terms of ±p(θ_k)·U_i(θ_k | rep) to ``keys`` and ``vals``."""
+        names = self.names[rep]
+        nz = self.nonzero[k][i]
+        keys.extend([names[x] for x in nz])
+        vals.extend([c for c in (self.weighted_neg if negated else self.weighted)[k][i] if c != 0])
+        if self.tnames is not None:
+            keys.append(self.tnames[rep][i])
+            vals.append((self.prob_neg if negated else self.prob)[k])
 
     def terms(self, i: int, k: int, rep: int, negated: bool = False) -> Iterator[tuple[str, fmpq]]:
         """±p(θ_k)·U_i(θ_k | reported profile rep) as (variable, coefficient) pairs."""
@@ -299,15 +310,21 @@ class IC(ConstraintFamily):
                     if b == a:
                         continue
                     # Σ_{θ_-i} p(θ) [U_i(θ | θ) − U_i(θ | tj, θ_-i)]  (eq. 1, multiplied by p_i(ti))
-                    acc: dict[str, fmpq] = {}
+                    keys: list[str] = []
+                    vals: list[fmpq] = []
                     for k in tab.with_type[i][a]:
                         dev = tab.deviation(k, i, b)
                         assert dev is not None  # every profile of Θ has its variables
-                        for v, c in tab.terms(i, k, k):
+                        tab.extend(keys, vals, i, k, k, False)
+                        tab.extend(keys, vals, i, k, dev, True)
+                    # the true and misreported profiles are all distinct, so every variable
+                    # appears once and the row is built at C speed; otherwise add up
+                    acc = dict(zip(keys, vals))
+                    if len(acc) != len(keys):
+                        acc = {}
+                        for v, c in zip(keys, vals):
                             acc[v] = acc[v] + c if v in acc else c
-                        for v, c in tab.terms(i, k, dev, negated=True):
-                            acc[v] = acc[v] + c if v in acc else c
-                    acc = _clean(acc)
+                        acc = _clean(acc)
                     if not acc:
                         continue
                     out.append(

@@ -231,7 +231,9 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     if lazy and len(initial) < len(rows_):
         from .lp.lazy import solve_lazy
 
-        res = solve_lazy(problem, initial, **solve_kwargs)
+        index = {v: j for j, v in enumerate(problem["variables"])}
+        parsed = [(r.label, {index[v]: c for v, c in r.coeffs.items()}, r.op, r.rhs) for r in rows_]
+        res = solve_lazy(problem, initial, parsed=parsed, **solve_kwargs)
     else:
         res = solve_problem(problem, **solve_kwargs)
     status = res.status.value

@@ -27,13 +27,19 @@ def _violated(coeffs: dict[int, fmpq], op: str, b: fmpq, x: list[fmpq]) -> bool:
     return (op == "<=" and lhs > b) or (op == ">=" and lhs < b) or (op == "==" and lhs != b)
 
 
-def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable[[str], None] | None = None, **solve_kwargs: Any) -> LPResult:
+def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable[[str], None] | None = None,
+               parsed: list[tuple[str, dict[int, fmpq], str, fmpq]] | None = None, **solve_kwargs: Any) -> LPResult:
     """Solve ``problem`` starting from the rows named in ``initial``; the result's
-    certificate is for the full problem (every row listed)."""
+    certificate is for the full problem (every row listed).  ``parsed``: the rows over
+    exact numbers and column indices, in the problem's order, when the caller already
+    has them (as ``parse_problem`` returns them); the problem is then not re-parsed."""
     from .exact import parse_problem
 
     rows = problem["constraints"]
-    _, names, _, _, _, parsed = parse_problem(problem)  # validates the whole problem once
+    if parsed is None:
+        _, names, _, _, _, parsed = parse_problem(problem)  # validates the whole problem once
+    else:
+        names = list(problem["variables"])
     active = set(initial)
     rounds = 0
     total_pivots = 0
