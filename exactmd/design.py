@@ -233,8 +233,11 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
 
         index = {v: j for j, v in enumerate(problem["variables"])}
         parsed = [(r.label, {index[v]: c for v, c in r.coeffs.items()}, r.op, r.rhs) for r in rows_]
-        res = solve_lazy(problem, initial, parsed=parsed, **solve_kwargs)
+        del rows_, index  # large LPs: keep one copy of the rows in memory, not three
+        res = solve_lazy(problem, initial, parsed=parsed, share_problem=True, **solve_kwargs)
+        del parsed
     else:
+        del rows_
         res = solve_problem(problem, **solve_kwargs)
     status = res.status.value
     mech = mechanism_from_primal(env, res.primal) if res.primal is not None else None
@@ -248,7 +251,7 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
         "constraints": specs,
         "objective": objective if isinstance(objective, (str, type(None))) else {k: fmt(Q(v)) for k, v in objective.items()},
         "sense": sense,
-        "lp": res.certificate(),
+        "lp": res._cert,  # shared with the LPResult (both frozen by convention); no copy of a large LP
     }
     if mech is not None:
         cert["mechanism"] = mech.to_dict()

@@ -28,11 +28,14 @@ def _violated(coeffs: dict[int, fmpq], op: str, b: fmpq, x: list[fmpq]) -> bool:
 
 
 def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable[[str], None] | None = None,
-               parsed: list[tuple[str, dict[int, fmpq], str, fmpq]] | None = None, **solve_kwargs: Any) -> LPResult:
+               parsed: list[tuple[str, dict[int, fmpq], str, fmpq]] | None = None, share_problem: bool = False,
+               **solve_kwargs: Any) -> LPResult:
     """Solve ``problem`` starting from the rows named in ``initial``; the result's
     certificate is for the full problem (every row listed).  ``parsed``: the rows over
     exact numbers and column indices, in the problem's order, when the caller already
-    has them (as ``parse_problem`` returns them); the problem is then not re-parsed."""
+    has them (as ``parse_problem`` returns them); the problem is then not re-parsed.
+    ``share_problem``: the certificate holds ``problem`` itself instead of a copy (for
+    callers that built it for this call and will not change it)."""
     from .exact import parse_problem
 
     rows = problem["constraints"]
@@ -52,7 +55,7 @@ def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable
             return solve_problem(problem, **solve_kwargs)
         if res.status is Status.INFEASIBLE:
             far = {r["name"]: (res.farkas.get(r["name"], fmpq(0)) if r["name"] in active else fmpq(0)) for r in rows}
-            return _full(problem, res, {"status": "infeasible", "farkas": {k: fmt(v) for k, v in far.items()}}, total_pivots, rounds)
+            return _full(problem, res, {"status": "infeasible", "farkas": {k: fmt(v) for k, v in far.items()}}, total_pivots, rounds, share_problem)
         x = res.primal
         xs = [x[v] for v in names]
         new = [name for name, coeffs, op, b in parsed if name not in active and _violated(coeffs, op, b, xs)]
@@ -62,14 +65,15 @@ def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable
             dual = {r["name"]: (res.dual.get(r["name"], fmpq(0)) if r["name"] in active else fmpq(0)) for r in rows}
             return _full(problem, res, {"status": "optimal", "value": fmt(res.value),
                                         "primal": {k: fmt(v) for k, v in x.items()},
-                                        "dual": {k: fmt(v) for k, v in dual.items()}}, total_pivots, rounds)
+                                        "dual": {k: fmt(v) for k, v in dual.items()}}, total_pivots, rounds, share_problem)
         active.update(new)
 
 
-def _full(problem: dict[str, Any], res: LPResult, body: dict[str, Any], pivots: int, rounds: int) -> LPResult:
+def _full(problem: dict[str, Any], res: LPResult, body: dict[str, Any], pivots: int, rounds: int, share: bool = False) -> LPResult:
     from .exact import _problem_copy
 
-    cert = {"format": "exactmd-lp-certificate/1", "problem": _problem_copy(problem), **body}
+    p = {k: problem[k] for k in ("sense", "variables", "objective", "constraints")} if share else _problem_copy(problem)
+    cert = {"format": "exactmd-lp-certificate/1", "problem": p, **body}
 
     def qmap(key: str) -> dict[str, fmpq] | None:
         return None if key not in body else {k: Q(v) for k, v in body[key].items()}
