@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -70,6 +71,7 @@ def _qmap(d: Mapping[str, str] | None) -> dict[str, fmpq] | None:
 
 METHODS = ("auto", "exact", "hint")
 HINT_MIN_SIZE = 50_000  # rows × variables from which "auto" uses the float hint
+SLOW_FALLBACK_SIZE = 100_000_000  # rows × variables from which a fallback to the exact simplex is warned about
 
 _default_method: ContextVar[str] = ContextVar("exactmd_lp_method", default="auto")
 
@@ -125,8 +127,14 @@ def solve_problem(
         cert = solve_hinted(body, time_limit=time_limit, trace=trace)
         if cert is not None:
             name = "highs-basis+exact-refinement"
-        elif trace:
-            trace("falling back to the exact simplex")
+        else:
+            if trace:
+                trace("falling back to the exact simplex")
+            if size >= SLOW_FALLBACK_SIZE and time_limit is None and max_pivots is None:
+                warnings.warn(
+                    f"the float hint did not give an exact optimal basis for this LP ({len(body.get('constraints') or ())} rows); "
+                    "the exact simplex alone may take hours at this size — pass time_limit= (CLI: --time-limit) to bound it",
+                    RuntimeWarning, stacklevel=2)
     if cert is None:
         cert = simplex(body, max_pivots=max_pivots, time_limit=time_limit, trace=trace)
     pivots = cert.pop("pivots")
