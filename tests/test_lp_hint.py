@@ -141,3 +141,11 @@ def test_a_wrong_first_basis_is_continued_by_highs_with_tight_tolerances(monkeyp
     assert res.method == "highs-basis+exact-refinement"
     assert any("continued" in ln for ln in lines)
     assert res.value == solve_problem(problem, method="exact").value
+
+
+def test_without_highspy_auto_is_exact_and_hint_is_refused(monkeypatch):
+    monkeypatch.setattr(hint, "available", lambda: False)
+    problem, _ = build_problem(bilateral_trade(8, "uniform", "uniform"), ["IC", "interim-IR", "BB"])  # above HINT_MIN_SIZE
+    assert solve_problem(problem).method.startswith("exact-simplex")
+    with pytest.raises(LPError, match=r"pip install 'exactmd\[fast\]'"):
+        solve_problem(problem, method="hint")
