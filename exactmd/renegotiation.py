@@ -84,6 +84,9 @@ __all__ = [
     "switching_equilibrium_uninformed",
     "vcg_in_expectation_rows",
     "proposition_3",
+    "vcge_model",
+    "model_for",
+    "solve_certified",
     "verify_rp_certificate",
 ]
 
@@ -813,6 +816,56 @@ def vcg_in_expectation_rows(env: Environment, m: Model) -> None:
             m.add_row(f"VCGE[{env.agents[i]}: {label(ti)}]", {v: c for v, c in acc.items() if c != 0}, "==", 0)
 
 
+def vcge_model(env: Environment, budget: str = "balanced") -> Model:
+    """Budget-balanced mechanisms with efficient truthful outcomes that are VCG in
+    expectation: :func:`oracle_rp_model` without its ORP rows, plus :func:`vcg_in_expectation_rows`."""
+    m = oracle_rp_model(env, budget)
+    m._rows = [r for r in m._rows if not r[0].startswith("ORP[")]
+    m._names = {r[0] for r in m._rows}
+    vcg_in_expectation_rows(env, m)
+    return m
+
+
+MODELS = ("complete", "oracle", "oracle-interim-ir", "vcg-in-expectation")
+
+
+def model_for(env: Environment, kind: str, budget: str = "balanced") -> Model:
+    """The LP named in a renegotiation certificate's ``model`` field."""
+    if kind == "complete":
+        return rp_model(env, budget)
+    if kind == "oracle":
+        return oracle_rp_model(env, budget)
+    if kind == "oracle-interim-ir":
+        return oracle_rp_model(env, budget, interim_ir=True)
+    if kind == "vcg-in-expectation":
+        return vcge_model(env, budget)
+    raise ModelError(f"model={kind!r} must be one of {', '.join(MODELS)}")
+
+
+def solve_certified(env: Environment, kind: str, statement: str, budget: str = "balanced",
+                    objective: Mapping[str, Any] | None = None, sense: str = "max") -> tuple[LPResult, dict[str, Any]]:
+    """Solve the LP ``model_for(env, kind)`` (with an optional objective) and return the
+    result with an ``exactmd-renegotiation-certificate/1`` that verify rebuilds."""
+    m = model_for(env, kind, budget)
+    if objective:
+        m.sense = sense
+        m.set_objective(LinExpr({v: Q(c) for v, c in objective.items()}))
+    res = m.solve()
+    value = f" = {fmt(res.value)}" if res.value is not None and objective else ""
+    cert = {
+        "format": RP_FORMAT,
+        "question": "lp",
+        "statement": f"{statement} [{res.status.value}{value}]",
+        "environment": env.to_dict(),
+        "model": kind,
+        "budget": budget,
+        "objective": _objective_terms(objective),
+        "sense": sense,
+        "lp": res.certificate(),
+    }
+    return res, cert
+
+
 @dataclass(frozen=True)
 class Prop3Report:
     """Proposition 3 decided on one IPV instance, both directions."""
@@ -825,6 +878,7 @@ class Prop3Report:
     vcge: LPResult | None
     checks: tuple[LPResult, ...]
     counterexample: str = ""
+    certificates: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 def proposition_3(env: Environment, budget: str = "balanced") -> Prop3Report:
@@ -841,23 +895,21 @@ def proposition_3(env: Environment, budget: str = "balanced") -> Prop3Report:
     if not _is_independent(env):
         return Prop3Report(False, "types are not independent", None, None, None, None, ())
     checks: list[LPResult] = []
-    orp = oracle_rp_model(env, budget).solve()
-    vm = oracle_rp_model(env, budget)
-    vm._rows = [r for r in vm._rows if not r[0].startswith("ORP[")]
-    vm._names = {r[0] for r in vm._rows}
-    vcg_in_expectation_rows(env, vm)
-    vcge = vm.solve()
+    certs: list[tuple[str, dict[str, Any]]] = []
+    orp, c = solve_certified(env, "oracle", "the ex post oracle-RP mechanisms (IPV characterization)", budget)
+    certs.append(("oracle-rp-set", c))
+    vcge, c = solve_certified(env, "vcg-in-expectation", "the budget-balanced VCG-in-expectation mechanisms", budget)
+    certs.append(("vcg-in-expectation-set", c))
     if_holds, counter = True, ""
     if vcge.status.value == "optimal":
         full = oracle_rp_model(env, budget)
         for name, co, op, b in full._rows:
             if not name.startswith("ORP["):
                 continue
-            probe = Model("min")
-            probe._vars, probe._rows, probe._names = dict(vm._vars), list(vm._rows), set(vm._names)
-            probe.set_objective(LinExpr(co))
-            r = probe.solve()
+            r, c = solve_certified(env, "vcg-in-expectation", f"min of the left side of {name} (right side {fmt(b)}) over VCG in expectation",
+                                   budget, co, "min")
             checks.append(r)
+            certs.append((f"if-{name}", c))
             if r.status.value != "optimal" or r.value < b:
                 if_holds = False
                 counter = (f"a VCG-in-expectation mechanism violates {name}: min lhs "
@@ -883,17 +935,15 @@ def proposition_3(env: Environment, budget: str = "balanced") -> Prop3Report:
                                 expr[ipv_qname(env, a, th)] = expr.get(ipv_qname(env, a, th), fmpq(0)) - w * vj
                 expr = {v: c for v, c in expr.items() if c != 0}
                 for sense in ("min", "max"):
-                    probe = oracle_rp_model(env, budget)
-                    probe.sense = sense
-                    probe.set_objective(LinExpr(expr))
-                    r = probe.solve()
+                    what = f"D_{env.agents[i]}({label(ti)}) − D_{env.agents[i]}({label(tj)})"
+                    r, c = solve_certified(env, "oracle", f"{sense} of {what} over the oracle-RP set", budget, expr, sense)
                     checks.append(r)
+                    certs.append((f"only-if-{env.agents[i]}-{label(ti)}-{label(tj)}-{sense}", c))
                     if r.status.value != "optimal" or r.value != 0:
                         only_if = False
-                        counter = counter or (f"an oracle-RP mechanism is not VCG in expectation: D_{env.agents[i]}({label(ti)}) − "
-                                              f"D_{env.agents[i]}({label(tj)}) has {sense} "
+                        counter = counter or (f"an oracle-RP mechanism is not VCG in expectation: {what} has {sense} "
                                               f"{fmt(r.value) if r.value is not None else r.status.value}")
-    return Prop3Report(True, "", if_holds, only_if, orp, vcge, tuple(checks), counter)
+    return Prop3Report(True, "", if_holds, only_if, orp, vcge, tuple(checks), counter, tuple(certs))
 
 
 # ---------------------------------------------------------------------------------
@@ -1064,7 +1114,7 @@ def verify_rp_certificate(cert: Mapping[str, Any]) -> tuple[bool, str]:
                 return False, f"the stated violations are not the mechanism's: first difference {diff}"
             return True, (f"{cert.get('statement', '')} [recomputed: "
                           + ("every row holds" if not true else f"{len(true)} rows violated as stated") + "]")
-        m = rp_model(env, cert["budget"])
+        m = model_for(env, cert.get("model", "complete"), cert["budget"])
         obj = cert.get("objective") or {}
         if obj:
             m.sense = cert["sense"]

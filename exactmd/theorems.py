@@ -827,8 +827,7 @@ def _decide_np_prop3(env: Environment) -> Verdict:
     rep = proposition_3(env)
     if not rep.applicable:
         return Verdict(cid, "not-applicable", rep.why_not, inst)
-    certs: list[tuple[str, dict[str, Any]]] = [("oracle-rp-set", rep.orp.certificate()), ("vcg-in-expectation-set", rep.vcge.certificate())]
-    certs += [(f"check-{k}", r.certificate()) for k, r in enumerate(rep.checks)]
+    certs = list(rep.certificates)
     ok = bool(rep.if_holds and rep.only_if_holds)
     exists = rep.orp.status.value == "optimal"
     summary = ("IF: every budget-balanced VCG-in-expectation mechanism satisfies every oracle-RP row" if rep.if_holds else "IF fails") + "; " + (
@@ -893,14 +892,14 @@ register(Claim(
 
 def _decide_np_remark_williams(instance: tuple[Any, Any, Any, Any]) -> Verdict:
     from .rational import Q
-    from .renegotiation import oracle_rp_model
+    from .renegotiation import solve_certified
 
     b1, b2, s1, s2 = (Q(x) for x in instance)
     cid = "neemanpavlov2007/remark-bilateral-trade"
     env = _trade_env((b1, b2), (s1, s2), f"buyer {fmt(b1)} or {fmt(b2)}, seller {fmt(s1)} or {fmt(s2)}, independent uniform")
-    plain = oracle_rp_model(env).solve()
-    with_ir = oracle_rp_model(env, interim_ir=True).solve()
-    certs = (("oracle-rp", plain.certificate()), ("oracle-rp-interim-ir", with_ir.certificate()))
+    plain, c1 = solve_certified(env, "oracle", "budget-balanced ex post oracle-RP mechanisms (no participation constraint)")
+    with_ir, c2 = solve_certified(env, "oracle-interim-ir", "budget-balanced ex post oracle-RP mechanisms with interim IR")
+    certs = (("oracle-rp", c1), ("oracle-rp-interim-ir", c2))
     ir_note = ("with interim IR added none exists (Farkas certificate)" if with_ir.status.value == "infeasible"
                else "one exists even with interim IR added")
     if plain.status.value == "optimal":
