@@ -48,6 +48,15 @@ def test_lp_solve_methods_give_the_hand_solution(tmp_path, capsys, method):
     assert ("float hint" in out.err) == (method == "hint")
 
 
+def test_lp_solve_stdout_is_only_the_certificate_with_the_hint(tmp_path):
+    # HiGHS prints a banner on file descriptor 1 when created; stdout must stay pure JSON
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(PROBLEM))
+    r = run("lp", "solve", str(f), "--method", "hint")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["value"] == "14/5"
+
+
 def test_lp_solve_rejects_an_unknown_method(tmp_path):
     f = tmp_path / "p.json"
     f.write_text(json.dumps(PROBLEM))

@@ -29,6 +29,8 @@ returns ``None`` and the caller solves with the pure exact simplex.  A wrong hin
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -52,9 +54,21 @@ def available() -> bool:
 
 
 def _new_highs() -> Any:
+    """A HiGHS instance.  HiGHS prints a banner on standard output (file descriptor 1)
+    when it is created, which would corrupt ``exactmd lp solve``'s JSON output: it is sent
+    to /dev/null."""
     import highspy
 
-    return highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _f(q: fmpq) -> float:  # float-ok: a hint for HiGHS, never a decision
