@@ -160,10 +160,13 @@ def _cmd_table_np(args: argparse.Namespace) -> int:
             _progress(f"[{cid}] {name} ...")
             v = claim.decide(inst)
             rows.append({"claim": claim.label, "where": claim.where, "instance": name, "verdict": v.status, "summary": v.summary})
-    text = render(rows, args.format, ["claim", "where", "instance", "verdict", "summary"])
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        _progress(f"table written to {args.output}")
+    return _emit_table(render(rows, args.format, ["claim", "where", "instance", "verdict", "summary"]), args.output)
+
+
+def _emit_table(text: str, output: str | None) -> int:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        _progress(f"table written to {output}")
     else:
         _print(text, end="")
     return 0
@@ -173,13 +176,7 @@ def _cmd_table(args: argparse.Namespace) -> int:
     from .tables import bargaining_rows, parse_range, render
 
     rows = bargaining_rows(parse_range(args.K), args.prior, log=_progress)
-    text = render(rows, args.format)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        _progress(f"table written to {args.output}")
-    else:
-        _print(text, end="")
-    return 0
+    return _emit_table(render(rows, args.format), args.output)
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:

@@ -168,6 +168,19 @@ def _U(env: Environment, i: int, r: Sequence[int], th: tuple) -> LinExpr:
     return LinExpr({v: c for v, c in terms.items() if c != 0})
 
 
+def _lotteries_and_transfers(m: Model, env: Environment, keys: Sequence[Any], qn: Any, tn: Any, lab: Any, budget: str) -> None:
+    """For every key (report profile or state): variables q[a | key] ∈ [0, 1] and free
+    t_i[key], then the rows prob[key] (Σ_a q = 1) and BB[key] (Σ_i t_i = 0, or ≤ 0)."""
+    for key in keys:
+        for a in env.outcomes:
+            m.var(qn(a, key), 0, 1)
+        for i in range(env.n):
+            m.var(tn(i, key), None, None)
+    for key in keys:
+        m.add_row(f"prob[{lab(key)}]", {qn(a, key): 1 for a in env.outcomes}, "==", 1)
+        m.add_row(f"BB[{lab(key)}]", {tn(i, key): 1 for i in range(env.n)}, "==" if budget == "balanced" else "<=", 0)
+
+
 def rp_model(env: Environment, budget: str = "balanced") -> Model:
     """The LP of ex post renegotiation-proof direct mechanisms (module docstring), no objective."""
     _require_quasilinear(env)
@@ -176,15 +189,8 @@ def rp_model(env: Environment, budget: str = "balanced") -> Model:
     states = env.profiles()
     m = Model("max")
     reps = _reports(env)
-    for r in reps:
-        for a in env.outcomes:
-            m.var(qname(env, a, r), 0, 1)
-        for i in range(env.n):
-            m.var(tname(env, i, r), None, None)
-    for r in reps:
-        m.add_row(f"prob[{_rlabel(env, r)}]", {qname(env, a, r): 1 for a in env.outcomes}, "==", 1)
-        m.add_row(f"BB[{_rlabel(env, r)}]", {tname(env, i, r): 1 for i in range(env.n)},
-                  "==" if budget == "balanced" else "<=", 0)
+    _lotteries_and_transfers(m, env, reps, lambda a, r: qname(env, a, r), lambda i, r: tname(env, i, r),
+                             lambda r: _rlabel(env, r), budget)
     for k, th in enumerate(states):
         diag = (k,) * env.n
         eff = set(efficient_alternatives(env, th))
@@ -750,15 +756,8 @@ def oracle_rp_model(env: Environment, budget: str = "balanced", interim_ir: bool
         raise ModelError(f"budget={budget!r} must be one of {', '.join(BUDGETS)}")
     m = Model("max")
     states = env.profiles()
-    for th in states:
-        for a in env.outcomes:
-            m.var(ipv_qname(env, a, th), 0, 1)
-        for i in range(env.n):
-            m.var(ipv_tname(env, i, th), None, None)
-    for th in states:
-        m.add_row(f"prob[{profile_label(th)}]", {ipv_qname(env, a, th): 1 for a in env.outcomes}, "==", 1)
-        m.add_row(f"BB[{profile_label(th)}]", {ipv_tname(env, i, th): 1 for i in range(env.n)},
-                  "==" if budget == "balanced" else "<=", 0)
+    _lotteries_and_transfers(m, env, states, lambda a, th: ipv_qname(env, a, th), lambda i, th: ipv_tname(env, i, th),
+                             profile_label, budget)
     for th in states:
         eff = set(efficient_alternatives(env, th))
         bad = {ipv_qname(env, a, th): 1 for a in env.outcomes if a not in eff}

@@ -706,6 +706,15 @@ register(Claim(
 ))
 
 
+def _efficient_zero_transfers(env: Environment) -> tuple[dict[tuple, Any], dict[tuple, tuple[int, ...]]]:
+    """The social choice function (a, t) that Proposition 1's claims implement: the first
+    welfare-maximising alternative in every state, zero transfers."""
+    from .renegotiation import efficient_alternatives
+
+    states = env.profiles()
+    return {th: efficient_alternatives(env, th)[0] for th in states}, {th: (0,) * env.n for th in states}
+
+
 def _decide_np_prop1(env: Environment) -> Verdict:
     from .renegotiation import check_certificate, proposition_1, punishment_mechanism
 
@@ -713,11 +722,7 @@ def _decide_np_prop1(env: Environment) -> Verdict:
     inst = env.name or repr(env)
     if env.n < 3:
         return Verdict(cid, "not-applicable", f"{env.n} players; Proposition 1 needs n ≥ 3", inst)
-    from .renegotiation import efficient_alternatives
-
-    states = env.profiles()
-    decision = {th: efficient_alternatives(env, th)[0] for th in states}
-    transfers = {th: (0,) * env.n for th in states}
+    decision, transfers = _efficient_zero_transfers(env)
     rep = proposition_1(env, decision, transfers)
     mech = punishment_mechanism(env, decision, transfers, rep.least_M)
     cert = check_certificate(mech, f"the punishment mechanism with M = {fmt(rep.least_M)} is budget balanced and ex post RP (hence IC)")
@@ -729,15 +734,13 @@ def _decide_np_prop1(env: Environment) -> Verdict:
 
 
 def _decide_np_prop1_bound(env: Environment) -> Verdict:
-    from .renegotiation import check_certificate, efficient_alternatives, proposition_1, punishment_mechanism
+    from .renegotiation import check_certificate, proposition_1, punishment_mechanism
 
     cid = "neemanpavlov2007/prop-1-proof-bound"
     inst = env.name or repr(env)
     if env.n < 3:
         return Verdict(cid, "not-applicable", f"{env.n} players; the proof needs n ≥ 3", inst)
-    states = env.profiles()
-    decision = {th: efficient_alternatives(env, th)[0] for th in states}
-    transfers = {th: (0,) * env.n for th in states}
+    decision, transfers = _efficient_zero_transfers(env)
     rep = proposition_1(env, decision, transfers)
     M = rep.paper_bound + 1
     cert = check_certificate(punishment_mechanism(env, decision, transfers, M),

@@ -72,7 +72,7 @@ def _new_highs() -> Any:
 
 
 def _f(q: fmpq) -> float:  # float-ok: a hint for HiGHS, never a decision
-    return int(q.p) / int(q.q) if q.q != 1 else float(int(q.p))  # correctly rounded
+    return int(q.p) / int(q.q) if q.q != 1 else float(int(q.p))  # float-ok: correctly rounded, for HiGHS only
 
 
 def _dyadic(x: float) -> fmpq:  # float-ok: a float correction turned into its exact value
