@@ -49,7 +49,7 @@ from typing import Any
 
 from flint import fmpq
 
-from .belief import label, profile_label
+from .belief import label, profile_label, resolve_type
 from .environment import Environment
 from .errors import CertificateError, ModelError
 from .lp import LinExpr, Model
@@ -82,6 +82,7 @@ __all__ = [
     "rp_against_all_psi",
     "oracle_deviation_gain",
     "switching_equilibrium_uninformed",
+    "voting_certificate",
     "vcg_in_expectation_rows",
     "proposition_3",
     "vcge_model",
@@ -1093,6 +1094,47 @@ def check_certificate(mechanism: DirectMechanism, statement: str, budget: str = 
     }
 
 
+def _voting_case(env: Environment, f: Mapping[tuple, Any], case: Mapping[str, Any]) -> dict[str, Any]:
+    """Recompute one §4.1 case (see :func:`voting_certificate`) from its inputs."""
+    out = {k: v for k, v in case.items() if k in ("kind", "psi", "psihat", "agent", "type", "report", "informed", "decision", "proposal")}
+    if case["kind"] == "psi":
+        psi = {env.resolve_outcome(d): env.resolve_outcome(x) for d, x in case["psi"].items()}
+        r = rp_against_psi(env, f, psi)
+        out.update(holds=r.holds, gain=fmt(r.gain), switch=bool(r.switch))
+    elif case["kind"] == "oracle":
+        i = int(case["agent"])
+        ph = {env.resolve_profile(th): {env.resolve_outcome(d): env.resolve_outcome(x) for d, x in m.items()}
+              for th, m in case["psihat"].items()}
+        ti, tj = (resolve_type(case[k], env.types[i], i) for k in ("type", "report"))
+        truth, dev = oracle_deviation_gain(env, f, i, ti, tj, ph)
+        out.update(truth=fmt(truth), deviation=fmt(dev))
+    elif case["kind"] == "uninformed":
+        sw = switching_equilibrium_uninformed(env, int(case["informed"]), env.resolve_outcome(case["decision"]),
+                                              env.resolve_outcome(case["proposal"]))
+        out.update(switch=bool(sw))
+    else:
+        raise ModelError(f"unknown case kind {case['kind']!r}")
+    return out
+
+
+def voting_certificate(env: Environment, f: Mapping[tuple, Any], cases: Sequence[Mapping[str, Any]], statement: str) -> dict[str, Any]:
+    """A certificate of §4.1 computations on a deterministic direct mechanism ``f``
+    (profile ↦ alternative), finite alternatives: each case is ``{"kind": "psi", "psi":
+    {decision: proposal}}`` (:func:`rp_against_psi`), ``{"kind": "oracle", "psihat":
+    {profile: {decision: proposal}}, "agent", "type", "report"}``
+    (:func:`oracle_deviation_gain`) or ``{"kind": "uninformed", "informed", "decision",
+    "proposal"}`` (:func:`switching_equilibrium_uninformed`), all labels as strings.  The
+    results are stored with the inputs; ``exactmd verify`` recomputes them."""
+    return {
+        "format": RP_FORMAT,
+        "question": "voting",
+        "statement": statement,
+        "environment": env.to_dict(),
+        "mechanism": {profile_label(th): label(x) for th, x in f.items()},
+        "cases": [_voting_case(env, f, c) for c in cases],
+    }
+
+
 def verify_rp_certificate(cert: Mapping[str, Any]) -> tuple[bool, str]:
     """True iff the certificate holds, rebuilt from the environment alone: for an LP
     question, the LP inside is the renegotiation-proofness LP of the environment and its
@@ -1104,6 +1146,15 @@ def verify_rp_certificate(cert: Mapping[str, Any]) -> tuple[bool, str]:
         if cert.get("format") != RP_FORMAT:
             return False, f"format {cert.get('format')!r} is not {RP_FORMAT!r}"
         env = Environment.from_dict(cert["environment"], source="certificate")
+        if cert.get("question") == "voting":
+            f = {env.resolve_profile(th): env.resolve_outcome(x) for th, x in cert["mechanism"].items()}
+            if set(f) != set(env.profiles()):
+                return False, "the mechanism does not name an alternative at every profile"
+            for case in cert["cases"]:
+                again = _voting_case(env, f, case)
+                if again != dict(case):
+                    return False, f"a stated result is not what the computation gives: {json.dumps(again, ensure_ascii=False)}"
+            return True, f"{cert.get('statement', '')} [recomputed: {len(cert['cases'])} case(s) as stated]"
         if cert.get("question") == "check":
             mech = DirectMechanism.from_dict(env, cert["mechanism"])
             true = {v.row: v.amount for v in check_rp(mech, cert["budget"])}

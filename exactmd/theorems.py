@@ -939,7 +939,7 @@ def _priced_trade_env(b: tuple[Any, ...], s: tuple[Any, ...], prices: tuple[Any,
 
 
 def _decide_np_example3(_: Any) -> Verdict:
-    from .renegotiation import oracle_deviation_gain, rp_against_all_psi
+    from .renegotiation import oracle_deviation_gain, rp_against_all_psi, voting_certificate
 
     cid = "neemanpavlov2007/example-3"
     env = _priced_trade_env((0, 3), (1, 2), (1, 2), "buyer 0 or 3, seller 1 or 2; no trade, trade at 1, trade at 2")
@@ -948,11 +948,15 @@ def _decide_np_example3(_: Any) -> Verdict:
     hi = env.types[0][1]
     psihat = {th: {"no trade": "trade at 1" if th[1] == 1 else "trade at 2"} for th in env.profiles()}
     truth, dev = oracle_deviation_gain(env, f, 0, hi, env.types[0][0], psihat)
+    cases = [{"kind": "psi", "psi": {label(d): label(x) for d, x in r.psi.items()}} for r in reps]
+    cases.append({"kind": "oracle", "agent": 0, "type": label(hi), "report": label(env.types[0][0]),
+                  "psihat": {profile_label(th): {label(d): label(x) for d, x in m.items()} for th, m in psihat.items()}})
+    cert = voting_certificate(env, f, cases, "Example 3: truth-telling against every ψ, and the oracle's proposal")
     if ok and dev > truth:
         return Verdict(cid, "confirmed",
                        f"ex post RP against all {len(reps)} ψ (largest gain from misreport-then-renegotiate: 0); not oracle RP: the buyer "
                        f"with value 3 reports 0 and the oracle proposes trade at the seller's value: payoff {fmt(dev)} > {fmt(truth)}",
-                       env.name)
+                       env.name, (("voting", cert),))
     bad = next((r for r in reps if not r.holds), None)
     return Verdict(cid, "refuted", f"ex post RP against all ψ: {ok} ({bad.switch or bad.deviation if bad else ''}); oracle payoff {fmt(dev)} vs {fmt(truth)}", env.name)
 
@@ -969,14 +973,16 @@ register(Claim(
 
 
 def _decide_np_example4(_: Any) -> Verdict:
-    from .renegotiation import rp_against_psi
+    from .renegotiation import rp_against_psi, voting_certificate
 
     cid = "neemanpavlov2007/example-4"
     env = _priced_trade_env((1, 5), (2,), (3, 4), "buyer 1 or 5, seller 2; no trade, trade at 3, trade at 4")
     f = {th: ("trade at 4" if th[0] == 5 else "no trade") for th in env.profiles()}
     r = rp_against_psi(env, f, {"no trade": "trade at 3"})
+    cert = voting_certificate(env, f, [{"kind": "psi", "psi": {"no trade": "trade at 3"}}], "Example 4: truth-telling against ψ(no trade) = trade at 3")
     if not r.holds:
-        return Verdict(cid, "confirmed", f"not ex post RP against ψ(no trade) = trade at 3: {r.deviation} (gain {fmt(r.gain)})", env.name)
+        return Verdict(cid, "confirmed", f"not ex post RP against ψ(no trade) = trade at 3: {r.deviation} (gain {fmt(r.gain)})", env.name,
+                       (("voting", cert),))
     return Verdict(cid, "refuted", "ex post RP against ψ(no trade) = trade at 3", env.name)
 
 
@@ -993,7 +999,7 @@ register(Claim(
 
 def _decide_np_example6(_: Any) -> Verdict:
     from .environment import Environment as Env
-    from .renegotiation import switching_equilibrium_uninformed
+    from .renegotiation import switching_equilibrium_uninformed, voting_certificate
 
     cid = "neemanpavlov2007/example-6"
     pay = {("beta", "a"): (5, -5), ("beta", "b"): (1, 1)}
@@ -1002,8 +1008,12 @@ def _decide_np_example6(_: Any) -> Verdict:
     sw = switching_equilibrium_uninformed(env, 0, "alpha", "beta")
     b_state = next(th for th in env.profiles() if th[0] == "b")
     inefficient = sum(env.utility(i, "beta", b_state) for i in range(2)) > sum(env.utility(i, "alpha", b_state) for i in range(2))
+    f = {th: "alpha" for th in env.profiles()}
+    cert = voting_certificate(env, f, [{"kind": "uninformed", "informed": 0, "decision": "alpha", "proposal": "beta"}],
+                              "Example 6: is there a voting equilibrium that switches from α to β?")
     if not sw and inefficient:
-        return Verdict(cid, "confirmed", "no voting equilibrium switches from α to β (player 1 votes yes in both types; player 2 then expects (−5 + 1)/2 = −2 < 0), so always-α is RP against β; it is not ex post efficient in state b (β gives 2 > 0)", env.name)
+        return Verdict(cid, "confirmed", "no voting equilibrium switches from α to β (player 1 votes yes in both types; player 2 then expects (−5 + 1)/2 = −2 < 0), so always-α is RP against β; it is not ex post efficient in state b (β gives 2 > 0)", env.name,
+                       (("voting", cert),))
     return Verdict(cid, "refuted", sw or "always-α is ex post efficient", env.name)
 
 

@@ -327,3 +327,15 @@ def test_example_6_no_switching_equilibrium_but_a_switch_when_player_2_gains():
     pay2 = {("beta", "a"): (5, -1), ("beta", "b"): (1, 1)}  # now player 2 expects 0 ≥ 0: a switch can happen
     env2 = Environment.finite([["a", "b"], ["-"]], "uniform", ["alpha", "beta"], lambda i, x, th: pay2.get((x, th[0]), (0, 0))[i])
     assert "expects 0" in switching_equilibrium_uninformed(env2, 0, "alpha", "beta")
+
+
+def test_voting_certificates_are_recomputed():
+    from exactmd.renegotiation import voting_certificate
+
+    env = _priced((1, 5), (2,), (3, 4))
+    f = {th: ("p4" if th[0] == 5 else "none") for th in env.profiles()}
+    cert = voting_certificate(env, f, [{"kind": "psi", "psi": {"none": "p3"}}], "Example 4")
+    assert cert["cases"][0]["gain"] == "1" and cert["cases"][0]["holds"] is False
+    assert verify_document(cert)[0]
+    cert["cases"][0]["gain"] = "0"
+    assert not verify_document(cert)[0]
