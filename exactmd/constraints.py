@@ -41,14 +41,14 @@ probabilities); the *gain from lying* reported by :func:`check` is the condition
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flint import fmpq
 
 from .belief import Belief, label, profile_label
-from .environment import Environment, QLOutcome
+from .environment import Environment
 from .errors import ModelError
 from .rational import Q, fmt
 

@@ -20,7 +20,6 @@ Objectives: ``"planner"`` — v(f, p) = Σ_θ p(θ) Σ_x v(x, θ) f(x : θ) (Var
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any

@@ -26,8 +26,7 @@ Agents are indexed from 0 in the API and printed from 1 (``agent 1``), as in the
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple

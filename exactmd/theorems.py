@@ -19,13 +19,13 @@ Every certificate is a mechanism certificate (:mod:`exactmd.design`) that
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .belief import label, profile_label
 from .constraints import fvar, rows
-from .design import DesignResult, feasible_mechanism, optimal_mechanism
+from .design import feasible_mechanism, optimal_mechanism
 from .environment import Environment
 from .errors import ClaimError
 from .rational import fmt
@@ -788,6 +788,18 @@ register(Claim(
 ))
 
 
+def _three_player_environments() -> Any:
+    from .strategies import quasilinear_environments
+
+    return quasilinear_environments(n_agents=3, max_types=2, max_allocations=3)
+
+
+def _two_player_private_values() -> Any:
+    from .strategies import private_value_environments
+
+    return private_value_environments(n_agents=2, max_types=3, max_allocations=3)
+
+
 def _decide_np_lemma1(env: Environment) -> Verdict:
     from .renegotiation import efficient_alternatives, pareto_improvement, surplus
 
@@ -815,7 +827,7 @@ register(Claim(
     statement="In a complete information mechanism design environment, an ex-post renegotiation-proof Nash equilibrium is ex-post efficient.",
     where="§3.1, Lemma 1",
     decide=_decide_np_lemma1,
-    strategy=lambda: __import__("exactmd.strategies", fromlist=["x"]).quasilinear_environments(n_agents=3, max_types=2, max_allocations=3),
+    strategy=_three_player_environments,
     paper_instances=_np_prop2_instances,
     checks="For every state θ and every alternative a that is not welfare-maximising (with zero transfers), the alternative (a*, t') with a* efficient and t'_i = u_i − v_i(a*, θ) + (S(θ) − Σ_j u_j)/(2n) is feasible (Σ t' ≤ 0) and strictly preferred by every player — computed exactly. (The lemma's content: an inefficient outcome is renegotiated.)",
 ))
@@ -887,7 +899,7 @@ register(Claim(
     statement="In an incomplete information mechanism design environment with independent private values, an ex-post renegotiation-proof Bayesian-Nash equilibrium is ex-post efficient.",
     where="§4.1.2, Lemma 2 (proof in the appendix)",
     decide=_decide_np_lemma2,
-    strategy=lambda: __import__("exactmd.strategies", fromlist=["x"]).private_value_environments(n_agents=2, max_types=3, max_allocations=3),
+    strategy=_two_player_private_values,
     paper_instances=_np_prop3_instances,
     checks="The proof's step (13): for every state θ and inefficient alternative a (zero transfers), an alternative (a*, t') with Σ t' ≤ 0 that every type θ_i strictly prefers — exact; with private values a type's vote does not depend on the others' types, which is the rest of the proof. The voting equilibrium itself is not computed.",
 ))
@@ -923,6 +935,17 @@ register(Claim(
 
 
 # Neeman & Pavlov (2007), §4.1 examples with finite alternatives
+def _paper_instance_only() -> Any:
+    """Examples fixed by the paper: `exactmd check` runs them on the paper's numbers only."""
+    from hypothesis import strategies as st
+
+    return st.just(None)
+
+
+def _the_paper_instance() -> list[tuple[str, Any]]:
+    return [("paper", None)]
+
+
 def _priced_trade_env(b: tuple[Any, ...], s: tuple[Any, ...], prices: tuple[Any, ...], name: str) -> Environment:
     from .environment import Environment as Env
     from .rational import Q
@@ -958,7 +981,8 @@ def _decide_np_example3(_: Any) -> Verdict:
                        f"with value 3 reports 0 and the oracle proposes trade at the seller's value: payoff {fmt(dev)} > {fmt(truth)}",
                        env.name, (("voting", cert),))
     bad = next((r for r in reps if not r.holds), None)
-    return Verdict(cid, "refuted", f"ex post RP against all ψ: {ok} ({bad.switch or bad.deviation if bad else ''}); oracle payoff {fmt(dev)} vs {fmt(truth)}", env.name)
+    return Verdict(cid, "refuted", f"ex post RP against all ψ: {ok} ({bad.switch or bad.deviation if bad else ''}); oracle payoff {fmt(dev)} vs {fmt(truth)}",
+                   env.name, (("voting", cert),))
 
 
 register(Claim(
@@ -966,8 +990,8 @@ register(Claim(
     statement="This mechanism is ex-post renegotiation-proof. … However, the mechanism is not ex-post oracle renegotiation-proof because the expected payoff to the buyer whose valuation is 3 if she announces that its valuation is zero and then renegotiates … is 1/2·2 + 1/2·1 = 3/2 > 1.",
     where="§4.1.1, Example 3",
     decide=_decide_np_example3,
-    strategy=lambda: __import__("hypothesis.strategies", fromlist=["x"]).just(None),
-    paper_instances=lambda: [("paper", None)],
+    strategy=_paper_instance_only,
+    paper_instances=_the_paper_instance,
     checks="The paper's instance (no random variants). Every ψ from the reachable decisions {no trade, trade at 2} to the three alternatives (9 maps): condition (1) (no switching voting equilibrium on path) and condition (2) (no type gains by misreporting and voting), private values, indifferent votes resolved in favour of renegotiation — exact expected payoffs. Then the paper's oracle ψ̂ (trade at the seller's value after no trade): the buyer's exact payoff.",
 ))
 
@@ -983,7 +1007,7 @@ def _decide_np_example4(_: Any) -> Verdict:
     if not r.holds:
         return Verdict(cid, "confirmed", f"not ex post RP against ψ(no trade) = trade at 3: {r.deviation} (gain {fmt(r.gain)})", env.name,
                        (("voting", cert),))
-    return Verdict(cid, "refuted", "ex post RP against ψ(no trade) = trade at 3", env.name)
+    return Verdict(cid, "refuted", "ex post RP against ψ(no trade) = trade at 3", env.name, (("voting", cert),))
 
 
 register(Claim(
@@ -991,8 +1015,8 @@ register(Claim(
     statement="despite the fact that the Bayesian-Nash equilibrium is both ex-post efficient and in dominant strategies, it is not ex-post renegotiation-proof according to our definition",
     where="§4.1.2, Example 4",
     decide=_decide_np_example4,
-    strategy=lambda: __import__("hypothesis.strategies", fromlist=["x"]).just(None),
-    paper_instances=lambda: [("paper", None)],
+    strategy=_paper_instance_only,
+    paper_instances=_the_paper_instance,
     checks="The paper's instance: the mechanism 'trade at 4 iff the buyer asks', ψ(no trade) = trade at 3; conditions (1) and (2) of §4.1.1 with exact expected payoffs (the buyer with value 5 says no, the seller with value 2 accepts trade at 3).",
 ))
 
@@ -1014,7 +1038,7 @@ def _decide_np_example6(_: Any) -> Verdict:
     if not sw and inefficient:
         return Verdict(cid, "confirmed", "no voting equilibrium switches from α to β (player 1 votes yes in both types; player 2 then expects (−5 + 1)/2 = −2 < 0), so always-α is RP against β; it is not ex post efficient in state b (β gives 2 > 0)", env.name,
                        (("voting", cert),))
-    return Verdict(cid, "refuted", sw or "always-α is ex post efficient", env.name)
+    return Verdict(cid, "refuted", sw or "always-α is ex post efficient", env.name, (("voting", cert),))
 
 
 register(Claim(
@@ -1022,8 +1046,8 @@ register(Claim(
     statement="A mechanism that always reaches the decision α is ex-post renegotiation-proof against the alternative decision β … Such a mechanism is not ex-post efficient in state b.",
     where="§4.1.4, Example 6",
     decide=_decide_np_example6,
-    strategy=lambda: __import__("hypothesis.strategies", fromlist=["x"]).just(None),
-    paper_instances=lambda: [("paper", None)],
+    strategy=_paper_instance_only,
+    paper_instances=_the_paper_instance,
     checks="The paper's instance (interdependent values): every yes-set of player 1's types consistent with its strict preferences, and player 2's exact expected gain given a yes vote; a switching equilibrium exists iff some yes-set gives player 2 an expected gain ≥ 0 with a strict gain somewhere. Condition (2) is trivial (the mechanism ignores reports). Efficiency in state b by exact comparison.",
 ))
 

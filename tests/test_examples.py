@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import pytest
 from flint import fmpq
 
 from exactmd.environment import load_environment

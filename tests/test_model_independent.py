@@ -1,6 +1,5 @@
 """The model against independent re-implementations written here from the papers' formulas."""
 
-import itertools
 from fractions import Fraction
 
 import pytest

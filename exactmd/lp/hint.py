@@ -28,7 +28,6 @@ returns ``None`` and the caller solves with the pure exact simplex.  A wrong hin
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 from collections.abc import Callable, Mapping
