@@ -387,4 +387,8 @@ def verify_document(doc: Any) -> tuple[bool, str]:
         from .renegotiation import verify_rp_certificate
 
         return verify_rp_certificate(doc)
+    if fmt_ == "exactmd-commitment-certificate/1":
+        from .commitment import verify_commitment_certificate
+
+        return verify_commitment_certificate(doc)
     return False, f"unknown certificate format {fmt_!r}"

@@ -1,0 +1,960 @@
+"""Mechanism design without commitment (Vartiainen 2014, §3–4), decided exactly.
+
+The objects of §3–4 for a *finite* environment (finite X, u_i(x, θ), planner value
+v(x, θ) ≥ 0) and a rational ε > 0:
+
+- ``vbar(env, p)`` — v̄(p) = max_x v(x, p) and x(p) (§4);
+- ``ic_slacks`` / ``in_ic`` — the IC expressions of eq. (1) for a device under p;
+- :class:`Composite` — a mechanism g∘r: a :class:`~exactmd.mechanism.Device` r and an
+  implementation g (signal → outcome); ``posteriors`` is P(r, p);
+- :class:`SimplePlan` — the simple response plan ρ_s: signal s redesigned by the
+  composite ρ_s(s), every other signal kept (ρ_s(s') = 1_{s'});
+- ``blocks(env, plan, r, p, B, eps)`` and ``covers(env, r, p, B, eps)`` — the definitions
+  of §4 checked directly (one LP per signal and IC constraint for covering);
+- ``covered(env, p, B, eps)`` — *is there* an r that B-covers p?  A witness device or
+  the evidence that none exists;
+- ``uncovered`` / ``uc_sequence`` — UC_G(B) and the iterates UC⁰, UC¹, … on a finite
+  universe G of beliefs (``grid(types, N)`` is G_N).
+
+Readings of the paper (each says which text it reads and why):
+
+1. **Blocking clause (i)** reads "v(ρ(s), p|(r,s)) − ε ≥ v̄(p|(r,s)), for all s".  For a
+   *simple* plan every kept signal s' has ρ(s') = 1_{s'} and v(1_{s'}, ·) ≤ v̄(·), so the
+   literal "for all s" would make every simple plan non-blocking and covering vacuous.
+   The engine reads (i) at the redesigned signal only (as Lemma 2's proof does).
+2. **Zero-probability signals.**  After a signal with probability 0 under p the
+   posterior is unrestricted (§2); the planner's off-path belief can be degenerate, where
+   no redesign meets (i) (Lemma 1).  So only signals of r(supp p) can be redesigned.
+3. **Off-support profiles.**  A candidate device sends fresh signals at profiles outside
+   supp(p) (their outcome lotteries are free in IC's deviation terms and never exposed
+   to blocking, by reading 2), and signals sent on supp(p) are sent only there.  Every
+   *covered* verdict carries a witness checked by :func:`covers` against the definition;
+   an *uncovered* verdict found by elimination (below) is relative to devices of this
+   form when supp(p) ≠ Θ.  For interior beliefs the form is no restriction, and the
+   certificate of the revelation theorem below needs no form at all.
+
+The revelation theorem (``proofs/commitment-derivation.md``).  A *fully revealing*
+device sends, at θ, a signal (θ, x) with probability f(x | θ); each of its signals has a
+degenerate posterior, where no redesign reaches v̄ + ε (Lemma 1), so no simple plan blocks
+it.  Hence, whenever B contains every degenerate belief δ_θ with θ ∈ supp(p) (B = Δ, and
+every UCᵗ on a universe containing the vertices, by Lemma 1):
+
+    p is B-covered  ⟺  V*(p) := max{v(f, p) : f ∈ IC(p)} ≥ v̄(p) + ε,
+
+and "⟸" has a witness while "⟹" holds for every B (a covering r is IC with value
+≥ v̄(p) + ε).  So on such universes UCᵗ = UC⁰ for every t: the iteration stops at once.
+The certificate of an uncovered verdict is then the LP certificate that V*(p) < v̄(p)+ε.
+
+For a finite B without some vertex, covering is decided by *elimination*: a candidate
+is a split of p into pairs (b, x) ∈ B × X (weights λ_{b,x}); blocking a copy of weight
+w of pair (b, x) moves IC expression k by at least w·D_k(b, x) (an LP over the
+admissible redesigns); since S is infinite the designer splits each pair into copies
+of arbitrarily small weight, so p is covered iff some split has IC_k > 0 for every k
+that some used pair threatens (D_k < 0).  The engine finds the implicit equalities of
+the split polytope (one LP), removes the pairs they forbid, and repeats (§
+``covered``'s docstring).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flint import fmpq
+
+from .belief import Belief, label, profile_label
+from .environment import Environment
+from .errors import ExactMDError, ModelError
+from .lp.model import LinExpr, Model
+from .lp.solution import LPResult, solve_problem
+from .mechanism import Device
+from .rational import Q, fmt
+
+__all__ = [
+    "ALL", "AllBeliefs", "Composite", "SimplePlan", "BlockVerdict", "CoverVerdict", "Covering",
+    "vbar", "planner_value", "ic_slacks", "in_ic", "commitment_value", "fully_revealing",
+    "blocks", "covers", "covered", "grid", "vertices", "uncovered", "uc_sequence", "UCSequence", "constant",
+    "covering_certificate", "redesign_certificate", "verify_commitment_certificate", "composite_from_dict", "COMMITMENT_FORMAT",
+]
+
+
+# ---------------------------------------------------------------------------
+# beliefs sets
+
+
+class AllBeliefs:
+    """Δ, the set of all beliefs (the B of UC⁰ = UC(Δ))."""
+
+    name = "Δ (all beliefs)"
+
+    def __contains__(self, b: object) -> bool:
+        return isinstance(b, Belief)
+
+    def __repr__(self) -> str:
+        return "ALL"
+
+
+ALL = AllBeliefs()
+
+
+def _belief_set(B: Any) -> Any:
+    if B is ALL or isinstance(B, AllBeliefs):
+        return ALL
+    if isinstance(B, (frozenset, set)):
+        out = frozenset(B)
+    else:
+        out = frozenset(B)
+    for b in out:
+        if not isinstance(b, Belief):
+            raise ModelError(f"B must be ALL or a collection of beliefs; {b!r} is not a Belief")
+    return out
+
+
+def _need_finite(env: Environment) -> None:
+    if env.kind != "finite":
+        raise ModelError(
+            "covering and blocking are implemented for finite outcome sets X; "
+            f"environment {env.name!r} is quasi-linear (write its outcomes as a finite list)"
+        )
+
+
+def _eps(eps: Any) -> fmpq:
+    e = Q(eps, name="eps")
+    if e <= 0:
+        raise ModelError(f"eps={fmt(e)} must be positive")
+    return e
+
+
+def _check_belief(env: Environment, p: Belief, what: str = "p") -> None:
+    if not isinstance(p, Belief):
+        raise ModelError(f"{what}={p!r} is not a Belief")
+    if p.types != env.types:
+        raise ModelError(f"the type sets of {what} differ from the environment's")
+
+
+# ---------------------------------------------------------------------------
+# values and IC (eq. 1)
+
+
+def vbar(env: Environment, p: Belief) -> tuple[fmpq, Any]:
+    """v̄(p) = max_x v(x, p) and the first maximiser x(p) in outcome order (§4)."""
+    best = None
+    for x in env.outcomes:
+        val = sum((p[th] * env.value(x, th) for th in p.support()), fmpq(0))
+        if best is None or val > best[0]:
+            best = (val, x)
+    assert best is not None
+    return best
+
+
+def planner_value(env: Environment, f: Callable[[tuple], Mapping[Any, Any]], p: Belief) -> fmpq:
+    """v(f, p) = Σ_θ p(θ) Σ_x v(x, θ) f(x : θ)."""
+    return sum((p[th] * Q(q) * env.value(x, th) for th in p.support() for x, q in f(th).items()), fmpq(0))
+
+
+def _ic_keys(env: Environment) -> list[tuple[int, Any, Any]]:
+    return [(i, t, t2) for i in range(env.n) for t in env.types[i] for t2 in env.types[i] if t != t2]
+
+
+def _ic_label(env: Environment, k: tuple[int, Any, Any]) -> str:
+    i, t, t2 = k
+    return f"IC[{env.agents[i]}: {label(t)} -> {label(t2)}]"
+
+
+def _swap(th: tuple, i: int, t: Any) -> tuple:
+    return th[:i] + (t,) + th[i + 1:]
+
+
+def _ic_expr(env: Environment, p: Belief, F: Callable[[tuple], Mapping[Any, Any]], k: tuple[int, Any, Any]) -> LinExpr:
+    """IC_k of eq. (1) under p for the outcome function F (values fmpq or LinExpr):
+    Σ_{θ: θ_i = t} p(θ) Σ_x u_i(x, θ) [F(x : θ) − F(x : θ_{−i}, t')]."""
+    i, t, t2 = k
+    acc = LinExpr()
+    for th in p.support():
+        if th[i] != t:
+            continue
+        dev = _swap(th, i, t2)
+        w = p[th]
+        for x, q in F(th).items():
+            acc = acc + LinExpr.of(q) * (w * env.utility(i, x, th))
+        for x, q in F(dev).items():
+            acc = acc - LinExpr.of(q) * (w * env.utility(i, x, th))
+    return acc
+
+
+def ic_slacks(env: Environment, f: Callable[[tuple], Mapping[Any, Any]], p: Belief) -> dict[str, fmpq]:
+    """Every IC expression of eq. (1) under p, by label (≥ 0 iff that constraint holds)."""
+    _check_belief(env, p)
+    return {_ic_label(env, k): _ic_expr(env, p, f, k).const for k in _ic_keys(env)}
+
+
+def in_ic(env: Environment, f: Callable[[tuple], Mapping[Any, Any]], p: Belief) -> bool:
+    """f ∈ IC(p) (eq. 1)."""
+    return all(v >= 0 for v in ic_slacks(env, f, p).values())
+
+
+def commitment_value(env: Environment, p: Belief) -> Any:
+    """V*(p) = max{v(f, p) : f ∈ IC(p)}, the full-commitment benchmark, with its certificate
+    (a :class:`~exactmd.design.DesignResult`)."""
+    from .design import optimal_mechanism
+
+    _check_belief(env, p)
+    return optimal_mechanism(env, ["IC"], "planner", belief=p, lazy=False)
+
+
+# ---------------------------------------------------------------------------
+# composites and plans
+
+
+@dataclass(frozen=True)
+class Composite:
+    """A mechanism g∘r: device r : Θ → ΔS and implementation g : S → X (§2)."""
+
+    device: Device
+    g: Mapping[Any, Any]
+
+    def outcome(self, th: tuple) -> dict[Any, fmpq]:
+        """(g∘r)(· : θ) as a lottery over outcomes."""
+        lot: dict[Any, fmpq] = {}
+        for s, q in self.device(th).items():
+            if s not in self.g:
+                raise ModelError(f"the implementation g does not map signal {label(s)!r}")
+            x = self.g[s]
+            lot[x] = lot.get(x, fmpq(0)) + q
+        return lot
+
+    def posteriors(self, p: Belief) -> list[tuple[Any, fmpq, Belief]]:
+        """P(r, p) with the signals and their probabilities: ``(s, Pr(s), p|(r, s))``."""
+        return self.device.posteriors(p)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "device": {profile_label(th): {label(s): fmt(q) for s, q in self.device(th).items()} for th in self.device.profiles()},
+            "g": {label(s): label(x) for s, x in self.g.items()},
+        }
+
+
+def constant(env: Environment, x: Any, s: Any = None) -> Composite:
+    """1_s with g(s) = x: the constant mechanism implementing x."""
+    x = env.resolve_outcome(x)
+    s = label(x) if s is None else s
+    return Composite(Device(env.types, lambda th: {s: 1}), {s: x})
+
+
+@dataclass(frozen=True)
+class SimplePlan:
+    """ρ_s: after signal ``signal`` play ``response`` (a :class:`Composite`); keep every other signal."""
+
+    signal: Any
+    response: Composite
+
+    def compound(self, r: Composite) -> Composite:
+        """r∘ρ_s (§4): (r∘ρ)((s, s') : θ) = r(s : θ)·ρ(s)(s' : θ); new signals are named ``s>s'``."""
+        new = {s2: f"{label(self.signal)}>{label(s2)}" for s2 in self.response.device.signals()}
+        if set(new.values()) & set(r.g):
+            raise ModelError("the compound's signal names collide with the device's; rename the response's signals")
+        table = {}
+        for th in r.device.profiles():
+            acc: dict[Any, fmpq] = {}
+            for s, q in r.device(th).items():
+                if s == self.signal:
+                    for s2, q2 in self.response.device(th).items():
+                        acc[new[s2]] = acc.get(new[s2], fmpq(0)) + q * q2
+                else:
+                    acc[s] = acc.get(s, fmpq(0)) + q
+            table[th] = acc
+        g = {s: x for s, x in r.g.items() if s != self.signal}
+        g.update({new[s2]: self.response.g[s2] for s2 in new})
+        return Composite(Device(r.device.types, table), g)
+
+
+@dataclass(frozen=True)
+class BlockVerdict:
+    """Whether ``plan`` B-blocks r at p; each clause of the definition with its exact numbers."""
+
+    blocks: bool
+    reason: str
+    clauses: dict[str, Any] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return self.blocks
+
+
+def blocks(env: Environment, plan: SimplePlan, r: Composite, p: Belief, B: Any, eps: Any) -> BlockVerdict:
+    """Does the simple plan ρ_s B-block r at p (§4)?
+
+    (i) v(ρ(s), p|(r,s)) − ε ≥ v̄(p|(r,s)) at the redesigned signal (reading 1);
+    (ii) P(r∘ρ, p) ⊆ B;  (iii) r∘ρ ∉ IC(p) or v(r∘ρ, p) − ε < v̄(p).
+    ρ(s) must be in IC(p|(r,s)) (a response plan), and s must have positive probability
+    under p (reading 2).
+    """
+    _need_finite(env)
+    e = _eps(eps)
+    B = _belief_set(B)
+    posts = {s: (w, b) for s, w, b in r.posteriors(p)}
+    if plan.signal not in posts:
+        return BlockVerdict(False, f"signal {label(plan.signal)!r} has probability 0 under p: its posterior is free, nothing to redesign")
+    w, b = posts[plan.signal]
+    resp = plan.response
+    sl = ic_slacks(env, resp.outcome, b)
+    bad = {k: v for k, v in sl.items() if v < 0}
+    if bad:
+        k, v = next(iter(bad.items()))
+        return BlockVerdict(False, f"ρ(s) is not in IC(p|(r,s)): {k} = {fmt(v)} < 0 (not a response plan)")
+    vb, _ = vbar(env, b)
+    vr = planner_value(env, resp.outcome, b)
+    cl: dict[str, Any] = {"weight": fmt(w), "posterior": b.to_dict(), "value of ρ(s)": fmt(vr), "vbar(posterior)": fmt(vb)}
+    if vr - e < vb:
+        cl["(i)"] = False
+        return BlockVerdict(False, f"(i) fails: v(ρ(s), p|(r,s)) − ε = {fmt(vr - e)} < v̄ = {fmt(vb)}", cl)
+    cl["(i)"] = True
+    comp = plan.compound(r)
+    outside = [q for _, _, q in comp.posteriors(p) if q not in B]
+    if outside:
+        cl["(ii)"] = False
+        return BlockVerdict(False, f"(ii) fails: posterior {outside[0]!r} of r∘ρ is not in B", cl)
+    cl["(ii)"] = True
+    slc = ic_slacks(env, comp.outcome, p)
+    neg = {k: v for k, v in slc.items() if v < 0}
+    vc = planner_value(env, comp.outcome, p)
+    vp, _ = vbar(env, p)
+    cl["IC of r∘ρ"] = {k: fmt(v) for k, v in slc.items()}
+    cl["value of r∘ρ"] = fmt(vc)
+    if neg:
+        k, v = min(neg.items(), key=lambda kv: kv[1])
+        cl["(iii)"] = True
+        return BlockVerdict(True, f"blocks: r∘ρ_s is not IC at p ({k} = {fmt(v)} < 0)", cl)
+    if vc - e < vp:
+        cl["(iii)"] = True
+        return BlockVerdict(True, f"blocks: v(r∘ρ_s, p) − ε = {fmt(vc - e)} < v̄(p) = {fmt(vp)}", cl)
+    cl["(iii)"] = False
+    return BlockVerdict(False, "(iii) fails: r∘ρ_s is IC at p and worth at least v̄(p) + ε", cl)
+
+
+# ---------------------------------------------------------------------------
+# the redesign LP: admissible ρ(s) at a posterior b
+
+
+def _support_sub(b: Belief, p: Belief) -> bool:
+    return all(p[th] > 0 for th in b.support())
+
+
+def _members(B: Any, b: Belief) -> list[Belief]:
+    """The beliefs of finite B whose support lies inside supp(b), in a fixed order."""
+    sb = set(b.support())
+    out = [c for c in B if set(c.support()) <= sb]
+    out.sort(key=lambda c: tuple(c[th] for th in c.profiles()))
+    return out
+
+
+class _Redesign:
+    """LP variables and rows describing every admissible ρ(s) at posterior b:
+    ρ(s) ∈ IC(b), v(ρ(s), b) ≥ v̄(b) + ε, P(ρ(s), b) ⊆ B.
+
+    For B = Δ the redesign is any outcome function F.  For a finite B it is a split
+    μ_{c,y} ≥ 0 of b into beliefs c ∈ B (Σ μ_{c,y} c = b) with outcomes y, so on supp(b)
+    F(y : θ) = Σ_c μ_{c,y} c(θ)/b(θ); off supp(b) F is free (fresh signals).
+    """
+
+    def __init__(self, env: Environment, b: Belief, B: Any, e: fmpq) -> None:
+        self.env, self.b = env, b
+        m = Model("min")
+        F: dict[tuple, dict[Any, LinExpr]] = {}
+        sb = set(b.support())
+        self.split: list[tuple[str, Belief, Any]] = []
+        self.finite = B is not ALL
+        if B is ALL:
+            free = env.profiles()
+        else:
+            free = [th for th in env.profiles() if th not in sb]
+            members = _members(B, b)
+            for j, c in enumerate(members):
+                for y in env.outcomes:
+                    name = f"mu[{j}|{label(y)}]"
+                    m.var(name)
+                    self.split.append((name, c, y))
+            for th in b.support():
+                F[th] = {}
+                for name, c, y in self.split:
+                    if c[th] != 0:
+                        F[th][y] = F[th].get(y, LinExpr()) + LinExpr({name: c[th] / b[th]})
+                m.add_row(f"split[{profile_label(th)}]", {n: c[th] for n, c, _ in self.split if c[th] != 0}, "==", b[th])
+        for th in free:
+            F[th] = {}
+            for y in env.outcomes:
+                name = f"F[{label(y)}|{profile_label(th)}]"
+                m.var(name, 0, 1)
+                F[th][y] = LinExpr({name: fmpq(1)})
+            m.add_row(f"prob[{profile_label(th)}]", {f"F[{label(y)}|{profile_label(th)}]": 1 for y in env.outcomes}, "==", 1)
+        self.F = F
+        for k in _ic_keys(env):
+            ex = _ic_expr(env, b, lambda th: F[th], k)
+            if ex.terms:
+                m.add_row(_ic_label(env, k), ex.terms, ">=", -ex.const)
+            elif ex.const < 0:
+                m.add_row(_ic_label(env, k), {}, ">=", -ex.const)
+        vb, _ = vbar(env, b)
+        val = LinExpr()
+        for th in b.support():
+            for y, ex in F[th].items():
+                val = val + ex * (b[th] * env.value(y, th))
+        m.add_row("value", val.terms, ">=", vb + e - val.const)
+        self.model = m
+        self.problem = m.to_problem()
+
+    def solve(self, objective: LinExpr) -> LPResult:
+        prob = dict(self.problem)
+        prob["sense"] = "min"
+        prob["objective"] = {v: fmt(c) for v, c in objective.terms.items() if c != 0}
+        return solve_problem(prob)
+
+    def response(self, primal: Mapping[str, fmpq]) -> Composite:
+        """The redesign as a composite device: for B = Δ one signal per (profile, outcome)
+        (fully revealing); for finite B one signal per used (c, y) plus fresh signals off supp(b)."""
+        env, b = self.env, self.b
+        sb = set(b.support())
+        table: dict[tuple, dict[str, fmpq]] = {th: {} for th in env.profiles()}
+        g: dict[str, Any] = {}
+        for name, c, y in self.split:
+            mu = primal.get(name, fmpq(0))
+            if mu == 0:
+                continue
+            s = f"split{name[2:]}"
+            g[s] = y
+            for th in b.support():
+                if c[th] != 0:
+                    table[th][s] = mu * c[th] / b[th]
+        for th, row in self.F.items():
+            if self.finite and th in sb:
+                continue
+            for y, ex in row.items():
+                q = sum((cf * primal.get(v, fmpq(0)) for v, cf in ex.terms.items()), fmpq(0))
+                if q != 0:
+                    s = f"{profile_label(th)}:{label(y)}"
+                    g[s] = y
+                    table[th][s] = q
+        return Composite(Device(env.types, table), g)
+
+
+def _delta_ic(env: Environment, p: Belief, lik: Callable[[tuple], fmpq], x0: Any, F: Mapping[tuple, Mapping[Any, Any]], k: tuple[int, Any, Any]) -> LinExpr:
+    """The change of IC_k(r, p) when a signal with likelihood θ ↦ r(s : θ) = ``lik(θ)`` and
+    outcome g(s) = x0 is redesigned into the outcome function F:
+    Σ_{θ: θ_i=t} p(θ)[r(s:θ)(U(F(θ),θ) − u(x0,θ)) − r(s:θ̂)(U(F(θ̂),θ) − u(x0,θ))], θ̂ = (θ_{−i}, t')."""
+    i, t, t2 = k
+    acc = LinExpr()
+    for th in p.support():
+        if th[i] != t:
+            continue
+        dev = _swap(th, i, t2)
+        w = p[th]
+        for prof, sign in ((th, 1), (dev, -1)):
+            q = lik(prof)
+            if q == 0:
+                continue
+            coef = sign * w * q
+            for x, ex in F.get(prof, {}).items():
+                acc = acc + LinExpr.of(ex) * (coef * env.utility(i, x, th))
+            acc = acc - coef * env.utility(i, x0, th)
+    return acc
+
+
+@dataclass(frozen=True)
+class CoverVerdict:
+    """Whether r B-covers p; when not, the failing clause and (clause 3) the blocking plan."""
+
+    covers: bool
+    clause: str | None
+    reason: str
+    plan: SimplePlan | None = None
+    block: BlockVerdict | None = None
+    certificate: dict[str, Any] | None = None
+
+    def __bool__(self) -> bool:
+        return self.covers
+
+
+def covers(env: Environment, r: Composite, p: Belief, B: Any, eps: Any) -> CoverVerdict:
+    """Does r B-cover p (§4)?  Checked directly from the definition:
+
+    1. r ∈ IC(p) and v(r, p) − ε ≥ v̄(p);  2. P(r, p) ⊆ B;
+    3. no simple plan ρ_s B-blocks r: for every signal s of r(supp p) and every IC
+       constraint k, the least value of IC_k(r∘ρ_s, p) over every admissible ρ_s(s)
+       (an exact LP) is ≥ 0.  (Given clause 1, the value clause of (iii) cannot hold:
+       redesigning s raises v by at least Pr(s)·ε.)
+
+    A "not covered" verdict through clause 3 carries the blocking plan, re-checked by
+    :func:`blocks`; a "covered" verdict carries the LP minima (each certified).
+    """
+    _need_finite(env)
+    _check_belief(env, p)
+    e = _eps(eps)
+    B = _belief_set(B)
+    sl = ic_slacks(env, r.outcome, p)
+    neg = {k: v for k, v in sl.items() if v < 0}
+    if neg:
+        k, v = next(iter(neg.items()))
+        return CoverVerdict(False, "1", f"r is not IC at p: {k} = {fmt(v)} < 0")
+    vr = planner_value(env, r.outcome, p)
+    vp, _ = vbar(env, p)
+    if vr - e < vp:
+        return CoverVerdict(False, "1", f"v(r, p) − ε = {fmt(vr - e)} < v̄(p) = {fmt(vp)}")
+    posts = r.posteriors(p)
+    for s, _, b in posts:
+        if b not in B:
+            return CoverVerdict(False, "2", f"posterior after signal {label(s)!r} is not in B: {b.to_dict()}")
+    minima: dict[str, dict[str, str]] = {}
+    for s, w, b in posts:
+        red = _Redesign(env, b, B, e)
+        minima[label(s)] = {}
+        for k in _ic_keys(env):
+            obj = _delta_ic(env, p, lambda th, s=s: r.device.prob(s, th), r.g[s], red.F, k)
+            res = red.solve(obj)
+            if res.status.value == "infeasible":
+                minima[label(s)] = {"redesign": "none admissible"}
+                break
+            low = res.value + obj.const
+            minima[label(s)][_ic_label(env, k)] = fmt(low)
+            if sl[_ic_label(env, k)] + low < 0:
+                plan = SimplePlan(s, red.response(res.primal))
+                bv = blocks(env, plan, r, p, B, e)
+                if not bv.blocks:  # pragma: no cover - the two computations disagree
+                    raise ModelError(f"internal: the LP's blocking plan at {label(s)!r} does not block ({bv.reason})")
+                return CoverVerdict(False, "3", f"a simple plan at signal {label(s)!r} blocks r: {bv.reason}", plan, bv)
+    cert = {"IC": {k: fmt(v) for k, v in sl.items()}, "value": fmt(vr), "vbar": fmt(vp), "least IC change per signal": minima}
+    return CoverVerdict(True, None, "r covers p: IC, value ≥ v̄ + ε, posteriors in B, and no simple plan breaks an IC constraint", certificate=cert)
+
+
+# ---------------------------------------------------------------------------
+# existence: is p covered by some r?
+
+
+def fully_revealing(env: Environment, f: Callable[[tuple], Mapping[Any, Any]]) -> Composite:
+    """The fully revealing device of f: at θ signal ``θ:x`` with probability f(x : θ)."""
+    table: dict[tuple, dict[str, fmpq]] = {}
+    g: dict[str, Any] = {}
+    for th in env.profiles():
+        table[th] = {}
+        for x, q in f(th).items():
+            if Q(q) != 0:
+                s = f"{profile_label(th)}:{label(x)}"
+                table[th][s] = Q(q)
+                g[s] = x
+    return Composite(Device(env.types, table), g)
+
+
+def vertices(env: Environment) -> list[Belief]:
+    """The degenerate beliefs δ_θ (Lemma 1: never covered)."""
+    return [Belief(env.types, {th: 1}, name=f"delta[{profile_label(th)}]") for th in env.profiles()]
+
+
+@dataclass
+class Covering:
+    """The answer to "is p B-covered by some r?".
+
+    ``covered``; ``method`` ("revelation" or "elimination"); ``witness`` (a
+    :class:`Composite` checked by :func:`covers`); ``evidence`` (JSON-ready: the LP
+    certificate of V*(p), or the elimination rounds and the final Farkas certificate).
+    """
+
+    covered: bool
+    method: str
+    value: fmpq
+    vbar: fmpq
+    witness: Composite | None
+    evidence: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "covered": self.covered, "method": self.method, "commitment value": fmt(self.value), "vbar": fmt(self.vbar),
+            "witness": None if self.witness is None else self.witness.to_dict(), "evidence": self.evidence,
+        }
+
+
+def covered(env: Environment, p: Belief, B: Any = ALL, eps: Any = "1/10", *, check: bool = True) -> Covering:
+    """Is there an r that B-covers p?  (B = ``ALL`` or a finite collection of beliefs.)
+
+    *Revelation* (B contains δ_θ for every θ ∈ supp p): covered iff V*(p) ≥ v̄(p) + ε; the
+    witness is the fully revealing device of the LP optimum; the evidence is the LP
+    certificate of V*(p) (module docstring).
+
+    *Elimination* (otherwise): pairs A = {(c, x) : c ∈ B, supp c ⊆ supp p, x ∈ X}; for
+    each pair and IC constraint k, D_k(c, x) = least change of IC_k per unit weight over
+    the admissible redesigns (+∞ if none).  Repeat: maximise Σ_k s_k over the homogenised
+    split polytope {Σ λ_{c,x} c = τp, Σ_x φ(x|θ̂) = τ off supp p, v ≥ τ(v̄(p)+ε),
+    IC_k ≥ s_k, 0 ≤ s_k ≤ 1, τ ≥ 1}; if infeasible, p is not covered (Farkas certificate);
+    otherwise the rows with s_k = 0 are exactly the implicit equalities (any feasible
+    point scales and averages into one with slack ≥ 1 on every other row), the pairs
+    (c, x) with D_k(c, x) < 0 for such a k can never be used, and they are removed.  When
+    nothing is removed, the optimum, with every used pair split into ⌈λ|D_k|/IC_k⌉
+    copies, covers p.  ``check`` re-checks every witness with :func:`covers`.
+    """
+    _need_finite(env)
+    _check_belief(env, p)
+    e = _eps(eps)
+    B = _belief_set(B)
+    vp, _ = vbar(env, p)
+    star = commitment_value(env, p)
+    V = star.value
+    if V - e < vp:
+        ev = {"reason": f"V*(p) = {fmt(V)} < v̄(p) + ε = {fmt(vp + e)}: no IC device is worth v̄(p) + ε",
+              "certificate": star.certificate}
+        return Covering(False, "revelation", V, vp, None, ev)
+    if B is ALL or all(d in B for d in vertices(env) if _support_sub(d, p)):
+        w = fully_revealing(env, star.mechanism)
+        if check:
+            cv = covers(env, w, p, B, e)
+            if not cv.covers:  # pragma: no cover - contradicts the revelation theorem
+                raise ModelError(f"internal: the fully revealing witness does not cover p ({cv.reason})")
+        ev = {"reason": f"V*(p) = {fmt(V)} ≥ v̄(p) + ε = {fmt(vp + e)}; the fully revealing device of the optimum covers p",
+              "certificate": star.certificate}
+        return Covering(True, "revelation", V, vp, w, ev)
+    return _eliminate(env, p, B, e, V, vp, check)
+
+
+def _eliminate(env: Environment, p: Belief, B: frozenset, e: fmpq, V: fmpq, vp: fmpq, check: bool) -> Covering:
+    keys = _ic_keys(env)
+    sp = set(p.support())
+    off = [th for th in env.profiles() if th not in sp]
+    members = _members(B, p)
+    pairs = [(j, c, x) for j, c in enumerate(members) for x in env.outcomes]
+    # D_k(c, x): least IC_k change per unit weight of a copy of (c, x)
+    D: dict[tuple[int, Any], dict[tuple, fmpq | None]] = {}
+    for j, c in enumerate(members):
+        red = _Redesign(env, c, B, e)
+
+        def lik(th: tuple, c: Belief = c) -> fmpq:
+            return c[th] / p[th] if th in sp else fmpq(0)
+
+        for x in env.outcomes:
+            D[(j, x)] = {}
+        for k in keys:
+            res = red.solve(_delta_ic(env, p, lik, env.outcomes[0], red.F, k))
+            for x in env.outcomes:
+                # the redesign's part is the LP's minimum; the kept outcome's part a constant
+                D[(j, x)][k] = None if res.status.value == "infeasible" else res.value + _delta_ic(env, p, lik, x, {}, k).const
+    allowed = {(j, x) for j, _, x in pairs}
+    rounds: list[dict[str, Any]] = []
+    while True:
+        m = Model("max")
+        tau = m.var("tau", 1, None)
+        lam = {jx: m.var(f"lam[{jx[0]}|{label(jx[1])}]") for jx in sorted(allowed, key=lambda t: (t[0], env.outcomes.index(t[1])))}
+        phi = {(th, x): m.var(f"phi[{label(x)}|{profile_label(th)}]") for th in off for x in env.outcomes}
+        for th in p.support():
+            ex = LinExpr()
+            for (j, x), v in lam.items():
+                if members[j][th] != 0:
+                    ex = ex + v * members[j][th]
+            m.add(ex - tau * p[th] == 0, name=f"split[{profile_label(th)}]")
+        for th in off:
+            m.add(sum((phi[(th, x)] for x in env.outcomes), LinExpr()) - tau == 0, name=f"prob[{profile_label(th)}]")
+
+        def Fh(th: tuple) -> dict[Any, LinExpr]:
+            if th in sp:
+                row: dict[Any, LinExpr] = {}
+                for (j, x), v in lam.items():
+                    c = members[j]
+                    if c[th] != 0:
+                        row[x] = row.get(x, LinExpr()) + v * (c[th] / p[th])
+                return row
+            return {x: LinExpr.of(phi[(th, x)]) for x in env.outcomes}
+
+        val = LinExpr()
+        for (j, x), v in lam.items():
+            c = members[j]
+            val = val + v * sum((c[th] * env.value(x, th) for th in c.support()), fmpq(0))
+        m.add(val - tau * (vp + e) >= 0, name="value")
+        svars = {}
+        for k in keys:
+            sk = m.var(f"s[{_ic_label(env, k)}]", 0, 1)
+            svars[k] = sk
+            m.add(_ic_expr(env, p, Fh, k) - sk >= 0, name=_ic_label(env, k))
+        m.maximize(sum(svars.values(), LinExpr()))
+        res = m.solve()
+        if res.status.value == "infeasible":
+            ev = {"reason": "no split of p into the remaining pairs is IC with value ≥ v̄(p) + ε",
+                  "rounds": rounds, "certificate": res.certificate()}
+            return Covering(False, "elimination", V, vp, None, ev)
+        implicit = [k for k in keys if res.primal[f"s[{_ic_label(env, k)}]"] == 0]
+        removed = {jx for jx in allowed if any((D[jx].get(k) is not None and D[jx][k] < 0) for k in implicit)}
+        if not removed:
+            return _witness(env, p, B, e, V, vp, res, lam, phi, members, D, keys, off, rounds, check)
+        rounds.append({
+            "implicit equalities": [_ic_label(env, k) for k in implicit],
+            "removed pairs": [{"posterior": members[j].to_dict(), "outcome": label(x),
+                               "threat": {_ic_label(env, k): fmt(D[(j, x)][k]) for k in implicit if D[(j, x)].get(k) is not None and D[(j, x)][k] < 0}}
+                              for j, x in sorted(removed, key=lambda t: (t[0], env.outcomes.index(t[1])))],
+            "certificate": res.certificate(),
+        })
+        allowed -= removed
+
+
+def _witness(env, p, B, e, V, vp, res, lam, phi, members, D, keys, off, rounds, check):  # type: ignore[no-untyped-def]
+    tau = res.primal["tau"]
+    point = {jx: res.primal[v.name] / tau for jx, v in lam.items() if res.primal[v.name] != 0}
+    ics: dict[tuple, fmpq] = {}
+    table: dict[tuple, dict[str, fmpq]] = {th: {} for th in env.profiles()}
+    g: dict[str, Any] = {}
+    for th in off:
+        for x in env.outcomes:
+            q = res.primal[phi[(th, x)].name] / tau
+            if q != 0:
+                s = f"{profile_label(th)}:{label(x)}"
+                table[th][s] = q
+                g[s] = x
+    f = {th: {} for th in env.profiles()}
+    for (j, x), lamq in point.items():
+        for th in members[j].support():
+            f[th][x] = f[th].get(x, fmpq(0)) + lamq * members[j][th] / p[th]
+    for th in off:
+        for s, q in table[th].items():
+            f[th][g[s]] = f[th].get(g[s], fmpq(0)) + q
+    for k in keys:
+        ics[k] = _ic_expr(env, p, lambda th: f[th], k).const
+    for (j, x), lamq in point.items():
+        n = 1
+        for k in keys:
+            d = D[(j, x)].get(k)
+            if d is not None and d < 0:
+                n = max(n, _ceil(lamq * (-d) / ics[k]))  # ics[k] > 0: k is not an implicit equality
+        for copy in range(n):
+            s = f"b{j}:{label(x)}#{copy}"
+            g[s] = x
+            for th in members[j].support():
+                table[th][s] = lamq / n * members[j][th] / p[th]
+    w = Composite(Device(env.types, table), g)
+    if check:
+        cv = covers(env, w, p, B, e)
+        if not cv.covers:  # pragma: no cover - the elimination argument fails
+            raise ModelError(f"internal: the elimination witness does not cover p ({cv.reason})")
+    ev = {"reason": "a split of p into copies of small weight covers p", "rounds": rounds, "certificate": res.certificate()}
+    return Covering(True, "elimination", V, vp, w, ev)
+
+
+def _ceil(q: fmpq) -> int:
+    n, d = int(q.p), int(q.q)
+    return -((-n) // d)
+
+
+# ---------------------------------------------------------------------------
+# universes and the UC sequence
+
+
+def grid(types: Sequence[Sequence[Any]], N: int) -> list[Belief]:
+    """G_N = {p : N·p(θ) ∈ ℤ for all θ}, in lexicographic order of (N·p(θ))_θ."""
+    if not isinstance(N, int) or isinstance(N, bool) or N < 1:
+        raise ModelError(f"grid N={N!r} must be a positive integer")
+    profiles = list(itertools.product(*types))
+    m = len(profiles)
+    out = []
+    for bars in itertools.combinations(range(N + m - 1), m - 1):
+        cuts = (-1,) + bars + (N + m - 1,)
+        counts = [cuts[i + 1] - cuts[i] - 1 for i in range(m)]
+        out.append(Belief(types, {th: fmpq(c, N) for th, c in zip(profiles, counts)}, name="p"))
+    out.sort(key=lambda b: tuple(-b[th] for th in b.profiles()))
+    return out
+
+
+def _decide_one(args: tuple) -> tuple[bool, str]:
+    env_dict, p_dict, B_dicts, eps = args
+    env = Environment.from_dict(env_dict)
+    p = Belief(env.types, p_dict)
+    B = ALL if B_dicts is None else frozenset(Belief(env.types, d) for d in B_dicts)
+    cv = covered(env, p, B, eps)
+    return cv.covered, cv.method
+
+
+def uncovered(env: Environment, universe: Sequence[Belief], B: Any = ALL, eps: Any = "1/10", **sweep: Any) -> list[tuple[Belief, bool, str]]:
+    """UC_G(B) on the universe G: for each p ∈ G, ``(p, covered, method)``.
+
+    One independent job per belief, run by :func:`exactmd.sweep.run` (``workers``,
+    ``scheduler``, ``executor``, ``progress`` are passed on).
+    """
+    from .sweep import run
+
+    _need_finite(env)
+    e = _eps(eps)
+    B = _belief_set(B)
+    ed = env.to_dict()
+    Bd = None if B is ALL else [b.to_dict() for b in sorted(B, key=lambda c: tuple(c[th] for th in c.profiles()))]
+    jobs = [(ed, p.to_dict(), Bd, fmt(e)) for p in universe]
+    res = run(_decide_one, jobs, desc="beliefs", **sweep)
+    return [(p, c, m) for p, (c, m) in zip(universe, res)]
+
+
+@dataclass
+class UCSequence:
+    """UC⁰, UC¹, … on a named universe until an iterate repeats; UC* = ∩ UCᵗ."""
+
+    universe: str
+    eps: fmpq
+    iterates: list[list[Belief]]
+    repeats_at: int
+    monotone_increasing: bool
+    monotone_decreasing: bool
+
+    @property
+    def star(self) -> list[Belief]:
+        s = set(self.iterates[0])
+        for it in self.iterates[1:]:
+            s &= set(it)
+        return [b for b in self.iterates[0] if b in s]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "universe": self.universe, "eps": fmt(self.eps),
+            "sizes": [len(it) for it in self.iterates], "repeats": f"UC^{len(self.iterates) - 1} = UC^{self.repeats_at}",
+            "monotone (UC^t ⊆ UC^t+1)": self.monotone_increasing, "monotone (UC^t+1 ⊆ UC^t)": self.monotone_decreasing,
+            "iterates": [[b.to_dict() for b in it] for it in self.iterates],
+            "UC*": [b.to_dict() for b in self.star],
+        }
+
+
+def uc_sequence(env: Environment, universe: Sequence[Belief], eps: Any = "1/10", *, name: str = "G", max_iter: int = 50, **sweep: Any) -> UCSequence:
+    """The iterates UC⁰ = UC_G(Δ), UCᵗ⁺¹ = UC_G(UCᵗ) until one repeats; whether the sequence is
+    monotone (the paper asserts UCᵗ ⊆ UCᵗ⁺¹ — reported, not assumed); UC* = ∩_t UCᵗ."""
+    e = _eps(eps)
+    G = list(universe)
+    its: list[list[Belief]] = []
+    B: Any = ALL
+    while True:
+        res = uncovered(env, G, B, e, **sweep)
+        it = [p for p, c, _ in res if not c]
+        sets = [frozenset(x) for x in its]
+        fs = frozenset(it)
+        its.append(it)
+        if fs in sets:
+            rep = sets.index(fs)
+            break
+        if len(its) > max_iter:
+            raise ModelError(f"the UC sequence did not repeat within {max_iter} iterates")
+        B = fs
+    inc = all(set(a) <= set(b) for a, b in zip(its, its[1:]))
+    dec = all(set(b) <= set(a) for a, b in zip(its, its[1:]))
+    return UCSequence(name, e, its, rep, inc, dec)
+
+
+# ---------------------------------------------------------------------------
+# certificates (format exactmd-commitment-certificate/1)
+
+COMMITMENT_FORMAT = "exactmd-commitment-certificate/1"
+
+
+def _B_to_json(B: Any) -> Any:
+    if B is ALL:
+        return "all"
+    return [b.to_dict() for b in sorted(B, key=lambda c: tuple(c[th] for th in c.profiles()))]
+
+
+def _B_from_json(env: Environment, d: Any) -> Any:
+    if d == "all":
+        return ALL
+    if not isinstance(d, list):
+        raise ModelError("B must be \"all\" or a list of beliefs")
+    return frozenset(Belief(env.types, b) for b in d)
+
+
+def composite_from_dict(env: Environment, d: Mapping[str, Any]) -> Composite:
+    """Inverse of :meth:`Composite.to_dict` (signals are strings; outcomes resolved in env)."""
+    dev = Device(env.types, {k: dict(v) for k, v in d["device"].items()})
+    g = {s: env.resolve_outcome(x) for s, x in d["g"].items()}
+    return Composite(dev, g)
+
+
+def covering_certificate(env: Environment, p: Belief, B: Any, eps: Any, result: Covering | None = None) -> dict[str, Any]:
+    """A self-contained, re-checkable document for "is p B-covered?" (``exactmd verify``)."""
+    e = _eps(eps)
+    B = _belief_set(B)
+    res = result if result is not None else covered(env, p, B, e)
+    where = "Δ (all beliefs)" if B is ALL else f"a set B of {len(B)} beliefs"
+    stmt = (f"belief {json_belief(p)} is {'covered' if res.covered else 'not covered'} under {where} with ε = {fmt(e)}"
+            f" ({res.method}; V*(p) = {fmt(res.value)}, v̄(p) = {fmt(res.vbar)})")
+    doc = {
+        "format": COMMITMENT_FORMAT, "question": "covered", "statement": stmt,
+        "environment": env.to_dict(), "belief": p.to_dict(), "B": _B_to_json(B), "eps": fmt(e),
+        "covered": res.covered, "method": res.method, "vbar": fmt(res.vbar), "commitment value": fmt(res.value),
+        "witness": None if res.witness is None else res.witness.to_dict(),
+    }
+    if res.method == "revelation":
+        doc["lp"] = res.evidence["certificate"]
+    else:
+        doc["rounds"] = len(res.evidence.get("rounds", []))
+    return doc
+
+
+def redesign_certificate(env: Environment, p: Belief, B: Any, eps: Any) -> dict[str, Any]:
+    """Certificate that *no* admissible ρ(s) exists at belief p (so no simple plan can redesign
+    a signal with posterior p): the redesign LP of :class:`_Redesign` with its Farkas
+    certificate, or its feasible point when one exists."""
+    e = _eps(eps)
+    B = _belief_set(B)
+    red = _Redesign(env, p, B, e)
+    res = red.solve(LinExpr())
+    ok = res.status.value == "infeasible"
+    stmt = (f"at belief {json_belief(p)} {'no' if ok else 'some'} redesign ρ(s) is IC, worth v̄ + ε = {fmt(vbar(env, p)[0] + e)}"
+            f" and has its posteriors in B")
+    return {"format": COMMITMENT_FORMAT, "question": "redesign", "statement": stmt, "environment": env.to_dict(),
+            "belief": p.to_dict(), "B": _B_to_json(B), "eps": fmt(e), "admissible": not ok, "lp": res.certificate()}
+
+
+def json_belief(p: Belief) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in p.to_dict().items()) + "}"
+
+
+def verify_commitment_certificate(doc: Mapping[str, Any]) -> tuple[bool, str]:
+    """True iff the document holds, rebuilt from its environment: a covered verdict's
+    witness passes :func:`covers`; an uncovered revelation verdict's LP is the V*(p) LP of
+    the environment, its certificate holds and V*(p) < v̄(p) + ε; an uncovered elimination
+    verdict is recomputed; a redesign LP is rebuilt and its certificate checked."""
+    from .design import verify_mechanism_certificate
+    from .lp.verify import verify_certificate
+
+    try:
+        if doc.get("format") != COMMITMENT_FORMAT:
+            return False, f"format {doc.get('format')!r} is not {COMMITMENT_FORMAT!r}"
+        env = Environment.from_dict(doc["environment"], source="certificate")
+        p = Belief(env.types, doc["belief"])
+        B = _B_from_json(env, doc["B"])
+        e = _eps(doc["eps"])
+        if doc["question"] == "redesign":
+            red = _Redesign(env, p, B, e)
+            if json.dumps(red.problem, sort_keys=True) != json.dumps({**doc["lp"]["problem"], "objective": {}, "sense": "min"}, sort_keys=True):
+                return False, "the LP is not the redesign LP of the stated environment, belief, B and ε"
+            ok, why = verify_certificate(doc["lp"])
+            if not ok:
+                return False, why
+            if (doc["lp"]["status"] == "infeasible") == doc["admissible"]:
+                return False, "the stated admissibility contradicts the LP's status"
+            return True, f"{doc['statement']} [{why}]"
+        vb = vbar(env, p)[0]
+        if fmt(vb) != doc["vbar"]:
+            return False, f"v̄(p) is {fmt(vb)}, not {doc['vbar']}"
+        if doc["covered"]:
+            w = composite_from_dict(env, doc["witness"])
+            cv = covers(env, w, p, B, e)
+            if not cv.covers:
+                return False, f"the witness does not cover p: {cv.reason}"
+            return True, f"{doc['statement']} [the witness covers p: re-checked from the definition]"
+        if doc["method"] == "revelation":
+            lp = doc["lp"]
+            ok, why = verify_mechanism_certificate(lp)
+            if not ok:
+                return False, why
+            if Environment.from_dict(lp["environment"], source="certificate").to_dict() != env.to_dict() or Belief(env.types, lp["belief"]) != p:
+                return False, "the commitment LP is for another environment or belief"
+            if lp.get("constraints") != ["IC"] or lp.get("objective") != "planner" or lp.get("sense") != "max" or lp["lp"]["status"] != "optimal":
+                return False, "the embedded LP is not max v(f, p) over IC(p)"
+            V = Q(lp["lp"]["value"])
+            if V - e >= vb:
+                return False, f"V*(p) = {fmt(V)} reaches v̄(p) + ε = {fmt(vb + e)}: not a proof of 'not covered'"
+            return True, f"{doc['statement']} [V*(p) = {fmt(V)} < v̄(p) + ε, certified]"
+        again = covered(env, p, B, e)
+        if again.covered:
+            return False, "recomputed: p is covered"
+        return True, f"{doc['statement']} [recomputed by elimination]"
+    except (KeyError, TypeError, AttributeError, ValueError) as ex:
+        return False, f"malformed commitment certificate: {type(ex).__name__}: {ex}"
+    except ExactMDError as ex:
+        return False, f"the certificate does not hold: {ex}"
