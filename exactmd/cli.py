@@ -9,6 +9,8 @@ Subcommands::
     exactmd table bargaining [--K 1..8] [--prior uniform] [--format csv|markdown|latex|json]
     exactmd table neeman-pavlov [--format csv|markdown|latex|json]
     exactmd renegotiation ENV.toml [--budget balanced|feasible] [--shape] [-o OUT]
+    exactmd uc ENV.toml --grid N [--eps 1/10] [--universe grid|interior] [--workers K | --scheduler ADDR] [-o REPORT] [--plot PNG]
+    exactmd covers ENV.toml --belief "θ=p; ..." [--device FILE] [--B all|grid:N|interior:N] [--eps 1/10] [-o CERT]
     exactmd plot bargaining [--K 6] [--prior uniform] [-o region.png]
     exactmd claims
     exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR]
@@ -148,6 +150,108 @@ def _cmd_renegotiation(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_belief(env: Any, text: str) -> Any:
+    """``"L,L=1/2; H,H=1/2"`` → a Belief (unlisted profiles get 0)."""
+    from .belief import Belief
+
+    probs: dict[str, str] = {}
+    for part in text.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        key, sep, val = part.rpartition("=")
+        if not sep or not key.strip():
+            raise ExactMDError(f"belief entry {part.strip()!r} is not 'profile=probability'")
+        probs[key.strip()] = val.strip()
+    return Belief(env.types, probs, name="belief")
+
+
+def _parse_B(env: Any, spec: str) -> tuple[Any, str]:
+    from .commitment import ALL, grid
+
+    if spec == "all":
+        return ALL, "Δ"
+    kind, _, n = spec.partition(":")
+    if kind in ("grid", "interior") and n.isdigit() and int(n) >= 1:
+        G = grid(env.types, int(n))
+        if kind == "interior":
+            return [b for b in G if len(b.support()) >= 2], f"G_{n} without the vertices"
+        return G, f"G_{n}"
+    raise ExactMDError(f"--B {spec!r} must be 'all', 'grid:N' or 'interior:N'")
+
+
+def _sweep_options(args: argparse.Namespace) -> dict[str, Any]:
+    if args.scheduler and args.workers:
+        raise ExactMDError("give --workers or --scheduler, not both")
+    return {"workers": args.workers, "scheduler": args.scheduler, "progress": None}
+
+
+def _cmd_uc(args: argparse.Namespace) -> int:
+    from .commitment import check_eps, grid, uc_sequence, uc_sequence_certificate
+    from .environment import load_environment
+    from .lp.solution import dump_json
+    from .rational import fmt
+    from .sweep import describe
+
+    env = load_environment(args.env)
+    args.eps = fmt(check_eps(args.eps))
+    G = grid(env.types, args.grid)
+    name = f"G_{args.grid}"
+    if args.universe == "interior":
+        G = [b for b in G if len(b.support()) >= 2]
+        name += " without the vertices"
+    opts = _sweep_options(args)
+    _progress(f"UC sequence of {env.name or args.env} on the universe {name} ({len(G)} beliefs), eps = {args.eps}, "
+              f"{describe(workers=opts['workers'], scheduler=opts['scheduler'])}")
+    t0 = time.perf_counter()
+    seq = uc_sequence(env, G, args.eps, name=name, **opts)
+    d = seq.to_dict()
+    _print(f"universe: {name} ({len(G)} beliefs); eps = {d['eps']}")
+    for t, it in enumerate(seq.iterates):
+        _print(f"  |UC^{t}| = {len(it)}")
+    _print(f"  {d['repeats']}; UC^t ⊆ UC^t+1 for all t: {seq.monotone_increasing}")
+    _print(f"UC* ({len(seq.star)} beliefs):")
+    for b in seq.star:
+        _print("  " + "; ".join(f"{k}={v}" for k, v in b.to_dict().items()))
+    _progress(f"done in {time.perf_counter() - t0:.1f} s")
+    if args.output:
+        Path(args.output).write_text(dump_json(uc_sequence_certificate(env, G, seq)) + "\n", encoding="utf-8")
+        _progress(f"report written to {args.output} (check it with: exactmd verify {args.output})")
+    if args.plot:
+        from .plots import uc_ternary
+
+        _progress(f"picture written to {uc_ternary(env, seq, args.plot)}")
+    return 0
+
+
+def _cmd_covers(args: argparse.Namespace) -> int:
+    from .commitment import check_eps, composite_from_dict, covered, covering_certificate, covers
+    from .environment import load_environment
+    from .lp.solution import dump_json
+    from .rational import fmt
+
+    env = load_environment(args.env)
+    args.eps = fmt(check_eps(args.eps))
+    p = _parse_belief(env, args.belief)
+    B, bname = _parse_B(env, args.B)
+    if args.device:
+        r = composite_from_dict(env, json.loads(Path(args.device).read_text(encoding="utf-8")))
+        v = covers(env, r, p, B, args.eps)
+        _print(("covers" if v.covers else f"does not cover (clause {v.clause})") + f": {v.reason}")
+        if v.plan is not None:
+            _print(f"blocking plan: at signal {v.plan.signal!r} play")
+            _print(json.dumps(v.plan.response.to_dict(), indent=1, ensure_ascii=False))
+        return 0 if v.covers else 1
+    c = covered(env, p, B, args.eps)
+    _print(f"p is {'covered' if c.covered else 'not covered'} under {bname} (eps = {args.eps}, {c.method}): {c.evidence['reason']}")
+    if c.witness is not None:
+        _print("witness device (re-checked from the definition):")
+        _print(json.dumps(c.witness.to_dict(), indent=1, ensure_ascii=False))
+    if args.output:
+        Path(args.output).write_text(dump_json(covering_certificate(env, p, B, args.eps, c)) + "\n", encoding="utf-8")
+        _progress(f"certificate written to {args.output} (check it with: exactmd verify {args.output})")
+    return 0
+
+
 def _cmd_table_np(args: argparse.Namespace) -> int:
     from .tables import render
     from .theorems import CLAIMS
@@ -269,6 +373,26 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("--shape", action="store_true", help="also: forced variables and rows binding throughout (many LPs)")
     rn.add_argument("-o", "--output", help="write the certificate here")
     rn.set_defaults(func=_cmd_renegotiation)
+
+    uc = sub.add_parser("uc", help="UC^0, UC^1, ... and UC* on a grid of beliefs (Vartiainen §4)")
+    uc.add_argument("env", help="a finite environment file (.toml)")
+    uc.add_argument("--grid", type=int, required=True, help="the universe G_N = {p : N p(θ) integer}")
+    uc.add_argument("--eps", default="1/10", help="the planner's cost of changing plans (exact, e.g. 1/10)")
+    uc.add_argument("--universe", default="grid", choices=["grid", "interior"], help="G_N, or G_N without its vertices")
+    uc.add_argument("--workers", type=int, default=None, help="local worker processes (default: serial)")
+    uc.add_argument("--scheduler", default=None, help="a Dask scheduler address (needs exactmd[distributed])")
+    uc.add_argument("-o", "--output", help="write the report (a certificate exactmd verify recomputes)")
+    uc.add_argument("--plot", help="draw UC^t on the simplex (|Θ| = 3; needs exactmd[plot])")
+    uc.set_defaults(func=_cmd_uc)
+
+    cv = sub.add_parser("covers", help="is a belief covered (by some device, or by a given one)? (Vartiainen §4)")
+    cv.add_argument("env", help="a finite environment file (.toml)")
+    cv.add_argument("--belief", required=True, help='e.g. "L,L=1/2; H,H=1/2" (unlisted profiles: 0)')
+    cv.add_argument("--device", help="a device JSON {device: {profile: {signal: prob}}, g: {signal: outcome}}")
+    cv.add_argument("--B", default="all", help="all (default), grid:N or interior:N")
+    cv.add_argument("--eps", default="1/10")
+    cv.add_argument("-o", "--output", help="write the certificate here")
+    cv.set_defaults(func=_cmd_covers)
 
     pl = sub.add_parser("plot", help="pictures (needs the plot extra: matplotlib)")
     pls = pl.add_subparsers(dest="plot", required=True)

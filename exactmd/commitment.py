@@ -77,7 +77,7 @@ __all__ = [
     "ALL", "AllBeliefs", "Composite", "SimplePlan", "BlockVerdict", "CoverVerdict", "Covering",
     "vbar", "planner_value", "ic_slacks", "in_ic", "commitment_value", "fully_revealing",
     "blocks", "covers", "covered", "grid", "vertices", "uncovered", "uc_sequence", "UCSequence", "constant",
-    "covering_certificate", "redesign_certificate", "verify_commitment_certificate", "composite_from_dict", "COMMITMENT_FORMAT",
+    "check_eps", "covering_certificate", "redesign_certificate", "uc_sequence_certificate", "example_environment", "verify_commitment_certificate", "composite_from_dict", "COMMITMENT_FORMAT",
 ]
 
 
@@ -121,7 +121,8 @@ def _need_finite(env: Environment) -> None:
         )
 
 
-def _eps(eps: Any) -> fmpq:
+def check_eps(eps: Any) -> fmpq:
+    """ε as an exact positive rational (refusing floats and ε ≤ 0)."""
     e = Q(eps, name="eps")
     if e <= 0:
         raise ModelError(f"eps={fmt(e)} must be positive")
@@ -292,7 +293,7 @@ def blocks(env: Environment, plan: SimplePlan, r: Composite, p: Belief, B: Any, 
     under p (reading 2).
     """
     _need_finite(env)
-    e = _eps(eps)
+    e = check_eps(eps)
     B = _belief_set(B)
     posts = {s: (w, b) for s, w, b in r.posteriors(p)}
     if plan.signal not in posts:
@@ -490,7 +491,7 @@ def covers(env: Environment, r: Composite, p: Belief, B: Any, eps: Any) -> Cover
     """
     _need_finite(env)
     _check_belief(env, p)
-    e = _eps(eps)
+    e = check_eps(eps)
     B = _belief_set(B)
     sl = ic_slacks(env, r.outcome, p)
     neg = {k: v for k, v in sl.items() if v < 0}
@@ -593,7 +594,7 @@ def covered(env: Environment, p: Belief, B: Any = ALL, eps: Any = "1/10", *, che
     """
     _need_finite(env)
     _check_belief(env, p)
-    e = _eps(eps)
+    e = check_eps(eps)
     B = _belief_set(B)
     vp, _ = vbar(env, p)
     star = commitment_value(env, p)
@@ -775,7 +776,7 @@ def uncovered(env: Environment, universe: Sequence[Belief], B: Any = ALL, eps: A
     from .sweep import run
 
     _need_finite(env)
-    e = _eps(eps)
+    e = check_eps(eps)
     B = _belief_set(B)
     ed = env.to_dict()
     Bd = None if B is ALL else [b.to_dict() for b in sorted(B, key=lambda c: tuple(c[th] for th in c.profiles()))]
@@ -794,6 +795,7 @@ class UCSequence:
     repeats_at: int
     monotone_increasing: bool
     monotone_decreasing: bool
+    beliefs: list[Belief] = field(default_factory=list)  # the universe G, in order
 
     @property
     def star(self) -> list[Belief]:
@@ -815,7 +817,7 @@ class UCSequence:
 def uc_sequence(env: Environment, universe: Sequence[Belief], eps: Any = "1/10", *, name: str = "G", max_iter: int = 50, **sweep: Any) -> UCSequence:
     """The iterates UC⁰ = UC_G(Δ), UCᵗ⁺¹ = UC_G(UCᵗ) until one repeats; whether the sequence is
     monotone (the paper asserts UCᵗ ⊆ UCᵗ⁺¹ — reported, not assumed); UC* = ∩_t UCᵗ."""
-    e = _eps(eps)
+    e = check_eps(eps)
     G = list(universe)
     its: list[list[Belief]] = []
     B: Any = ALL
@@ -833,7 +835,7 @@ def uc_sequence(env: Environment, universe: Sequence[Belief], eps: Any = "1/10",
         B = fs
     inc = all(set(a) <= set(b) for a, b in zip(its, its[1:]))
     dec = all(set(b) <= set(a) for a, b in zip(its, its[1:]))
-    return UCSequence(name, e, its, rep, inc, dec)
+    return UCSequence(name, e, its, rep, inc, dec, G)
 
 
 # ---------------------------------------------------------------------------
@@ -865,7 +867,7 @@ def composite_from_dict(env: Environment, d: Mapping[str, Any]) -> Composite:
 
 def covering_certificate(env: Environment, p: Belief, B: Any, eps: Any, result: Covering | None = None) -> dict[str, Any]:
     """A self-contained, re-checkable document for "is p B-covered?" (``exactmd verify``)."""
-    e = _eps(eps)
+    e = check_eps(eps)
     B = _belief_set(B)
     res = result if result is not None else covered(env, p, B, e)
     where = "Δ (all beliefs)" if B is ALL else f"a set B of {len(B)} beliefs"
@@ -888,7 +890,7 @@ def redesign_certificate(env: Environment, p: Belief, B: Any, eps: Any) -> dict[
     """Certificate that *no* admissible ρ(s) exists at belief p (so no simple plan can redesign
     a signal with posterior p): the redesign LP of :class:`_Redesign` with its Farkas
     certificate, or its feasible point when one exists."""
-    e = _eps(eps)
+    e = check_eps(eps)
     B = _belief_set(B)
     red = _Redesign(env, p, B, e)
     res = red.solve(LinExpr())
@@ -914,10 +916,12 @@ def verify_commitment_certificate(doc: Mapping[str, Any]) -> tuple[bool, str]:
     try:
         if doc.get("format") != COMMITMENT_FORMAT:
             return False, f"format {doc.get('format')!r} is not {COMMITMENT_FORMAT!r}"
+        if doc.get("question") == "uc-sequence":
+            return _verify_uc_sequence(doc)
         env = Environment.from_dict(doc["environment"], source="certificate")
         p = Belief(env.types, doc["belief"])
         B = _B_from_json(env, doc["B"])
-        e = _eps(doc["eps"])
+        e = check_eps(doc["eps"])
         if doc["question"] == "redesign":
             red = _Redesign(env, p, B, e)
             if json.dumps(red.problem, sort_keys=True) != json.dumps({**doc["lp"]["problem"], "objective": {}, "sense": "min"}, sort_keys=True):
@@ -958,3 +962,41 @@ def verify_commitment_certificate(doc: Mapping[str, Any]) -> tuple[bool, str]:
         return False, f"malformed commitment certificate: {type(ex).__name__}: {ex}"
     except ExactMDError as ex:
         return False, f"the certificate does not hold: {ex}"
+
+
+def uc_sequence_certificate(env: Environment, universe: Sequence[Belief], seq: UCSequence) -> dict[str, Any]:
+    """The UC sequence on a universe as a document; ``exactmd verify`` recomputes it."""
+    d = seq.to_dict()
+    stmt = (f"on the universe {seq.universe} ({len(universe)} beliefs), ε = {fmt(seq.eps)}: |UC^t| = {d['sizes']}, "
+            f"{d['repeats']}; UC^t ⊆ UC^t+1 for all t: {seq.monotone_increasing}; |UC*| = {len(seq.star)}")
+    return {"format": COMMITMENT_FORMAT, "question": "uc-sequence", "statement": stmt, "environment": env.to_dict(),
+            **d, "beliefs": [b.to_dict() for b in universe]}
+
+
+def _verify_uc_sequence(doc: Mapping[str, Any]) -> tuple[bool, str]:
+    env = Environment.from_dict(doc["environment"], source="certificate")
+    G = [Belief(env.types, b) for b in doc["beliefs"]]
+    seq = uc_sequence(env, G, doc["eps"], name=doc["universe"], progress=False)
+    again = seq.to_dict()
+    for key in ("sizes", "repeats", "monotone (UC^t ⊆ UC^t+1)", "monotone (UC^t+1 ⊆ UC^t)", "iterates", "UC*"):
+        if again[key] != doc[key]:
+            return False, f"recomputed {key!r} differs from the stated one"
+    return True, f"{doc['statement']} [recomputed]"
+
+
+def example_environment() -> Environment:
+    """``examples/commitment-2x2.toml``: two agents, each pushing its own project (docs/commitment.md)."""
+    def u(i: int, x: str, th: tuple) -> int:
+        own, other = ("a", "b") if i == 0 else ("b", "a")
+        if x == own:
+            return 2
+        if x == other:
+            return 1 if th[i] == "L" else -1
+        return 0
+
+    def v(x: str, th: tuple) -> int:
+        if x == "none":
+            return 1
+        return 3 if th[0 if x == "a" else 1] == "H" else 0
+
+    return Environment.finite([["L", "H"], ["L", "H"]], "uniform", ["none", "a", "b"], u, v, agents=["A", "B"], name="commitment 2x2")

@@ -14,7 +14,7 @@ from typing import Any
 from .errors import ExactMDError
 from .rational import fmt
 
-__all__ = ["bargaining_regions"]
+__all__ = ["bargaining_regions", "uc_ternary"]
 
 
 def _plt() -> Any:
@@ -59,5 +59,43 @@ def bargaining_regions(K: int, prior: str = "uniform", path: str | Path = "regio
     fig.tight_layout()
     out = Path(path)
     fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return out
+
+
+def uc_ternary(env: Any, seq: Any, path: str | Path = "uc.png") -> Path:
+    """Draw each iterate UC^t of a :class:`~exactmd.commitment.UCSequence` on the simplex
+    Δ(Θ) for |Θ| = 3 (one panel per iterate; uncovered beliefs filled, covered hollow)."""
+    plt = _plt()
+    profiles = env.profiles()
+    if len(profiles) != 3:
+        raise ExactMDError(f"a ternary plot needs exactly 3 profiles; {env.name or 'the environment'} has {len(profiles)}")
+    from .belief import profile_label
+
+    corners = [(0.0, 0.0), (1.0, 0.0), (0.5, 0.8660254)]  # float-ok: drawing only
+
+    def xy(b: Any) -> tuple[float, float]:
+        w = [float(b[th]) for th in profiles]  # float-ok: drawing only
+        return (sum(wi * c[0] for wi, c in zip(w, corners)), sum(wi * c[1] for wi, c in zip(w, corners)))
+
+    allb = list(seq.beliefs) or list(dict.fromkeys(b for it in seq.iterates for b in it))
+    n = len(seq.iterates)
+    fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.2), squeeze=False)
+    for t, (ax, it) in enumerate(zip(axes[0], seq.iterates)):
+        ax.plot([c[0] for c in corners + corners[:1]], [c[1] for c in corners + corners[:1]], color="black", lw=0.8)
+        for c, th in zip(corners, profiles):
+            ax.text(c[0], c[1] + (0.04 if c[1] > 0 else -0.06), profile_label(th), ha="center", va="center", fontsize=8)
+        s = set(it)
+        for b in allb:
+            x, y = xy(b)
+            ax.scatter([x], [y], s=14, facecolors="tab:red" if b in s else "none", edgecolors="tab:red" if b in s else "grey", linewidths=0.6)
+        ax.set_title(f"UC^{t}: {len(it)} uncovered", fontsize=9)
+        ax.set_xlim(-0.08, 1.08)
+        ax.set_ylim(-0.12, 0.96)
+        ax.set_aspect("equal")
+        ax.axis("off")
+    fig.suptitle(f"{env.name or 'environment'} on {seq.universe}, ε = {fmt(seq.eps)} (filled: uncovered)", fontsize=9)
+    out = Path(path)
+    fig.savefig(out, dpi=120, bbox_inches="tight")
     plt.close(fig)
     return out

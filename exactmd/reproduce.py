@@ -71,6 +71,7 @@ def _reproduce(out: Path, *, claims: Iterable[str] | None, log: Log, echo: Log) 
             paths = write_verdict(v, out, name)
             manifest.append({"claim": claim.id, "instance": name, "status": v.status, "summary": v.summary, "certificates": paths})
     (out / "manifest.json").write_text(_dump(manifest), encoding="utf-8")
+    _write_derivations(out)
     failed = 0
     total = 0
     for entry in manifest:
@@ -84,6 +85,17 @@ def _reproduce(out: Path, *, claims: Iterable[str] | None, log: Log, echo: Log) 
     (out / "summary.md").write_text(table, encoding="utf-8")
     echo(table)
     return 1 if failed else 0
+
+
+def _write_derivations(out: Path) -> None:
+    """Copy the written derivations (e.g. the decidability of covering) next to the certificates."""
+    from importlib.resources import files
+
+    d = out / "derivations"
+    d.mkdir(parents=True, exist_ok=True)
+    for f in sorted(files("exactmd").joinpath("derivations").iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".md"):
+            (d / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def summary_table(manifest: list[dict[str, Any]], total: int, failed: int) -> str:

@@ -1120,3 +1120,176 @@ register(Claim(
     paper_instances=_np_corollary_instances,
     checks="For a given (a, t): if a is efficient and t budget balanced, the punishment mechanism at the least M (Proposition 1) is checked row by row (certificate recomputed by verify); otherwise, at a state where a is inefficient or Σ t < 0, an exact feasible alternative that every player strictly prefers is constructed (so the truthful outcome would be renegotiated); Σ t > 0 is infeasible outright.",
 ))
+
+
+# ---------------------------------------------------------------------------------
+# Vartiainen §4: covering, UC*, Lemmas 1, 3, 4 — decided on finite universes of beliefs
+# (exactmd.commitment; the revelation theorem and the readings are in its docstring)
+
+_COMMIT_EPS = "1/10"
+
+
+def _commitment_universes(env: Environment, N: int) -> list[tuple[str, list[Any]]]:
+    from .commitment import grid
+
+    G = grid(env.types, N)
+    return [(f"G_{N}", G), (f"G_{N} without the vertices", [b for b in G if len(b.support()) >= 2])]
+
+
+def _decide_commit_lemma1(env: Environment) -> Verdict:
+    from .commitment import ALL, covered, covering_certificate, vertices
+
+    cid = "vartiainen2014/lemma-1"
+    certs = []
+    bad = []
+    for d in vertices(env):
+        c = covered(env, d, ALL, _COMMIT_EPS)
+        certs.append((f"vertex-{profile_label(d.support()[0])}", covering_certificate(env, d, ALL, _COMMIT_EPS, c)))
+        if c.covered:
+            bad.append(profile_label(d.support()[0]))
+    if bad:
+        return Verdict(cid, "refuted", f"the degenerate belief at {bad[0]} is covered", env.name, tuple(certs))
+    return Verdict(cid, "confirmed", f"none of the {len(certs)} degenerate beliefs is covered under Δ (ε = {_COMMIT_EPS}): "
+                   "at each, V*(δ_θ) = v̄(δ_θ) < v̄ + ε (LP certificates), so δ_θ ∈ UC^t for every t and UC* ≠ ∅", env.name, tuple(certs))
+
+
+def _commitment_strategy() -> Any:
+    from .strategies import commitment_environments
+
+    return commitment_environments()
+
+
+def _commitment_instances() -> list[tuple[str, Any]]:
+    from .commitment import example_environment
+
+    return [("commitment-2x2", example_environment())]
+
+
+register(Claim(
+    id="vartiainen2014/lemma-1",
+    statement="The set UC* is nonempty.",
+    where="§4, Lemma 1 (and its proof: degenerate beliefs are never covered)",
+    decide=_decide_commit_lemma1,
+    strategy=_commitment_strategy,
+    paper_instances=_commitment_instances,
+    checks="For every profile θ, the degenerate belief δ_θ is not covered under B = Δ with ε = 1/10: the certificate is the LP optimum V*(δ_θ) = max{v(f, δ_θ) : f ∈ IC(δ_θ)} < v̄(δ_θ) + ε, which rules out a covering device for every B. Hence δ_θ ∈ UC^t for all t.",
+))
+
+
+def _uc_sequence_for(env: Environment, N: int) -> list[tuple[str, Any, Any]]:
+    from .commitment import uc_sequence
+
+    return [(name, G, uc_sequence(env, G, _COMMIT_EPS, name=name, progress=False)) for name, G in _commitment_universes(env, N)]
+
+
+def _decide_uc_monotone(instance: tuple[Environment, int]) -> Verdict:
+    from .commitment import uc_sequence_certificate
+
+    env, N = instance
+    cid = "vartiainen2014/uc-monotone"
+    certs = []
+    parts = []
+    ok = True
+    for name, G, seq in _uc_sequence_for(env, N):
+        certs.append((f"sequence-{name}", uc_sequence_certificate(env, G, seq)))
+        d = seq.to_dict()
+        parts.append(f"on {name}: |UC^t| = {d['sizes']}, {d['repeats']}, monotone: {seq.monotone_increasing}")
+        if not seq.monotone_increasing:
+            ok = False
+            t = next(t for t in range(len(seq.iterates) - 1) if not set(seq.iterates[t]) <= set(seq.iterates[t + 1]))
+            lost = next(b for b in seq.iterates[t] if b not in set(seq.iterates[t + 1]))
+            parts[-1] += f" (UC^{t} ⊄ UC^{t + 1}: {{{', '.join(f'{k}: {v}' for k, v in lost.to_dict().items())}}} is uncovered at t = {t}, covered at t = {t + 1})"
+    summary = "; ".join(parts) + (". On a universe containing the vertices every iterate equals UC⁰ = {p : V*(p) < v̄(p) + ε} (revelation theorem), as on Δ itself; "
+                                  "the assertion fails only on universes that omit beliefs the designer needs" if not ok else ". Every sequence is monotone.")
+    return Verdict(cid, "confirmed" if ok else "refuted", summary, env.name, tuple(certs))
+
+
+def _uc_monotone_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    from .strategies import commitment_environments
+
+    return st.tuples(commitment_environments(max_outcomes=2), st.just(2))
+
+
+register(Claim(
+    id="vartiainen2014/uc-monotone",
+    statement="By construction UC^t ⊆ UC^{t+1} for all t. Denote UC* = ∩_t UC^t.",
+    where="§4, after the definition of UC(B)",
+    decide=_decide_uc_monotone,
+    strategy=_uc_monotone_strategy,
+    paper_instances=lambda: [("commitment-2x2-G4", (_commitment_instances()[0][1], 4))],
+    checks="The iterates UC^0 = UC_G(Δ), UC^{t+1} = UC_G(UC^t) are computed exactly on two finite universes (the grid G_N, and G_N without its vertices) until one repeats, and UC^t ⊆ UC^{t+1} is tested for every t. Each sequence is a certificate that exactmd verify recomputes. On the paper's Δ the sequence is constant (revelation theorem: fully revealing devices are never blocked), so the assertion holds there trivially; a refutation here is for the finite universe named.",
+))
+
+
+def _decide_commit_lemma3(instance: tuple[Environment, int]) -> Verdict:
+    from .commitment import covered, covering_certificate
+
+    env, N = instance
+    cid = "vartiainen2014/lemma-3"
+    certs = []
+    parts = []
+    ok = True
+    for name, G, seq in _uc_sequence_for(env, N):
+        star = frozenset(seq.star)
+        outside = [p for p in G if p not in star]
+        fails = []
+        for k, p in enumerate(outside):
+            c = covered(env, p, star, _COMMIT_EPS)
+            if not c.covered:
+                fails.append(p)
+                certs.append((f"{name}-not-covered-{k}", covering_certificate(env, p, star, _COMMIT_EPS, c)))
+            elif k < 3:
+                certs.append((f"{name}-covered-{k}", covering_certificate(env, p, star, _COMMIT_EPS, c)))
+        if fails:
+            ok = False
+            parts.append(f"on {name}: {len(fails)} of the {len(outside)} beliefs outside UC* are not UC*-covered, e.g. {{{', '.join(f'{a}: {b}' for a, b in fails[0].to_dict().items())}}}")
+        else:
+            parts.append(f"on {name}: each of the {len(outside)} beliefs outside UC* (|UC*| = {len(star)}) is UC*-covered (witnesses re-checked)")
+    return Verdict(cid, "confirmed" if ok else "refuted", "; ".join(parts), env.name, tuple(certs))
+
+
+register(Claim(
+    id="vartiainen2014/lemma-3",
+    statement="If p ∉ UC*, then there is r that UC*-covers p.",
+    where="§4, Lemma 3",
+    decide=_decide_commit_lemma3,
+    strategy=_uc_monotone_strategy,
+    paper_instances=lambda: [("commitment-2x2-G4", (_commitment_instances()[0][1], 4))],
+    checks="On each finite universe G (G_N and G_N without vertices), UC* = ∩ UC^t is computed; for every p ∈ G \\ UC*, covered(p, B = UC*) must find a covering device (witness re-checked from the definition). Certificates: the first three witnesses per universe and every failure.",
+))
+
+
+def _decide_commit_lemma4(instance: tuple[Environment, int]) -> Verdict:
+    from .commitment import constant, redesign_certificate, vbar
+
+    env, N = instance
+    cid = "vartiainen2014/lemma-4"
+    name, G, seq = _uc_sequence_for(env, N)[0]
+    star = frozenset(seq.star)
+    cands = sorted(seq.star, key=lambda b: -len(b.support()))
+    p = cands[0]
+    x = vbar(env, p)[1]
+    cert = redesign_certificate(env, p, star, _COMMIT_EPS)
+    if cert["admissible"]:
+        return Verdict(cid, "confirmed", f"at {p.to_dict()} ∈ UC* an admissible redesign exists", env.name, (("redesign", cert),))
+    r = constant(env, x)
+    return Verdict(cid, "refuted", (
+        f"on {name}: p = {{{', '.join(f'{a}: {b}' for a, b in p.to_dict().items())}}} ∈ UC* and r = 1_{label(x)} ∈ IC(p), but no simple plan "
+        f"UC*-blocks r: its only signal has posterior p, and no redesign at p is IC with value ≥ v̄(p) + ε and posteriors in UC* (Farkas certificate). "
+        f"The proof's step 'no r covers p, thus r is blocked' ignores covering's first two clauses; the form used in (5)–(6) — r with v(r, p) − ε ≥ v̄(p) and "
+        f"P(r, p) ⊆ UC* — holds by the definition of UC*, and is vacuous on this universe (no r ∈ IC(p) reaches v̄(p) + ε at p ∈ UC*)"),
+        env.name, (("redesign-at-p", cert),))
+    _ = r
+
+
+register(Claim(
+    id="vartiainen2014/lemma-4",
+    statement="Let p ∈ UC* and r ∈ IC(p). Then there is ρ_s that UC*-blocks r.",
+    where="§4, Lemma 4",
+    decide=_decide_commit_lemma4,
+    strategy=_uc_monotone_strategy,
+    paper_instances=lambda: [("commitment-2x2-G4", (_commitment_instances()[0][1], 4))],
+    checks="On G_N, for the belief p ∈ UC* with the largest support and the constant device r = 1_{x(p)} (IC at every belief): a simple plan can redesign only r's one signal, whose posterior is p; the redesign LP at p (IC, v ≥ v̄(p) + ε, posteriors in UC*) is decided exactly — infeasible (Farkas) refutes the lemma as stated.",
+))

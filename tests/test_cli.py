@@ -121,3 +121,58 @@ def test_lp_solve_reads_mps_and_traces_with_row_labels(tmp_path):
     assert r.returncode == 0
     assert json.loads(r.stdout)["value"] == "5/2"
     assert "pivot 1" in r.stderr and "cap" in r.stderr
+
+
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_uc_prints_the_sequence_and_writes_a_verifiable_report(tmp_path, capsys):
+    rep = tmp_path / "uc.json"
+    assert main(["uc", str(EXAMPLES / "commitment-2x2.toml"), "--grid", "2", "--eps", "1/10", "-o", str(rep)]) == 0
+    out = capsys.readouterr().out
+    assert "universe: G_2 (10 beliefs)" in out and "|UC^0|" in out and "UC^1 = UC^0" in out
+    assert main(["verify", str(rep)]) == 0
+
+
+def test_uc_with_two_workers_prints_the_same(tmp_path, capsys):
+    args = ["uc", str(EXAMPLES / "commitment-2x2.toml"), "--grid", "2", "--universe", "interior"]
+    assert main(args) == 0
+    serial = capsys.readouterr().out
+    assert main([*args, "--workers", "2"]) == 0
+    assert capsys.readouterr().out == serial
+
+
+def test_covers_decides_and_writes_a_certificate(tmp_path, capsys):
+    cert = tmp_path / "c.json"
+    env = str(EXAMPLES / "commitment-2x2.toml")
+    assert main(["covers", env, "--belief", "L,L=1/4; L,H=1/4; H,L=1/4; H,H=1/4", "-o", str(cert)]) == 0
+    out = capsys.readouterr().out
+    assert "p is covered under Δ" in out and "witness device" in out
+    assert main(["verify", str(cert)]) == 0
+    # a given device: the constant status quo is worth v̄ = 1 < 1 + ε — clause 1
+    dev = tmp_path / "d.json"
+    dev.write_text(json.dumps({"device": {p: {"s": "1"} for p in ["L,L", "L,H", "H,L", "H,H"]}, "g": {"s": "none"}}))
+    assert main(["covers", env, "--belief", "L,L=1/2; H,H=1/2", "--device", str(dev), "--B", "grid:2"]) == 1
+    assert "does not cover (clause 1)" in capsys.readouterr().out
+
+
+def test_covers_and_uc_errors_are_one_line():
+    env = str(EXAMPLES / "commitment-2x2.toml")
+    for args, msg in [
+        (["covers", env, "--belief", "L,L=1/2"], "sums to 1/2, not 1"),
+        (["covers", env, "--belief", "L,L=1/2; H,H=1/2", "--B", "cube:3"], "--B 'cube:3'"),
+        (["covers", env, "--belief", "L,L=1/2; H,H"], "not 'profile=probability'"),
+        (["uc", env, "--grid", "2", "--eps=-1/10"], "eps=-1/10 must be positive"),
+        (["uc", env, "--grid", "0"], "grid N=0"),
+        (["uc", env, "--grid", "2", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+    ]:
+        r = run(*args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_commitment_example_file_is_the_package_example():
+    from exactmd.commitment import example_environment
+    from exactmd.environment import load_environment
+
+    assert load_environment(EXAMPLES / "commitment-2x2.toml").to_dict() == example_environment().to_dict()
