@@ -615,27 +615,47 @@ def covered(env: Environment, p: Belief, B: Any = ALL, eps: Any = "1/10", *, che
     return _eliminate(env, p, B, e, V, vp, check)
 
 
+class _Threats:
+    """D_k(c, x) — the least change of IC_k per unit weight of a copy of pair (c, x) over
+    the admissible redesigns (None: none admissible) — computed on demand and cached: one
+    LP per (posterior, IC row) gives every outcome x at once (x enters only as a constant)."""
+
+    def __init__(self, env: Environment, p: Belief, members: list[Belief], B: Any, e: fmpq) -> None:
+        self.env, self.p, self.members, self.B, self.e = env, p, members, B, e
+        self.sp = set(p.support())
+        self._red: dict[int, _Redesign] = {}
+        self._val: dict[tuple[int, tuple], dict[Any, fmpq | None]] = {}
+
+    def get(self, jx: tuple[int, Any], k: tuple[int, Any, Any]) -> fmpq | None:
+        j, x = jx
+        key = (j, k)
+        if key not in self._val:
+            env, p, c = self.env, self.p, self.members[j]
+            if j not in self._red:
+                self._red[j] = _Redesign(env, c, self.B, self.e)
+            red = self._red[j]
+
+            def lik(th: tuple) -> fmpq:
+                return c[th] / p[th] if th in self.sp else fmpq(0)
+
+            res = red.solve(_delta_ic(env, p, lik, env.outcomes[0], red.F, k))
+            # the redesign's part is the LP's minimum; the kept outcome's part a constant
+            self._val[key] = {y: None if res.status.value == "infeasible" else res.value + _delta_ic(env, p, lik, y, {}, k).const
+                              for y in env.outcomes}
+        return self._val[key][x]
+
+    def negative(self, jx: tuple[int, Any], k: tuple[int, Any, Any]) -> bool:
+        d = self.get(jx, k)
+        return d is not None and d < 0
+
+
 def _eliminate(env: Environment, p: Belief, B: frozenset, e: fmpq, V: fmpq, vp: fmpq, check: bool) -> Covering:
     keys = _ic_keys(env)
     sp = set(p.support())
     off = [th for th in env.profiles() if th not in sp]
     members = _members(B, p)
     pairs = [(j, c, x) for j, c in enumerate(members) for x in env.outcomes]
-    # D_k(c, x): least IC_k change per unit weight of a copy of (c, x)
-    D: dict[tuple[int, Any], dict[tuple, fmpq | None]] = {}
-    for j, c in enumerate(members):
-        red = _Redesign(env, c, B, e)
-
-        def lik(th: tuple, c: Belief = c) -> fmpq:
-            return c[th] / p[th] if th in sp else fmpq(0)
-
-        for x in env.outcomes:
-            D[(j, x)] = {}
-        for k in keys:
-            res = red.solve(_delta_ic(env, p, lik, env.outcomes[0], red.F, k))
-            for x in env.outcomes:
-                # the redesign's part is the LP's minimum; the kept outcome's part a constant
-                D[(j, x)][k] = None if res.status.value == "infeasible" else res.value + _delta_ic(env, p, lik, x, {}, k).const
+    D = _Threats(env, p, members, B, e)
     allowed = {(j, x) for j, _, x in pairs}
     rounds: list[dict[str, Any]] = []
     while True:
@@ -679,13 +699,13 @@ def _eliminate(env: Environment, p: Belief, B: frozenset, e: fmpq, V: fmpq, vp: 
                   "rounds": rounds, "certificate": res.certificate()}
             return Covering(False, "elimination", V, vp, None, ev)
         implicit = [k for k in keys if res.primal[f"s[{_ic_label(env, k)}]"] == 0]
-        removed = {jx for jx in allowed if any((D[jx].get(k) is not None and D[jx][k] < 0) for k in implicit)}
+        removed = {jx for jx in allowed if any(D.negative(jx, k) for k in implicit)}
         if not removed:
             return _witness(env, p, B, e, V, vp, res, lam, phi, members, D, keys, off, rounds, check)
         rounds.append({
             "implicit equalities": [_ic_label(env, k) for k in implicit],
             "removed pairs": [{"posterior": members[j].to_dict(), "outcome": label(x),
-                               "threat": {_ic_label(env, k): fmt(D[(j, x)][k]) for k in implicit if D[(j, x)].get(k) is not None and D[(j, x)][k] < 0}}
+                               "threat": {_ic_label(env, k): fmt(D.get((j, x), k)) for k in implicit if D.negative((j, x), k)}}
                               for j, x in sorted(removed, key=lambda t: (t[0], env.outcomes.index(t[1])))],
             "certificate": res.certificate(),
         })
@@ -717,7 +737,7 @@ def _witness(env, p, B, e, V, vp, res, lam, phi, members, D, keys, off, rounds, 
     for (j, x), lamq in point.items():
         n = 1
         for k in keys:
-            d = D[(j, x)].get(k)
+            d = D.get((j, x), k)
             if d is not None and d < 0:
                 n = max(n, _ceil(lamq * (-d) / ics[k]))  # ics[k] > 0: k is not an implicit equality
         for copy in range(n):
@@ -758,11 +778,28 @@ def grid(types: Sequence[Sequence[Any]], N: int) -> list[Belief]:
     return out
 
 
+_DECODED: dict[tuple[int, int], tuple[Any, Any, Environment, Any]] = {}
+
+
+def _decode(env_dict: Any, B_dicts: Any) -> tuple[Environment, Any]:
+    """Environment and B of a job, decoded once per process and unpickled object: the jobs
+    of one chunk (and every job of a serial run) share the same dicts (pickle memoises them)."""
+    key = (id(env_dict), id(B_dicts))
+    hit = _DECODED.get(key)
+    if hit is None or hit[0] is not env_dict or hit[1] is not B_dicts:
+        if len(_DECODED) > 8:
+            _DECODED.clear()
+        env = Environment.from_dict(env_dict)
+        B = ALL if B_dicts is None else frozenset(Belief(env.types, d) for d in B_dicts)
+        hit = (env_dict, B_dicts, env, B)  # the dicts are kept, so their ids stay theirs
+        _DECODED[key] = hit
+    return hit[2], hit[3]
+
+
 def _decide_one(args: tuple) -> tuple[bool, str]:
     env_dict, p_dict, B_dicts, eps = args
-    env = Environment.from_dict(env_dict)
+    env, B = _decode(env_dict, B_dicts)
     p = Belief(env.types, p_dict)
-    B = ALL if B_dicts is None else frozenset(Belief(env.types, d) for d in B_dicts)
     cv = covered(env, p, B, eps)
     return cv.covered, cv.method
 
@@ -771,7 +808,8 @@ def uncovered(env: Environment, universe: Sequence[Belief], B: Any = ALL, eps: A
     """UC_G(B) on the universe G: for each p ∈ G, ``(p, covered, method)``.
 
     One independent job per belief, run by :func:`exactmd.sweep.run` (``workers``,
-    ``scheduler``, ``executor``, ``progress`` are passed on).
+    ``scheduler``, ``executor``, ``progress``, ``chunksize`` are passed on; in parallel
+    the default is about eight chunks per worker).
     """
     from .sweep import run
 
@@ -781,6 +819,9 @@ def uncovered(env: Environment, universe: Sequence[Belief], B: Any = ALL, eps: A
     ed = env.to_dict()
     Bd = None if B is ALL else [b.to_dict() for b in sorted(B, key=lambda c: tuple(c[th] for th in c.profiles()))]
     jobs = [(ed, p.to_dict(), Bd, fmt(e)) for p in universe]
+    if sweep.get("chunksize") is None and (sweep.get("executor") or sweep.get("scheduler") or (sweep.get("workers") or 1) > 1):
+        # a few chunks per worker: the environment and B travel (and are decoded) once per chunk
+        sweep["chunksize"] = max(1, -(-len(jobs) // (8 * max(2, sweep.get("workers") or 2))))
     res = run(_decide_one, jobs, desc="beliefs", **sweep)
     return [(p, c, m) for p, (c, m) in zip(universe, res)]
 

@@ -254,3 +254,26 @@ def test_errors_name_the_value() -> None:
     ql = Environment.quasilinear([[0, 1]], "uniform", [0, 1], lambda i, a, th: a * th[0])
     with pytest.raises(ModelError, match="quasi-linear"):
         covered(ql, ql.prior, ALL, "1/10")
+
+
+def test_tutorial_blocked_direct_device() -> None:
+    """docs/commitment.md: the direct device of the optimum at p = (LL 2/3, LH 1/6, HH 1/6) is
+    blocked at signal a; the posterior and the compound's IC row are recomputed by hand."""
+    from exactmd.commitment import example_environment
+
+    env = example_environment()
+    # v̄ by hand at the uniform prior: v(a) = v(b) = 3 · 1/2, v(none) = 1
+    assert vbar(env, env.prior) == (fmpq(3, 2), "a")
+    p = Belief(env.types, {"L,L": "2/3", "L,H": "1/6", "H,H": "1/6"})
+    opt = commitment_value(env, p).mechanism
+    direct = Composite(Device(env.types, opt), {x: x for x in env.outcomes})
+    v = covers(env, direct, p, ALL, "1/10")
+    assert not v.covers and v.clause == "3" and v.plan.signal == "a"
+    # posterior after a: p(θ) f(a|θ) normalised
+    fa = {th: Fraction(str(opt(th).get("a", 0))) for th in env.profiles()}
+    pr = {th: Fraction(str(p[th])) for th in env.profiles()}
+    tot = sum(pr[th] * fa[th] for th in env.profiles())
+    post = dict(v.block.clauses["posterior"])
+    assert {k: Fraction(q) for k, q in post.items()} == {
+        ",".join(th): pr[th] * fa[th] / tot for th in env.profiles() if pr[th] * fa[th]}
+    assert covered(env, p).covered
