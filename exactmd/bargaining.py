@@ -595,3 +595,4 @@ def continuation_devices(t_lo: Any, t_hi: Any, weights: Sequence[Any], ir: str =
     env4 = env.with_prior(diag)
     r_case4 = OutcomeFunction(env4, lambda th: {"T_hi": 1} if th == (hi, hi) else ({"T_lo": 1} if th == (lo, lo) else {"N": 1}))
     return {"r*": check(r_case2, ["IC", ir]), "r**": check(r_case4, ["IC", ir])}
+

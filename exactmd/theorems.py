@@ -1293,3 +1293,35 @@ register(Claim(
     paper_instances=lambda: [("commitment-2x2-G4", (_commitment_instances()[0][1], 4))],
     checks="On G_N, for the belief p ∈ UC* with the largest support and the constant device r = 1_{x(p)} (IC at every belief): a simple plan can redesign only r's one signal, whose posterior is p; the redesign LP at p (IC, v ≥ v̄(p) + ε, posteriors in UC*) is decided exactly — infeasible (Farkas) refutes the lemma as stated.",
 ))
+
+
+def _decide_lemma7_cases(instance: tuple[Any, Any, Any]) -> Verdict:
+    from .commitment import lemma_7_cases_certificate
+
+    cid = "vartiainen2014/lemma-7-cases"
+    t_lo, t_hi, weights = instance
+    certs = []
+    parts = []
+    ok = True
+    for reading in ("current", "previous"):
+        doc = lemma_7_cases_certificate(t_lo, t_hi, weights, "interim-IR", reading)
+        certs.append((f"cases-{reading}-phase", doc))
+        ok = ok and not doc["failures"]
+        cases = {c["case"]: c for c in doc["cases"]}
+        typo = [f"case {k}: C = {{1_{cases[k]['choice set'][0]['pattern'] and next(iter(cases[k]['choice set'][0]['pattern']))}}}, not {cases[k]['stated choice set']}"
+                for k in (7, 9) if len(cases[k]["choice set"]) == 1]
+        parts.append(f"reading '{reading}': " + (f"{len(doc['failures'])} failing (case, signal) states, e.g. {doc['failures'][0]}" if doc["failures"] else "all nine cases hold")
+                     + ("; " + "; ".join(typo) if typo else ""))
+    summary = "; ".join(parts) + (". Whichever phase (15) tests, 1_0 at a history with (t̄,t̄) and (t,t) in the support moves the next history to the other phase (eq. 14), where σ* redesigns (r* or r**): 1_0 ∉ C^σ*(h)." if not ok else "")
+    return Verdict(cid, "confirmed" if ok else "refuted", summary, f"t = {t_lo}, t̄ = {t_hi}", tuple(certs))
+
+
+register(Claim(
+    id="vartiainen2014/lemma-7-cases",
+    statement="σ* of (13)–(15) is consistent and Bellman optimal; its choice sets are as in cases 1–9 of the proof of Lemma 7.",
+    where="§5, Lemma 7, proof, cases 1–9 and the consistency / Bellman optimality paragraphs",
+    decide=_decide_lemma7_cases,
+    strategy=_lemma7_strategy,
+    paper_instances=lambda: [("t0-t1-uniform", (0, 1, ["1/3", "1/3", "1/3"]))],
+    checks="σ* is a finite-state rule (phase by eq. 14, support of the current belief, last signal) with g* of eq. (13). For each case's support (belief: the weights conditioned on it) and each last signal s ∈ {<t̄,t̄>, <t̄,t>, <t,t>, 0}: σ*(h); the choice set C^σ*(h) over devices with signals in S* that are IC and interim IR, enumerated by their signal patterns (s ↦ posterior support; each pattern an exact strict-feasibility LP); sup v over it against v(σ*(h)) (Bellman optimality, ε = 0); strategic consistency σ*(h) ∈ C^σ*(h); structural consistency (an IC r with r∘σ* IC but not in C^σ*(h)). Both readings of whose phase (15) tests are reported. Zero-probability signals get the current belief (as the proof's case 4 does).",
+))

@@ -277,3 +277,39 @@ def test_tutorial_blocked_direct_device() -> None:
     assert {k: Fraction(q) for k, q in post.items()} == {
         ",".join(th): pr[th] * fa[th] / tot for th in env.profiles() if pr[th] * fa[th]}
     assert covered(env, p).covered
+
+
+# --- finite-state choice rules: σ* of Lemma 7 (eqs. 13–15) ------------------------
+
+
+def test_sigma_star_cases_by_hand() -> None:
+    from exactmd.commitment import STOP, check_rule_at, lemma_7_cases, sigma_star
+
+    cases = {c["case"]: c for c in lemma_7_cases(0, 1, ["1/3", "1/3", "1/3"])}
+    # case 8: at the degenerate belief on (t̄, t) σ* stops only after <hi,lo>: C = {1_<hi,lo>}, worth t̄ − t = 1
+    assert [x["pattern"] for x in cases[8]["choice set"]] == [{"<hi,lo>": ["1,0"]}] and cases[8]["sup"] == 1
+    # case 5: support {(t̄,t), (t,t)}; only pooling on <lo,lo> survives IC; gains 1 at (t̄,t) w.p. 1/2
+    assert [x["pattern"] for x in cases[5]["choice set"]] == [{"<lo,lo>": ["0,0", "1,0"]}] and cases[5]["sup"] == fmpq(1, 2)
+    # case 2: σ* = r*, worth (t̄ − t)·p(t̄, t) = 1/3 (the proof's formula), consistent and Bellman optimal
+    for r in cases[2]["by signal"]:
+        assert r.action is not STOP and r.value == fmpq(1, 3) and r.strategic[0] and r.eps_optimal(0)
+    assert cases[2]["sup"] == fmpq(1, 3)
+    # case 1 (h ∈ H⁰, full support): after 1_0 the posterior keeps (t̄,t̄) and (t,t), the phase flips
+    # to H¹ (eq. 14) and σ* plays r*: 1_0 is redesigned, so C^σ*(h) is empty
+    assert cases[1]["choice set"] == [] and cases[1]["sup"] is None
+    bad = [r for r in cases[1]["by signal"] if r.signal != "0"]
+    assert all(not r.strategic[0] and "signal 0" in r.strategic[1] for r in bad)
+    # the rule itself: at phase 0 with full support and s = 0, σ* stops
+    rule = sigma_star(0, 1)
+    full = frozenset(rule.env.prior.support())
+    assert rule.action(0, full, "0") is STOP and rule.action(1, full, "0") is not STOP
+    assert check_rule_at(rule, 1, rule.env.prior, "0").action is STOP
+
+
+def test_sigma_star_errors() -> None:
+    from exactmd.commitment import sigma_star
+
+    with pytest.raises(ModelError, match="reading='both'"):
+        sigma_star(0, 1, reading="both")
+    with pytest.raises(ModelError, match="t < t̄"):
+        sigma_star(1, 1)
