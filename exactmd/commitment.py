@@ -77,7 +77,7 @@ __all__ = [
     "ALL", "AllBeliefs", "Composite", "SimplePlan", "BlockVerdict", "CoverVerdict", "Covering",
     "vbar", "planner_value", "ic_slacks", "in_ic", "commitment_value", "fully_revealing",
     "blocks", "covers", "covered", "grid", "vertices", "uncovered", "uc_sequence", "UCSequence", "constant",
-    "check_eps", "covering_certificate", "redesign_certificate", "STOP", "FiniteStateRule", "RuleCheck", "check_rule_at", "sigma_star", "lemma_7_cases", "lemma_7_cases_certificate", "uc_sequence_certificate", "example_environment", "verify_commitment_certificate", "composite_from_dict", "COMMITMENT_FORMAT",
+    "check_eps", "covering_certificate", "covers_certificate", "redesign_certificate", "STOP", "FiniteStateRule", "RuleCheck", "check_rule_at", "sigma_star", "lemma_7_cases", "lemma_7_cases_certificate", "lemma_2_instances", "uc_sequence_certificate", "example_environment", "verify_commitment_certificate", "composite_from_dict", "COMMITMENT_FORMAT",
 ]
 
 
@@ -927,6 +927,19 @@ def covering_certificate(env: Environment, p: Belief, B: Any, eps: Any, result: 
     return doc
 
 
+def covers_certificate(env: Environment, r: Composite, p: Belief, B: Any, eps: Any, name: str = "r") -> dict[str, Any]:
+    """"Does this device B-cover p?" with the engine's verdict; ``exactmd verify`` re-runs :func:`covers`."""
+    e = check_eps(eps)
+    B = _belief_set(B)
+    v = covers(env, r, p, B, e)
+    out = {"format": COMMITMENT_FORMAT, "question": "covers", "environment": env.to_dict(), "belief": p.to_dict(),
+           "B": _B_to_json(B), "eps": fmt(e), "device": r.to_dict(), "covers": v.covers, "clause": v.clause,
+           "statement": f"device {name} {'covers' if v.covers else 'does not cover'} {json_belief(p)} (ε = {fmt(e)}): {v.reason}"}
+    if v.plan is not None:
+        out["blocking plan"] = {"signal": label(v.plan.signal), "response": v.plan.response.to_dict()}
+    return out
+
+
 def redesign_certificate(env: Environment, p: Belief, B: Any, eps: Any) -> dict[str, Any]:
     """Certificate that *no* admissible ρ(s) exists at belief p (so no simple plan can redesign
     a signal with posterior p): the redesign LP of :class:`_Redesign` with its Farkas
@@ -968,6 +981,11 @@ def verify_commitment_certificate(doc: Mapping[str, Any]) -> tuple[bool, str]:
         p = Belief(env.types, doc["belief"])
         B = _B_from_json(env, doc["B"])
         e = check_eps(doc["eps"])
+        if doc["question"] == "covers":
+            v = covers(env, composite_from_dict(env, doc["device"]), p, B, e)
+            if v.covers != doc["covers"] or v.clause != doc["clause"]:
+                return False, f"recomputed: {v.reason}"
+            return True, f"{doc['statement']} [recomputed from the definition]"
         if doc["question"] == "redesign":
             red = _Redesign(env, p, B, e)
             if json.dumps(red.problem, sort_keys=True) != json.dumps({**doc["lp"]["problem"], "objective": {}, "sense": "min"}, sort_keys=True):
@@ -1388,3 +1406,47 @@ def lemma_7_cases_certificate(t_lo: Any, t_hi: Any, weights: Sequence[Any] = ("1
             + ("consistent and Bellman optimal in all nine cases" if not bad else f"{len(bad)} (case, signal) states fail: " + "; ".join(bad[:4])))
     return {"format": COMMITMENT_FORMAT, "question": "lemma-7-cases", "statement": stmt, "t_lo": fmt(Q(t_lo)), "t_hi": fmt(Q(t_hi)),
             "weights": [fmt(Q(w)) for w in weights], "ir": ir, "reading": reading, "failures": bad, "cases": cases}
+
+
+def _partitions(xs: Sequence[Any]) -> Iterable[list[list[Any]]]:
+    if not xs:
+        yield []
+        return
+    first, rest = xs[0], list(xs[1:])
+    for part in _partitions(rest):
+        for i in range(len(part)):
+            yield part[:i] + [[first] + part[i]] + part[i + 1:]
+        yield [[first]] + part
+
+
+def lemma_2_instances(env: Environment, p: Belief, B: Any = ALL, eps: Any = "1/10") -> list[tuple[Composite, Any, Composite, CoverVerdict]]:
+    """Lemma 2 (§4) on every *partition device* of supp p: r sends the cell of the true
+    profile (each cell one outcome).  For each r that B-covers p and each signal s whose
+    posterior is B-covered (by the witness ρ_s(s) of :func:`covered`), the verdict of
+    ``covers(r∘ρ_s, p, B)`` — the lemma's conclusion.  Returns ``(r, s, ρ_s(s), verdict)``."""
+    _need_finite(env)
+    e = check_eps(eps)
+    B = _belief_set(B)
+    supp = p.support()
+    off = [th for th in env.profiles() if th not in set(supp)]
+    out = []
+    for part in _partitions(supp):
+        for xs in itertools.product(env.outcomes, repeat=len(part)):
+            table: dict[tuple, dict[str, int]] = {}
+            g: dict[str, Any] = {}
+            for k, (cell, x) in enumerate(zip(part, xs)):
+                for th in cell:
+                    table[th] = {f"cell{k}": 1}
+                g[f"cell{k}"] = x
+            for th in off:
+                table[th] = {f"off:{profile_label(th)}": 1}
+                g[f"off:{profile_label(th)}"] = xs[0]
+            r = Composite(Device(env.types, table), g)
+            if not covers(env, r, p, B, e).covers:
+                continue
+            for s, _, b in r.posteriors(p):
+                cb = covered(env, b, B, e)
+                if cb.covered:
+                    comp = SimplePlan(s, cb.witness).compound(r)
+                    out.append((r, s, cb.witness, covers(env, comp, p, B, e)))
+    return out

@@ -1325,3 +1325,54 @@ register(Claim(
     paper_instances=lambda: [("t0-t1-uniform", (0, 1, ["1/3", "1/3", "1/3"]))],
     checks="σ* is a finite-state rule (phase by eq. 14, support of the current belief, last signal) with g* of eq. (13). For each case's support (belief: the weights conditioned on it) and each last signal s ∈ {<t̄,t̄>, <t̄,t>, <t,t>, 0}: σ*(h); the choice set C^σ*(h) over devices with signals in S* that are IC and interim IR, enumerated by their signal patterns (s ↦ posterior support; each pattern an exact strict-feasibility LP); sup v over it against v(σ*(h)) (Bellman optimality, ε = 0); strategic consistency σ*(h) ∈ C^σ*(h); structural consistency (an IC r with r∘σ* IC but not in C^σ*(h)). Both readings of whose phase (15) tests are reported. Zero-probability signals get the current belief (as the proof's case 4 does).",
 ))
+
+
+def _decide_commit_lemma2(env: Environment) -> Verdict:
+    from .commitment import ALL, SimplePlan, covers_certificate, lemma_2_instances
+
+    cid = "vartiainen2014/lemma-2"
+    p = env.prior
+    found = lemma_2_instances(env, p, ALL, _COMMIT_EPS)
+    if not found:
+        return Verdict(cid, "not-applicable", "no partition device that covers p has a covered posterior (the hypothesis never holds here)", env.name)
+    bad = [f for f in found if not f[3].covers]
+    certs = []
+    for k, (r, s, rho, _) in enumerate((bad or found)[:3]):
+        certs.append((f"r-{k}", covers_certificate(env, r, p, ALL, _COMMIT_EPS, "r")))
+        certs.append((f"r-then-rho-{k}", covers_certificate(env, SimplePlan(s, rho).compound(r), p, ALL, _COMMIT_EPS, f"r∘ρ_{s}")))
+    if bad:
+        return Verdict(cid, "refuted", f"{len(bad)} of {len(found)} compounds r∘ρ_s do not cover p: {bad[0][3].reason}", env.name, tuple(certs))
+    return Verdict(cid, "confirmed", f"for each of the {len(found)} (partition device r covering p, signal s with a covered posterior) pairs, "
+                   "r∘ρ_s covers p, ρ_s(s) the covering witness at the posterior (checked from the definition)", env.name, tuple(certs))
+
+
+def _lemma2_environment() -> Environment:
+    """One agent with three types; agent and planner agree on the outcome that matches the type."""
+    u = {"l": {"lo": 2, "mid": 1, "hi": 0}, "m": {"lo": 1, "mid": 2, "hi": 0}, "h": {"lo": 0, "mid": 0, "hi": 2}}
+    match = {"l": "lo", "m": "mid", "h": "hi"}
+    return Environment.finite([["l", "m", "h"]], "uniform", ["lo", "mid", "hi"], lambda i, x, th: u[th[0]][x],
+                              lambda x, th: 3 if match[th[0]] == x else 0, name="three aligned types")
+
+
+def _lemma2_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    @st.composite
+    def aligned(draw: Any) -> Environment:
+        xs = ["x0", "x1", "x2"]
+        v = {(x, (t,)): draw(st.integers(0, 3)) for x in xs for t in ("l", "m", "h")}
+        u = {(0, x, th): v[(x, th)] + draw(st.integers(-1, 1)) for (x, th) in v}
+        return Environment.finite([["l", "m", "h"]], "uniform", xs, u, v, name="aligned random")
+
+    return aligned()
+
+
+register(Claim(
+    id="vartiainen2014/lemma-2",
+    statement="Let r B-cover p and let ρ_s(s) B-cover p|(r,s). Then (r∘ρ_s) B-covers p.",
+    where="§4, Lemma 2",
+    decide=_decide_commit_lemma2,
+    strategy=_lemma2_strategy,
+    paper_instances=lambda: [("three-aligned-types", _lemma2_environment())],
+    checks="At the prior p with B = Δ and ε = 1/10: every partition device r (the cell of the true profile is the signal, one outcome per cell) that covers p; for each of its signals s whose posterior is covered, ρ_s(s) = the covering witness of covered(); the compound r∘ρ_s must cover p (covers(), i.e. the definition). Devices other than partition devices are not enumerated; on random environments the hypothesis rarely holds (then: not-applicable).",
+))

@@ -313,3 +313,30 @@ def test_sigma_star_errors() -> None:
         sigma_star(0, 1, reading="both")
     with pytest.raises(ModelError, match="t < t̄"):
         sigma_star(1, 1)
+
+
+def test_uncovered_on_a_dask_local_cluster_is_identical() -> None:
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    env = aligned()
+    G = grid(env.types, 6)
+    serial = uncovered(env, G, ALL, "1/10", progress=False)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.CRITICAL) as cl, Client(cl) as client:
+        dask = uncovered(env, G, ALL, "1/10", executor=client, progress=False)
+    assert [(p.to_dict(), c) for p, c, _ in dask] == [(p.to_dict(), c) for p, c, _ in serial]
+    # by hand: covered iff 1 ≥ max(p_L, p_H) + 1/10
+    assert [c for _, c, _ in serial] == [fmpq(1, 10) <= b[("L",)] <= fmpq(9, 10) for b in G]
+
+
+def test_lemma_2_partition_devices_by_hand() -> None:
+    from exactmd.commitment import lemma_2_instances
+    from exactmd.theorems import _lemma2_environment
+
+    env = _lemma2_environment()
+    found = lemma_2_instances(env, env.prior, ALL, "1/10")
+    # pooling {l, m} on lo (or mid) and revealing h: IC since l, m get 0 from hi and h gets 0 from lo/mid;
+    # worth 3·(1/3) + 3·(1/3) = 2 ≥ v̄ + ε = 1 + 1/10; the pooled posterior {l, m} is covered (reveal l vs m: 3)
+    assert len(found) == 2 and all(v.covers for *_, v in found)
+    assert sorted(r.g[s] for r, s, _, _ in found) == ["lo", "mid"]
