@@ -77,7 +77,7 @@ __all__ = [
     "ALL", "AllBeliefs", "Composite", "SimplePlan", "BlockVerdict", "CoverVerdict", "Covering",
     "vbar", "planner_value", "ic_slacks", "in_ic", "commitment_value", "fully_revealing",
     "blocks", "covers", "covered", "grid", "vertices", "uncovered", "uc_sequence", "UCSequence", "constant",
-    "check_eps", "covering_certificate", "covers_certificate", "redesign_certificate", "STOP", "FiniteStateRule", "RuleCheck", "check_rule_at", "sigma_star", "lemma_7_cases", "lemma_7_cases_certificate", "lemma_2_instances", "uc_sequence_certificate", "example_environment", "verify_commitment_certificate", "composite_from_dict", "COMMITMENT_FORMAT",
+    "check_eps", "covering_certificate", "covers_certificate", "redesign_certificate", "STOP", "FiniteStateRule", "RuleCheck", "check_rule_at", "sigma_star", "lemma_7_cases", "lemma_7_cases_certificate", "lemma_2_instances", "reachable", "in_choice_set", "uc_sequence_certificate", "example_environment", "verify_commitment_certificate", "composite_from_dict", "COMMITMENT_FORMAT",
 ]
 
 
@@ -1450,3 +1450,53 @@ def lemma_2_instances(env: Environment, p: Belief, B: Any = ALL, eps: Any = "1/1
                     comp = SimplePlan(s, cb.witness).compound(r)
                     out.append((r, s, cb.witness, covers(env, comp, p, B, e)))
     return out
+
+
+def reachable(env: Environment, prior: Belief, devices: Sequence[Composite], depth: int = 1) -> list[Belief]:
+    """The universe of beliefs reachable from ``prior`` by playing up to ``depth`` of the
+    given devices in sequence (each posterior of each device from each belief reached so
+    far), the prior included — in order of discovery, without repeats."""
+    if not isinstance(depth, int) or depth < 0:
+        raise ModelError(f"depth={depth!r} must be a non-negative integer")
+    _check_belief(env, prior, "prior")
+    seen = {prior: None}
+    frontier = [prior]
+    for _ in range(depth):
+        nxt = []
+        for b in frontier:
+            for d in devices:
+                for _, _, q in d.posteriors(b):
+                    if q not in seen:
+                        seen[q] = None
+                        nxt.append(q)
+        frontier = nxt
+    return list(seen)
+
+
+def in_choice_set(rule: FiniteStateRule, prev_phase: int, p: Belief, r: Composite) -> tuple[bool, str]:
+    """Is r ∈ C^σ(h) (§3) at a history h with belief p whose predecessor has phase
+    ``prev_phase``: r ∈ IC(p) (+ the rule's IR) and σ(h, (r, s)) = stop for every s ∈ r(Θ)
+    (a signal of probability 0 gets the current belief, reading (b))?"""
+    env = rule.env
+    phase = rule.next_phase(prev_phase, frozenset(p.support()))
+    sl = ic_slacks(env, r.outcome, p)
+    neg = [k for k, v in sl.items() if v < 0]
+    if neg:
+        return False, f"r is not IC at p ({neg[0]} = {fmt(sl[neg[0]])})"
+    if rule.ir == "interim-IR":
+        for i in range(env.n):
+            for t in env.types[i]:
+                val = sum((p[th] * q * env.utility(i, x, th) for th in p.support() if th[i] == t for x, q in r.outcome(th).items()), fmpq(0))
+                if val < 0:
+                    return False, f"r violates interim IR of {env.agents[i]} at type {label(t)} ({fmt(val)})"
+    if rule.ir == "ex-post-IR":
+        for th in env.profiles():
+            for x in r.outcome(th):
+                if any(env.utility(i, x, th) < 0 for i in range(env.n)):
+                    return False, f"r violates ex post IR at {profile_label(th)} (outcome {label(x)})"
+    posts = {s: b for s, _, b in r.posteriors(p)}
+    for s in r.device.signals():
+        S = frozenset(posts[s].support()) if s in posts else frozenset(p.support())
+        if rule.after(phase, S, s) is not STOP:
+            return False, f"σ redesigns after signal {label(s)} (posterior support {sorted(profile_label(t) for t in S)})"
+    return True, "r is IC and σ keeps every signal of r"

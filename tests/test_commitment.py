@@ -340,3 +340,24 @@ def test_lemma_2_partition_devices_by_hand() -> None:
     # worth 3·(1/3) + 3·(1/3) = 2 ≥ v̄ + ε = 1 + 1/10; the pooled posterior {l, m} is covered (reveal l vs m: 3)
     assert len(found) == 2 and all(v.covers for *_, v in found)
     assert sorted(r.g[s] for r, s, _, _ in found) == ["lo", "mid"]
+
+
+def test_reachable_universe_and_choice_set_membership() -> None:
+    from exactmd.commitment import in_choice_set, reachable, sigma_star
+
+    env = aligned()
+    p = B1(env, "1/2")
+    # a noisy signal: at L send u w.p. 3/4, at H w.p. 1/4 -> posteriors (3/4, 1/4) and (1/4, 3/4)
+    noisy = Composite(Device(env.types, {"L": {"u": "3/4", "d": "1/4"}, "H": {"u": "1/4", "d": "3/4"}}), {"u": "a", "d": "b"})
+    one = reachable(env, p, [noisy], 1)
+    assert [b[("L",)] for b in one] == [fmpq(1, 2), fmpq(3, 4), fmpq(1, 4)]
+    two = reachable(env, p, [noisy], 2)  # (3/4)·(3/4) / ((3/4)(3/4) + (1/4)(1/4)) = 9/10, and 1/10
+    assert {b[("L",)] for b in two} == {fmpq(1, 2), fmpq(3, 4), fmpq(1, 4), fmpq(9, 10), fmpq(1, 10)}
+    # σ*: at the full-support belief with h ∈ H¹ (predecessor in H⁰), r* is in C^σ*(h) and 1_0 is not
+    rule = sigma_star(0, 1)
+    prior = rule.env.prior
+    r_star = rule.action(1, frozenset(prior.support()), "0")
+    assert in_choice_set(rule, 0, prior, r_star)[0]
+    zero = rule.action(0, frozenset(prior.support()), "<hi,hi>")  # 1_0
+    ok, why = in_choice_set(rule, 1, prior, zero)
+    assert not ok and "signal 0" in why
