@@ -442,24 +442,18 @@ class _Redesign:
 
 def _delta_ic(env: Environment, p: Belief, lik: Callable[[tuple], fmpq], x0: Any, F: Mapping[tuple, Mapping[Any, Any]], k: tuple[int, Any, Any]) -> LinExpr:
     """The change of IC_k(r, p) when a signal with likelihood θ ↦ r(s : θ) = ``lik(θ)`` and
-    outcome g(s) = x0 is redesigned into the outcome function F:
+    outcome g(s) = x0 is redesigned into the outcome function F.  IC_k is linear in the
+    outcome function, so this is IC_k of G(θ) = r(s : θ)·(F(θ) − δ_{x0}):
     Σ_{θ: θ_i=t} p(θ)[r(s:θ)(U(F(θ),θ) − u(x0,θ)) − r(s:θ̂)(U(F(θ̂),θ) − u(x0,θ))], θ̂ = (θ_{−i}, t')."""
-    i, t, t2 = k
-    acc = LinExpr()
-    for th in p.support():
-        if th[i] != t:
-            continue
-        dev = _swap(th, i, t2)
-        w = p[th]
-        for prof, sign in ((th, 1), (dev, -1)):
-            q = lik(prof)
-            if q == 0:
-                continue
-            coef = sign * w * q
-            for x, ex in F.get(prof, {}).items():
-                acc = acc + LinExpr.of(ex) * (coef * env.utility(i, x, th))
-            acc = acc - coef * env.utility(i, x0, th)
-    return acc
+    def G(th: tuple) -> dict[Any, Any]:
+        q = lik(th)
+        if q == 0:
+            return {}
+        out: dict[Any, Any] = {x: LinExpr.of(ex) * q for x, ex in F.get(th, {}).items()}
+        out[x0] = LinExpr.of(out.get(x0, 0)) - q
+        return out
+
+    return _ic_expr(env, p, G, k)
 
 
 @dataclass(frozen=True)

@@ -124,13 +124,13 @@ def describe(
 class _Counter:
     """The fallback progress bar: ``desc: done/total`` on one line of standard error."""
 
-    _MIN_INTERVAL = 0.1  # seconds between redraws (wall clock only)
+    _MIN_INTERVAL = 0.1  # float-ok: seconds between redraws (wall clock only)
 
     def __init__(self, total: int, desc: str) -> None:
         self.total = total
         self.desc = desc
         self.done = 0
-        self._last = 0.0
+        self._last = 0.0  # float-ok: wall clock
         self._draw()
 
     def _draw(self) -> None:
