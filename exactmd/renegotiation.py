@@ -58,6 +58,9 @@ from .rational import Q, fmt
 
 __all__ = [
     "RP_FORMAT",
+    "ex_post_ir_deterministic",
+    "first_breaking_psi",
+    "example_5_environment",
     "DirectMechanism",
     "RPResult",
     "RPViolation",
@@ -1155,6 +1158,11 @@ def verify_rp_certificate(cert: Mapping[str, Any]) -> tuple[bool, str]:
                 if again != dict(case):
                     return False, f"a stated result is not what the computation gives: {json.dumps(again, ensure_ascii=False)}"
             return True, f"{cert.get('statement', '')} [recomputed: {len(cert['cases'])} case(s) as stated]"
+        if cert.get("question") == "enumeration":
+            again = [{profile_label(th): label(x) for th, x in f.items()} for f in ex_post_ir_deterministic(env)]
+            if again != cert["mechanisms"]:
+                return False, "the stated list is not the list of ex post IR deterministic direct mechanisms"
+            return True, f"{cert.get('statement', '')} [recomputed: {len(again)} mechanisms]"
         if cert.get("question") == "check":
             mech = DirectMechanism.from_dict(env, cert["mechanism"])
             true = {v.row: v.amount for v in check_rp(mech, cert["budget"])}
@@ -1191,6 +1199,44 @@ def example_1() -> Environment:
         lambda i, a, th: a * th[0] if i == 0 else -a * th[1],
         agents=["buyer", "seller"], name="Neeman-Pavlov Example 1",
     )
+
+
+def ex_post_ir_deterministic(env: Environment) -> list[dict[tuple, Any]]:
+    """Every deterministic direct mechanism (profile ↦ alternative, finite alternatives)
+    that gives every player a non-negative payoff at every profile, in a fixed order."""
+    P = env.profiles()
+    opts = [[x for x in env.outcomes if all(_u(env, i, x, th) >= 0 for i in range(env.n))] for th in P]
+    return [dict(zip(P, choice)) for choice in itertools.product(*opts)]
+
+
+def first_breaking_psi(env: Environment, f: Mapping[tuple, Any]) -> dict[Any, Any] | None:
+    """The first ψ (reached decision ↦ alternative, in product order) against which
+    truth-telling in ``f`` is not ex post RP; None if there is none."""
+    reach = list(dict.fromkeys(f[th] for th in env.profiles()))
+    for choice in itertools.product(env.outcomes, repeat=len(reach)):
+        psi = dict(zip(reach, choice))
+        if not rp_against_psi(env, f, psi).holds:
+            return psi
+    return None
+
+
+def example_5_environment(prices: Sequence[Any]) -> Environment:
+    """Example 5 with the prices restricted to a finite menu in [2, 5]: buyer values 1 or 5,
+    seller costs 2 or 6, equally likely and independent; alternatives "no trade" and
+    "trade at p" (the buyer pays p to the seller), p in ``prices``."""
+    ps = [Q(p, name="price") for p in prices]
+    if any(not (2 <= p <= 5) for p in ps):
+        raise ModelError(f"Example 5's prices lie in [2, 5]; got {[fmt(p) for p in ps]}")
+    X = ["no trade"] + [f"trade at {fmt(p)}" for p in ps]
+    pr = dict(zip(X[1:], ps))
+
+    def u(i: int, x: str, th: tuple) -> Any:
+        if x == "no trade":
+            return 0
+        return th[0] - pr[x] if i == 0 else pr[x] - th[1]
+
+    return Environment.finite([[1, 5], [2, 6]], "uniform", X, u, agents=["buyer", "seller"],
+                              name=f"Example 5, prices {', '.join(fmt(p) for p in ps)}")
 
 
 def example_2() -> Environment:

@@ -19,9 +19,12 @@ Every certificate is a mechanism certificate (:mod:`exactmd.design`) that
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from flint import fmpq
 
 from .belief import label, profile_label
 from .constraints import fvar, rows
@@ -1375,4 +1378,71 @@ register(Claim(
     strategy=_lemma2_strategy,
     paper_instances=lambda: [("three-aligned-types", _lemma2_environment())],
     checks="At the prior p with B = Δ and ε = 1/10: every partition device r (the cell of the true profile is the signal, one outcome per cell) that covers p; for each of its signals s whose posterior is covered, ρ_s(s) = the covering witness of covered(); the compound r∘ρ_s must cover p (covers(), i.e. the definition). Devices other than partition devices are not enumerated; on random environments the hypothesis rarely holds (then: not-applicable).",
+))
+
+
+def _decide_np_example5(prices: tuple[Any, ...]) -> Verdict:
+    from .renegotiation import (RP_FORMAT, ex_post_ir_deterministic, example_5_environment, first_breaking_psi,
+                                voting_certificate)
+
+    cid = "neemanpavlov2007/example-5"
+    env = example_5_environment(prices)
+    certs: list[tuple[str, dict[str, Any]]] = []
+    ir = ex_post_ir_deterministic(env)
+    certs.append(("ex-post-IR-mechanisms", {
+        "format": RP_FORMAT, "question": "enumeration", "environment": env.to_dict(),
+        "statement": f"the {len(ir)} deterministic direct mechanisms of {env.name} that are ex post IR",
+        "mechanisms": [{profile_label(th): label(x) for th, x in f.items()} for f in ir]}))
+    unbroken = []
+    for k, f in enumerate(ir):
+        psi = first_breaking_psi(env, f)
+        if psi is None:
+            unbroken.append(f)
+            continue
+        certs.append((f"ex-post-IR-mechanism-{k}", voting_certificate(
+            env, f, [{"kind": "psi", "psi": {label(d): label(x) for d, x in psi.items()}}],
+            f"ex post IR mechanism {k} is not ex post RP against this ψ")))
+    # without participation: the first deterministic mechanism that is RP against every ψ
+    witness = None
+    P = env.profiles()
+    for choice in itertools.product(env.outcomes, repeat=len(P)):
+        f = dict(zip(P, choice))
+        if first_breaking_psi(env, f) is None:
+            witness = f
+            break
+    if witness is not None:
+        reach = list(dict.fromkeys(witness[th] for th in P))
+        cases = [{"kind": "psi", "psi": {label(d): label(x) for d, x in zip(reach, c)}}
+                 for c in itertools.product(env.outcomes, repeat=len(reach))]
+        certs.append(("rp-without-ir", voting_certificate(env, witness, cases, "ex post RP against every ψ (no participation constraint)")))
+    ir_part = (f"with ex post IR: none of the {len(ir)} deterministic mechanisms is ex post RP (each with a breaking ψ)"
+               if not unbroken else f"with ex post IR: {len(unbroken)} deterministic mechanisms are ex post RP")
+    wit = ("; without a participation constraint the mechanism " + ", ".join(f"{profile_label(th)} ↦ {label(x)}" for th, x in witness.items())
+           + " is ex post RP against every ψ (inefficient trades at a price no alternative improves for both are never renegotiated)"
+           if witness is not None else "; without a participation constraint no deterministic mechanism is ex post RP either")
+    ok = not unbroken and witness is None
+    status = "confirmed" if ok else "refuted"
+    summary = ir_part + wit + (". The paper's argument (the buyer can secure price 2, the seller price 5) needs trade at (5, 2) and no trade elsewhere — ex post IR" if witness is not None else "")
+    return Verdict(cid, status, summary, env.name, tuple(certs))
+
+
+def _example5_instances() -> list[tuple[str, Any]]:
+    return [("prices-2-3-4-5", (2, 3, 4, 5)), ("prices-step-1-2", (2, "5/2", 3, "7/2", 4, "9/2", 5))]
+
+
+def _example5_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    return st.lists(st.integers(0, 6), min_size=0, max_size=3, unique=True).map(
+        lambda ks: tuple([2] + [fmpq(12 + k, 6) for k in sorted(ks)] + [5]))
+
+
+register(Claim(
+    id="neemanpavlov2007/example-5",
+    statement="Buyer values 1 or 5, seller costs 2 or 6 (equally likely); alternatives: no trade, trade at p ∈ [2, 5]. There does not exist any ex-post renegotiation-proof mechanism for this environment.",
+    where="§4.1.1, Example 5",
+    decide=_decide_np_example5,
+    strategy=_example5_strategy,
+    paper_instances=_example5_instances,
+    checks="On finite price menus in [2, 5] containing 2 and 5, over deterministic direct mechanisms: every ex post IR mechanism (enumerated; the list is recomputed by verify) is shown not ex post RP by an explicit ψ (rp_against_psi, recomputed), and the first mechanism that is ex post RP against every ψ without a participation constraint is given with all its ψ cases. The continuum of prices and random mechanisms are not enumerated; the paper's two-line argument (buyer secures 2, seller secures 5) is the same on every menu containing 2 and 5.",
 ))

@@ -361,3 +361,56 @@ def test_reachable_universe_and_choice_set_membership() -> None:
     zero = rule.action(0, frozenset(prior.support()), "<hi,hi>")  # 1_0
     ok, why = in_choice_set(rule, 1, prior, zero)
     assert not ok and "signal 0" in why
+
+
+def test_many_random_devices_never_cover_an_uncovered_belief() -> None:
+    """The 2×2 example on G_4 without vertices, B = UC⁰ of that universe: for every belief
+    the engine calls uncovered, random two- and three-way splits of p into members of B with
+    *every* assignment of outcomes, each pair split into 1–3 copies; none may cover p.  Where
+    the engine's evidence is that no split into B is IC with value ≥ v̄ + ε (no elimination
+    round), every device must already fail clause 1 or 2 — one passing them would contradict
+    that LP's Farkas certificate."""
+    from exactmd.commitment import example_environment
+
+    env = example_environment()
+    G = [b for b in grid(env.types, 4) if len(b.support()) >= 2]
+    B = frozenset(p for p, c, _ in uncovered(env, G, ALL, "1/10", progress=False) if not c)
+    rng = random.Random(2026)
+    tried = 0
+    for p, c, _ in uncovered(env, G, B, "1/10", progress=False):
+        if c:
+            continue
+        no_split = not covered(env, p, B, "1/10").evidence.get("rounds")
+        sp = set(p.support())
+        cand = [b for b in B if set(b.support()) <= sp and b != p]
+        for _ in range(6):
+            if len(cand) < 2:
+                break
+            parts = rng.sample(cand, 2)
+            # p = t·b1 + (1 − t)·q: find the q on the line through b1 and p, keep it if it is in B
+            b1, b2 = parts
+            # mix b1, b2 and p itself when p ∈ B is not allowed, so solve with two members only
+            ts = [(p[th] - b2[th], b1[th] - b2[th]) for th in env.profiles()]
+            t = next((a / d for a, d in ts if d != 0), None)
+            if t is None or not 0 < t < 1 or any(t * b1[th] + (1 - t) * b2[th] != p[th] for th in env.profiles()):
+                continue
+            for xs in itertools.product(env.outcomes, repeat=2):
+                copies = rng.randint(1, 3)
+                table = {th: {} for th in env.profiles()}
+                g = {}
+                for j, (w, b, x) in enumerate(((t, b1, xs[0]), (1 - t, b2, xs[1]))):
+                    for cpy in range(copies):
+                        s = f"s{j}#{cpy}"
+                        g[s] = x
+                        for th in b.support():
+                            table[th][s] = w / copies * b[th] / p[th]
+                for th in env.profiles():
+                    if th not in sp:
+                        table[th] = {f"off{th}": 1}
+                        g[f"off{th}"] = env.outcomes[0]
+                v = covers(env, Composite(Device(env.types, table), g), p, B, "1/10")
+                tried += 1
+                assert not v.covers, (p.to_dict(), xs)
+                if no_split:
+                    assert v.clause in ("1", "2"), (p.to_dict(), xs, v.reason)
+    assert tried >= 50, tried

@@ -339,3 +339,21 @@ def test_voting_certificates_are_recomputed():
     assert verify_document(cert)[0]
     cert["cases"][0]["gain"] = "0"
     assert not verify_document(cert)[0]
+
+
+def test_example_5_ex_post_ir_mechanisms_by_hand():
+    from exactmd.renegotiation import ex_post_ir_deterministic, example_5_environment, first_breaking_psi
+
+    env = example_5_environment([2, 3, 4, 5])
+    ir = ex_post_ir_deterministic(env)
+    # buyer 1 cannot pay 2, seller 6 cannot accept 5: only (5, 2) may trade, at 2, 3, 4, 5 or not at all
+    assert len(ir) == 5
+    assert {f[(1, 2)] for f in ir} == {f[(1, 6)] for f in ir} == {f[(5, 6)] for f in ir} == {"no trade"}
+    for f in ir:
+        psi = first_breaking_psi(env, f)
+        assert psi is not None
+    # trade at 2 at (5, 2): the seller of cost 2 reports 6, gets no trade and renegotiates to trade at 5
+    f2 = next(f for f in ir if f[(5, 2)] == "trade at 2")
+    assert first_breaking_psi(env, f2) is not None
+    with pytest.raises(Exception, match=r"\[2, 5\]"):
+        example_5_environment([1, 3])
