@@ -75,7 +75,7 @@ from .rational import Q, fmt
 
 __all__ = [
     "ALL", "AllBeliefs", "Composite", "SimplePlan", "BlockVerdict", "CoverVerdict", "Covering",
-    "vbar", "planner_value", "ic_slacks", "in_ic", "commitment_value", "fully_revealing",
+    "compound", "vbar", "planner_value", "ic_slacks", "in_ic", "commitment_value", "fully_revealing",
     "blocks", "covers", "covered", "grid", "vertices", "uncovered", "uc_sequence", "UCSequence", "constant",
     "check_eps", "covering_certificate", "covers_certificate", "redesign_certificate", "STOP", "FiniteStateRule", "RuleCheck", "check_rule_at", "sigma_star", "lemma_7_cases", "lemma_7_cases_certificate", "lemma_2_instances", "reachable", "in_choice_set", "uc_sequence_certificate", "example_environment", "verify_commitment_certificate", "composite_from_dict", "COMMITMENT_FORMAT",
 ]
@@ -245,6 +245,33 @@ def constant(env: Environment, x: Any, s: Any = None) -> Composite:
     return Composite(Device(env.types, lambda th: {s: 1}), {s: x})
 
 
+def compound(r: Composite, plan: Mapping[Any, Composite]) -> Composite:
+    """r∘ρ for a response plan ρ (§4): after signal s of r play ρ(s) (absent: keep s, 1_s).
+
+    (r∘ρ)((s, s') : θ) = r(s : θ)·ρ(s)(s' : θ); the signal (s, s') is named ``s>s'``.
+    """
+    names: dict[tuple[Any, Any], str] = {}
+    for s, resp in plan.items():
+        for s2 in resp.device.signals():
+            names[(s, s2)] = f"{label(s)}>{label(s2)}"
+    kept = {s for s in r.g if s not in plan}
+    if set(names.values()) & kept:
+        raise ModelError("the compound's signal names collide with the device's; rename the response's signals")
+    table = {}
+    for th in r.device.profiles():
+        acc: dict[Any, fmpq] = {}
+        for s, q in r.device(th).items():
+            if s in plan:
+                for s2, q2 in plan[s].device(th).items():
+                    acc[names[(s, s2)]] = acc.get(names[(s, s2)], fmpq(0)) + q * q2
+            else:
+                acc[s] = acc.get(s, fmpq(0)) + q
+        table[th] = acc
+    g = {s: x for s, x in r.g.items() if s not in plan}
+    g.update({names[(s, s2)]: plan[s].g[s2] for (s, s2) in names})
+    return Composite(Device(r.device.types, table), g)
+
+
 @dataclass(frozen=True)
 class SimplePlan:
     """ρ_s: after signal ``signal`` play ``response`` (a :class:`Composite`); keep every other signal."""
@@ -253,23 +280,8 @@ class SimplePlan:
     response: Composite
 
     def compound(self, r: Composite) -> Composite:
-        """r∘ρ_s (§4): (r∘ρ)((s, s') : θ) = r(s : θ)·ρ(s)(s' : θ); new signals are named ``s>s'``."""
-        new = {s2: f"{label(self.signal)}>{label(s2)}" for s2 in self.response.device.signals()}
-        if set(new.values()) & set(r.g):
-            raise ModelError("the compound's signal names collide with the device's; rename the response's signals")
-        table = {}
-        for th in r.device.profiles():
-            acc: dict[Any, fmpq] = {}
-            for s, q in r.device(th).items():
-                if s == self.signal:
-                    for s2, q2 in self.response.device(th).items():
-                        acc[new[s2]] = acc.get(new[s2], fmpq(0)) + q * q2
-                else:
-                    acc[s] = acc.get(s, fmpq(0)) + q
-            table[th] = acc
-        g = {s: x for s, x in r.g.items() if s != self.signal}
-        g.update({new[s2]: self.response.g[s2] for s2 in new})
-        return Composite(Device(r.device.types, table), g)
+        """r∘ρ_s (§4); see :func:`compound`."""
+        return compound(r, {self.signal: self.response})
 
 
 @dataclass(frozen=True)

@@ -414,3 +414,17 @@ def test_many_random_devices_never_cover_an_uncovered_belief() -> None:
                 if no_split:
                     assert v.clause in ("1", "2"), (p.to_dict(), xs, v.reason)
     assert tried >= 50, tried
+
+
+def test_compound_of_a_response_plan_by_hand() -> None:
+    from exactmd.commitment import compound
+
+    env = aligned()
+    r = Composite(Device(env.types, {"L": {"u": "3/4", "d": "1/4"}, "H": {"u": "1/4", "d": "3/4"}}), {"u": "a", "d": "b"})
+    reveal = fully_revealing(env, lambda th: {"a": 1} if th == ("L",) else {"b": 1})
+    both = compound(r, {"u": reveal, "d": reveal})
+    # every path ends in the revealing outcome: the compound's outcome function is a at L, b at H
+    assert both.outcome(("L",)) == {"a": 1} and both.outcome(("H",)) == {"b": 1}
+    assert both.device(("L",)) == {"u>L:a": fmpq(3, 4), "d>L:a": fmpq(1, 4)}
+    one = compound(r, {"d": reveal})  # a simple plan: keep u
+    assert one.outcome(("H",)) == {"a": fmpq(1, 4), "b": fmpq(3, 4)} and one == SimplePlan("d", reveal).compound(r)
