@@ -267,9 +267,27 @@ class Belief(Mapping[tuple, fmpq]):
             raise ModelError(f"agent index {i!r} is not in 0..{self.n - 1}")
 
 
+_LABELS: dict[int, tuple[Sequence[Any], dict[str, Any]]] = {}
+
+
+def _label_index(ts: Sequence[Any]) -> dict[str, Any]:
+    """label(c) ↦ c for a type set, built once per type-set object (kept alive with it)."""
+    hit = _LABELS.get(id(ts))
+    if hit is None or hit[0] is not ts:
+        if len(_LABELS) > 256:
+            _LABELS.clear()
+        hit = (ts, {label(c): c for c in ts})
+        _LABELS[id(ts)] = hit
+    return hit[1]
+
+
 def resolve_type(t: Any, ts: Sequence[Any], i: int) -> Any:
     """Find the label in ``ts`` that ``t`` denotes (``"1/2"`` finds ``fmpq(1,2)``)."""
-    if t in ts and not isinstance(t, bool):
+    if isinstance(t, str):
+        hit = _label_index(ts).get(t.strip())
+        if hit is not None:
+            return hit
+    elif t in ts and not isinstance(t, bool):
         return t
     s = t.strip() if isinstance(t, str) else t
     for cand in ts:
