@@ -513,7 +513,7 @@ def covers(env: Environment, r: Composite, p: Belief, B: Any, eps: Any) -> Cover
         if b not in B:
             return CoverVerdict(False, "2", f"posterior after signal {label(s)!r} is not in B: {b.to_dict()}")
     minima: dict[str, dict[str, str]] = {}
-    for s, w, b in posts:
+    for s, _, b in posts:
         red = _Redesign(env, b, B, e)
         minima[label(s)] = {}
         for k in _ic_keys(env):
@@ -671,14 +671,14 @@ def _eliminate(env: Environment, p: Belief, B: frozenset, e: fmpq, V: fmpq, vp: 
         phi = {(th, x): m.var(f"phi[{label(x)}|{profile_label(th)}]") for th in off for x in env.outcomes}
         for th in p.support():
             ex = LinExpr()
-            for (j, x), v in lam.items():
+            for (j, _), v in lam.items():
                 if members[j][th] != 0:
                     ex = ex + v * members[j][th]
             m.add(ex - tau * p[th] == 0, name=f"split[{profile_label(th)}]")
         for th in off:
             m.add(sum((phi[(th, x)] for x in env.outcomes), LinExpr()) - tau == 0, name=f"prob[{profile_label(th)}]")
 
-        def Fh(th: tuple) -> dict[Any, LinExpr]:
+        def Fh(th: tuple, lam: dict = lam, phi: dict = phi) -> dict[Any, LinExpr]:
             if th in sp:
                 row: dict[Any, LinExpr] = {}
                 for (j, x), v in lam.items():
@@ -1280,7 +1280,7 @@ def check_rule_at(rule: FiniteStateRule, prev_phase: int, p: Belief, s: str) -> 
                 if nxt is STOP:
                     finals.setdefault(s1, set()).add(th)
                 else:
-                    for s2, q in nxt.device(th).items():
+                    for s2 in nxt.device(th):
                         finals.setdefault(s2, set()).add(th)
         if all(_stop_after(rule, phase, frozenset(S), s2) for s2, S in finals.items()):
             continue  # r∘σ is in C^σ(h) whenever it is IC
