@@ -59,6 +59,7 @@ from .rational import Q, fmt
 __all__ = [
     "RP_FORMAT",
     "ex_post_ir_deterministic",
+    "switching_equilibrium",
     "first_breaking_psi",
     "example_5_environment",
     "DirectMechanism",
@@ -1199,6 +1200,76 @@ def example_1() -> Environment:
         lambda i, a, th: a * th[0] if i == 0 else -a * th[1],
         agents=["buyer", "seller"], name="Neeman-Pavlov Example 1",
     )
+
+
+def switching_equilibrium(env: Environment, f: Mapping[tuple, Any], d: Any, proposal: Any) -> str:
+    """Condition (1) of §4.1.1 at one reached decision, for two players with any values
+    (private or interdependent, both possibly informed): is there a voting equilibrium —
+    mixed strategies allowed — in which (i) the switch from ``d`` to ``proposal`` happens
+    with positive probability and (ii) some type strictly gains from it when pivotal?
+
+    The posterior is the prior on f⁻¹(d).  Player i's type t votes yes with probability
+    ρ_i(t); its pivotal gain G_i(t) = Σ_θ_j q(t, θ_j) ρ_j(θ_j) Δ_i(t, θ_j) is linear in the
+    other player's ρ_j, so for every assignment of each type to yes / no / mixing the
+    equilibrium conditions (G ≥ 0, ≤ 0, = 0 with 0 < ρ < 1) are linear: each assignment in
+    which some yes-type of each player meet at a state of positive posterior, and each
+    candidate type for (ii), is one exact strict-feasibility LP.  Returns a description of
+    an equilibrium, or "" if none exists."""
+    from .lp.model import LinExpr, Model
+
+    if env.n != 2:
+        raise ModelError("switching_equilibrium decides two-player voting games")
+    supp = [th for th in env.profiles() if env.prior[th] > 0 and f[th] == d]
+    if not supp:
+        return ""
+    q = {th: env.prior[th] for th in supp}
+    types = [sorted({th[i] for th in supp}, key=lambda t: env.types[i].index(t)) for i in range(2)]
+
+    def delta(i: int, th: tuple) -> fmpq:
+        return _u(env, i, proposal, th) - _u(env, i, d, th)
+
+    for assign in itertools.product("YNM", repeat=len(types[0]) + len(types[1])):
+        a = [dict(zip(types[0], assign[:len(types[0])])), dict(zip(types[1], assign[len(types[0]):]))]
+        if not any(a[0][th[0]] != "N" and a[1][th[1]] != "N" for th in supp):
+            continue  # the switch never happens
+        for strict_i in range(2):
+            for strict_t in types[strict_i]:
+                if a[strict_i][strict_t] != "Y":
+                    continue
+                m = Model("max")
+                tvar = m.var("t", 0, 1)
+                rho: list[dict[Any, Any]] = [{}, {}]
+                for i in range(2):
+                    for t in types[i]:
+                        if a[i][t] == "M":
+                            v = m.var(f"rho{i}[{label(t)}]", 0, 1)
+                            m.add(v - tvar >= 0, name=f"mix-low{i}[{label(t)}]")
+                            m.add(v + tvar <= 1, name=f"mix-high{i}[{label(t)}]")
+                            rho[i][t] = v
+                        else:
+                            rho[i][t] = LinExpr.of(1 if a[i][t] == "Y" else 0)
+                for i in range(2):
+                    j = 1 - i
+                    for t in types[i]:
+                        G = LinExpr()
+                        for th in supp:
+                            if th[i] == t:
+                                G = G + rho[j][th[j]] * (q[th] * delta(i, th))
+                        tag = f"{i}[{label(t)}]"
+                        if a[i][t] == "Y":
+                            m.add(G - tvar >= 0 if (i, t) == (strict_i, strict_t) else G >= 0, name=f"yes{tag}")
+                        elif a[i][t] == "N":
+                            m.add(G <= 0, name=f"no{tag}")
+                        else:
+                            m.add(G == 0, name=f"indifferent{tag}")
+                m.maximize(LinExpr.of(tvar))
+                res = m.solve()
+                if res.status.value == "optimal" and res.value > 0:
+                    def show(i: int) -> str:
+                        return ", ".join(f"{label(t)}: {a[i][t] if a[i][t] != 'M' else fmt(res.primal[f'rho{i}[{label(t)}]'])}" for t in types[i])
+                    return (f"votes (Y yes, N no, or the probability of yes) — {env.agents[0]}: {show(0)}; {env.agents[1]}: {show(1)}; "
+                            f"type {label(strict_t)} of {env.agents[strict_i]} strictly gains when pivotal")
+    return ""
 
 
 def ex_post_ir_deterministic(env: Environment) -> list[dict[tuple, Any]]:

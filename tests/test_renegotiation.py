@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from flint import fmpq
-from hypothesis import given
+from hypothesis import given, settings
 
 from exactmd.cli import main
 from exactmd.design import verify_document
@@ -357,3 +357,51 @@ def test_example_5_ex_post_ir_mechanisms_by_hand():
     assert first_breaking_psi(env, f2) is not None
     with pytest.raises(Exception, match=r"\[2, 5\]"):
         example_5_environment([1, 3])
+
+
+def test_switching_equilibrium_two_informed_players_by_hand():
+    from exactmd.environment import Environment
+    from exactmd.renegotiation import switching_equilibrium, switching_equilibrium_uninformed
+
+    # Example 6 (player 2 uninformed): player 1 gains 5 at a and 1 at b, so whenever player 2
+    # votes yes with positive probability type a votes yes; then player 2 needs
+    # ρ1(b) ≥ 5 ρ1(a) = 5 — impossible: no switching equilibrium, as the one-informed test says
+    pay = {("beta", "a"): (5, -5), ("beta", "b"): (1, 1)}
+    ex6 = Environment.finite([["a", "b"], ["-"]], "uniform", ["alpha", "beta"], lambda i, x, th: pay.get((x, th[0]), (0, 0))[i])
+    always = {th: "alpha" for th in ex6.profiles()}
+    assert switching_equilibrium(ex6, always, "alpha", "beta") == ""
+    assert switching_equilibrium_uninformed(ex6, 0, "alpha", "beta") == ""
+    # both informed, interdependent: player 2 of type h loses 5 at player 1's type a and gains 1 at b;
+    # player 1 of type b gains 1 only when player 2 is h; everyone else gains 2
+    def u(i, x, th):
+        if x == "alpha":
+            return 0
+        if i == 0:
+            return 1 if th[0] == "b" and th[1] == "h" else (2 if th[0] == "a" else -1)
+        return (-5 if th[0] == "a" else 1) if th[1] == "h" else 2
+
+    env = Environment.finite([["a", "b"], ["l", "h"]], "uniform", ["alpha", "beta"], u)
+    f = {th: "alpha" for th in env.profiles()}
+    desc = switching_equilibrium(env, f, "alpha", "beta")
+    # e.g. player 2 of type l votes yes, type h no; player 1 of type a gains 2 when pivotal: a switch at (a, l)
+    assert desc and "strictly gains" in desc
+    # the proposal is worse for everybody in every state: no switching equilibrium
+    env2 = Environment.finite([["a", "b"], ["l", "h"]], "uniform", ["alpha", "beta"], lambda i, x, th: -1 if x == "beta" else 0)
+    assert switching_equilibrium(env2, f, "alpha", "beta") == ""
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 3), st.lists(st.integers(-3, 3), min_size=12, max_size=12), st.lists(st.integers(1, 3), min_size=3, max_size=3))
+def test_switching_equilibrium_agrees_with_the_one_informed_player_method(k, pays, weights):
+    """Differential: with player 2 uninformed, the mixed-strategy enumeration and the yes-set
+    enumeration of switching_equilibrium_uninformed find a switching equilibrium together."""
+    from exactmd.environment import Environment
+    from exactmd.renegotiation import switching_equilibrium, switching_equilibrium_uninformed
+
+    T1 = [f"t{j}" for j in range(k)]
+    prior = {(t, "-"): w for t, w in zip(T1, weights)}
+    tot = sum(prior.values())
+    env = Environment.finite([T1, ["-"]], {th: fmpq(w, tot) for th, w in prior.items()}, ["d", "x"],
+                             lambda i, x, th: 0 if x == "d" else pays[2 * T1.index(th[0]) + i])
+    f = {th: "d" for th in env.profiles()}
+    assert bool(switching_equilibrium(env, f, "d", "x")) == bool(switching_equilibrium_uninformed(env, 0, "d", "x"))
