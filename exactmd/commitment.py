@@ -165,24 +165,45 @@ def _ic_label(env: Environment, k: tuple[int, Any, Any]) -> str:
     return f"IC[{env.agents[i]}: {label(t)} -> {label(t2)}]"
 
 
-def _swap(th: tuple, i: int, t: Any) -> tuple:
-    return th[:i] + (t,) + th[i + 1:]
+_IC_ROWS: dict[tuple[int, Belief], tuple[Environment, dict[tuple[int, Any, Any], list[tuple[Any, tuple, fmpq]]]]] = {}
+
+
+def _ic_terms(env: Environment, p: Belief) -> dict[tuple[int, Any, Any], list[tuple[Any, tuple, fmpq]]]:
+    """The IC rows of eq. (1) under p — built once by :mod:`exactmd.constraints` (the one
+    definition of IC) and cached per (environment, belief) — as k ↦ [(x, θ, coefficient of
+    f(x : θ))]."""
+    from .constraints import fvar, rows
+
+    key = (id(env), p)
+    hit = _IC_ROWS.get(key)
+    if hit is None or hit[0] is not env:
+        if len(_IC_ROWS) > 512:
+            _IC_ROWS.clear()
+        where = {fvar(x, th): (x, th) for th in env.profiles() for x in env.outcomes}
+        by_label = {(i, label(t)): t for i in range(env.n) for t in env.types[i]}
+        terms: dict[tuple[int, Any, Any], list[tuple[Any, tuple, fmpq]]] = {}
+        for row in rows(env, ["IC"], p):
+            i = row.meta["agent"]
+            k = (i, by_label[(i, label(row.meta["type"]))], by_label[(i, label(row.meta["report"]))])
+            terms[k] = [(*where[v], c) for v, c in row.coeffs.items()]
+        hit = (env, terms)
+        _IC_ROWS[key] = hit
+    return hit[1]
 
 
 def _ic_expr(env: Environment, p: Belief, F: Callable[[tuple], Mapping[Any, Any]], k: tuple[int, Any, Any]) -> LinExpr:
     """IC_k of eq. (1) under p for the outcome function F (values fmpq or LinExpr):
-    Σ_{θ: θ_i = t} p(θ) Σ_x u_i(x, θ) [F(x : θ) − F(x : θ_{−i}, t')]."""
-    i, t, t2 = k
+    Σ_{θ: θ_i = t} p(θ) Σ_x u_i(x, θ) [F(x : θ) − F(x : θ_{−i}, t')] — the row of
+    :class:`exactmd.constraints.IC` with F(x : θ) in place of the variable f(x : θ)."""
     acc = LinExpr()
-    for th in p.support():
-        if th[i] != t:
-            continue
-        dev = _swap(th, i, t2)
-        w = p[th]
-        for x, q in F(th).items():
-            acc = acc + LinExpr.of(q) * (w * env.utility(i, x, th))
-        for x, q in F(dev).items():
-            acc = acc - LinExpr.of(q) * (w * env.utility(i, x, th))
+    cache: dict[tuple, Mapping[Any, Any]] = {}
+    for x, th, c in _ic_terms(env, p).get(k, ()):
+        row = cache.get(th)
+        if row is None:
+            row = cache[th] = F(th)
+        q = row.get(x)
+        if q is not None:
+            acc = acc + LinExpr.of(q) * c
     return acc
 
 
