@@ -165,39 +165,31 @@ def _ic_label(env: Environment, k: tuple[int, Any, Any]) -> str:
     return f"IC[{env.agents[i]}: {label(t)} -> {label(t2)}]"
 
 
-_IC_ROWS: dict[tuple[int, Belief], tuple[Environment, dict[tuple[int, Any, Any], list[tuple[Any, tuple, fmpq]]]]] = {}
+_ROWS: dict[tuple[int, Belief, str], tuple[Environment, list[tuple[Any, list[tuple[Any, tuple, fmpq]]]]]] = {}
 
 
-def _ic_terms(env: Environment, p: Belief) -> dict[tuple[int, Any, Any], list[tuple[Any, tuple, fmpq]]]:
-    """The IC rows of eq. (1) under p — built once by :mod:`exactmd.constraints` (the one
-    definition of IC) and cached per (environment, belief) — as k ↦ [(x, θ, coefficient of
-    f(x : θ))]."""
+def _family_terms(env: Environment, p: Belief, family: str) -> list[tuple[Any, list[tuple[Any, tuple, fmpq]]]]:
+    """The rows of a constraint family of :mod:`exactmd.constraints` (the one definition of
+    IC, interim IR, …) under p, cached per (environment, belief, family), each as
+    ``(row, [(x, θ, coefficient of f(x : θ))])``."""
     from .constraints import fvar, rows
 
-    key = (id(env), p)
-    hit = _IC_ROWS.get(key)
+    key = (id(env), p, family)
+    hit = _ROWS.get(key)
     if hit is None or hit[0] is not env:
-        if len(_IC_ROWS) > 512:
-            _IC_ROWS.clear()
+        if len(_ROWS) > 512:
+            _ROWS.clear()
         where = {fvar(x, th): (x, th) for th in env.profiles() for x in env.outcomes}
-        by_label = {(i, label(t)): t for i in range(env.n) for t in env.types[i]}
-        terms: dict[tuple[int, Any, Any], list[tuple[Any, tuple, fmpq]]] = {}
-        for row in rows(env, ["IC"], p):
-            i = row.meta["agent"]
-            k = (i, by_label[(i, label(row.meta["type"]))], by_label[(i, label(row.meta["report"]))])
-            terms[k] = [(*where[v], c) for v, c in row.coeffs.items()]
-        hit = (env, terms)
-        _IC_ROWS[key] = hit
+        hit = (env, [(row, [(*where[v], c) for v, c in row.coeffs.items()]) for row in rows(env, [family], p)])
+        _ROWS[key] = hit
     return hit[1]
 
 
-def _ic_expr(env: Environment, p: Belief, F: Callable[[tuple], Mapping[Any, Any]], k: tuple[int, Any, Any]) -> LinExpr:
-    """IC_k of eq. (1) under p for the outcome function F (values fmpq or LinExpr):
-    Σ_{θ: θ_i = t} p(θ) Σ_x u_i(x, θ) [F(x : θ) − F(x : θ_{−i}, t')] — the row of
-    :class:`exactmd.constraints.IC` with F(x : θ) in place of the variable f(x : θ)."""
+def _substitute(terms: Sequence[tuple[Any, tuple, fmpq]], F: Callable[[tuple], Mapping[Any, Any]]) -> LinExpr:
+    """Σ c·F(x : θ) over a row's terms: the row evaluated at the outcome function F."""
     acc = LinExpr()
     cache: dict[tuple, Mapping[Any, Any]] = {}
-    for x, th, c in _ic_terms(env, p).get(k, ()):
+    for x, th, c in terms:
         row = cache.get(th)
         if row is None:
             row = cache[th] = F(th)
@@ -205,6 +197,18 @@ def _ic_expr(env: Environment, p: Belief, F: Callable[[tuple], Mapping[Any, Any]
         if q is not None:
             acc = acc + LinExpr.of(q) * c
     return acc
+
+
+def _ic_expr(env: Environment, p: Belief, F: Callable[[tuple], Mapping[Any, Any]], k: tuple[int, Any, Any]) -> LinExpr:
+    """IC_k of eq. (1) under p for the outcome function F (values fmpq or LinExpr):
+    Σ_{θ: θ_i = t} p(θ) Σ_x u_i(x, θ) [F(x : θ) − F(x : θ_{−i}, t')] — the row of
+    :class:`exactmd.constraints.IC` with F(x : θ) in place of the variable f(x : θ)."""
+    i, t, t2 = k
+    for row, terms in _family_terms(env, p, "IC"):
+        m = row.meta
+        if m["agent"] == i and label(m["type"]) == label(t) and label(m["report"]) == label(t2):
+            return _substitute(terms, F)
+    return LinExpr()
 
 
 def ic_slacks(env: Environment, f: Callable[[tuple], Mapping[Any, Any]], p: Belief) -> dict[str, fmpq]:
@@ -1162,15 +1166,10 @@ def _pattern_model(rule: FiniteStateRule, p: Belief, pattern: Mapping[str, froze
             ex = _ic_expr(env, p, lambda th: Fx[th], k)
             m.add(ex >= 0, name=f"{tag}{_ic_label(env, k)}")
         if rule.ir == "interim-IR":
-            for i in range(env.n):
-                for t in env.types[i]:
-                    ex = LinExpr()
-                    for th in p.support():
-                        if th[i] == t:
-                            for x, e in Fx[th].items():
-                                ex = ex + e * (p[th] * env.utility(i, x, th))
-                    if ex.terms:
-                        m.add(ex >= 0, name=f"{tag}IR[{env.agents[i]}: {label(t)}]")
+            for row, terms in _family_terms(env, p, "interim-IR"):
+                ex = _substitute(terms, lambda th: Fx[th])
+                if ex.terms:
+                    m.add_row(f"{tag}{row.label}", ex.terms, row.op, row.rhs - ex.const)
 
     rows(F, "")
     if compound is not None:
@@ -1511,11 +1510,10 @@ def in_choice_set(rule: FiniteStateRule, prev_phase: int, p: Belief, r: Composit
     if neg:
         return False, f"r is not IC at p ({neg[0]} = {fmt(sl[neg[0]])})"
     if rule.ir == "interim-IR":
-        for i in range(env.n):
-            for t in env.types[i]:
-                val = sum((p[th] * q * env.utility(i, x, th) for th in p.support() if th[i] == t for x, q in r.outcome(th).items()), fmpq(0))
-                if val < 0:
-                    return False, f"r violates interim IR of {env.agents[i]} at type {label(t)} ({fmt(val)})"
+        for row, terms in _family_terms(env, p, "interim-IR"):
+            val = _substitute(terms, r.outcome).const
+            if val < row.rhs:
+                return False, f"r violates {row.label} ({fmt(val)})"
     if rule.ir == "ex-post-IR":
         for th in env.profiles():
             for x in r.outcome(th):
