@@ -1245,23 +1245,18 @@ def _strictly(m: Model, r: dict, pattern: Mapping[str, frozenset]) -> LPResult:
     return m.solve()
 
 
-def check_rule_at(rule: FiniteStateRule, prev_phase: int, p: Belief, s: str) -> RuleCheck:
-    """Strategic consistency (Def. 1), the sup for ε-optimality (Def. 3) and structural
-    consistency (Def. 2) of a finite-state rule at a history h = (h⁻, (r, s)) whose
-    predecessor h⁻ has phase ``prev_phase``, with belief p|h = ``p``."""
+def _choice_set(rule: FiniteStateRule, phase: int, p: Belief) -> tuple[list[dict[str, Any]], fmpq | None]:
+    """C^σ(h) at a history of phase ``phase`` with belief p: its realisable signal patterns
+    (σ stops after every signal) with the best planner value of each, and the sup."""
     env = rule.env
-    full = frozenset(p.support())
-    phase = rule.next_phase(prev_phase, full)
-    act = rule.action(prev_phase if rule.reading == "previous" else phase, full, s)
-    # C^σ(h): realisable patterns whose every signal makes σ stop
     cs: list[dict[str, Any]] = []
     sup: fmpq | None = None
     for pattern, off in _patterns(rule, p, in_choice_set=True, phase=phase):
-        m, r, F = _pattern_model(rule, p, pattern, off)
+        m, r, _ = _pattern_model(rule, p, pattern, off)
         res = _strictly(m, r, pattern)
         if res is None or res.status.value != "optimal" or res.value <= 0:
             continue
-        m2, r2, F2 = _pattern_model(rule, p, pattern, off)
+        m2, _, F2 = _pattern_model(rule, p, pattern, off)
         val = LinExpr()
         for th in p.support():
             for x, e in F2[th].items():
@@ -1270,25 +1265,13 @@ def check_rule_at(rule: FiniteStateRule, prev_phase: int, p: Belief, s: str) -> 
         best = m2.solve()
         cs.append({"pattern": {k: sorted(profile_label(th) for th in S) for k, S in pattern.items() if S}, "best value": best.value})
         sup = best.value if sup is None or best.value > sup else sup
-    # σ(h) and its value
-    if act is STOP:
-        value = sum((p[th] * env.value(rule.g[s], th) for th in p.support()), fmpq(0))
-        strategic = (True, "σ(h) = stop: g(s) is implemented (consistent by definition)")
-    else:
-        value = planner_value(env, act.outcome, p)
-        bad = []
-        sl = ic_slacks(env, act.outcome, p)
-        neg = [k for k, v in sl.items() if v < 0]
-        if neg:
-            bad.append(f"σ(h) is not IC at p|h ({neg[0]} = {fmt(sl[neg[0]])})")
-        posts = {s2: b for s2, _, b in act.posteriors(p)}
-        for s2 in act.device.signals():
-            S = frozenset(posts[s2].support()) if s2 in posts else full
-            if not _stop_after(rule, phase, S, s2):
-                bad.append(f"after σ(h)'s signal {s2} (posterior support {sorted(profile_label(t) for t in S)}) σ does not stop")
-        strategic = (not bad, "; ".join(bad) if bad else "σ(h) is IC and σ stops after each of its signals: σ(h) ∈ C^σ(h)")
-    # structural consistency: some IC r with r∘σ IC but r∘σ ∉ C^σ(h)?
-    structural = (True, "no IC device r with r∘σ ∈ IC(p|h) \\ C^σ(h)")
+    return cs, sup
+
+
+def _structural(rule: FiniteStateRule, phase: int, p: Belief) -> tuple[bool, str]:
+    """Definition 2 at a history of phase ``phase``: is there an IC device r with r∘σ IC but
+    not in C^σ(h)?  One strict-feasibility LP per signal pattern of r."""
+    full = frozenset(p.support())
     for pattern, off in _patterns(rule, p, in_choice_set=False, phase=phase):
         comp: dict[str, Any] = {}
         finals: dict[str, set] = {}
@@ -1307,10 +1290,47 @@ def check_rule_at(rule: FiniteStateRule, prev_phase: int, p: Belief, s: str) -> 
         m, r, _ = _pattern_model(rule, p, pattern, off, comp)
         res = _strictly(m, r, pattern)
         if res is not None and res.status.value == "optimal" and res.value > 0:
-            structural = (False, "an IC device with signal pattern " + json.dumps(
+            return (False, "an IC device with signal pattern " + json.dumps(
                 {k: sorted(profile_label(th) for th in S) for k, S in pattern.items() if S}, ensure_ascii=False)
                 + " has r∘σ ∈ IC(p|h) but σ redesigns after a signal of r∘σ")
-            break
+    return (True, "no IC device r with r∘σ ∈ IC(p|h) \\ C^σ(h)")
+
+
+def check_rule_at(rule: FiniteStateRule, prev_phase: int, p: Belief, s: str, *,
+                  _memo: dict[tuple, Any] | None = None) -> RuleCheck:
+    """Strategic consistency (Def. 1), the sup for ε-optimality (Def. 3) and structural
+    consistency (Def. 2) of a finite-state rule at a history h = (h⁻, (r, s)) whose
+    predecessor h⁻ has phase ``prev_phase``, with belief p|h = ``p``.  The choice set and
+    structural consistency depend on (phase of h, p) only; ``_memo`` shares them between
+    the last signals of one state."""
+    env = rule.env
+    full = frozenset(p.support())
+    phase = rule.next_phase(prev_phase, full)
+    act = rule.action(prev_phase if rule.reading == "previous" else phase, full, s)
+    key = (phase, p)
+    if _memo is not None and key in _memo:
+        cs, sup, structural = _memo[key]
+    else:
+        cs, sup = _choice_set(rule, phase, p)
+        structural = _structural(rule, phase, p)
+        if _memo is not None:
+            _memo[key] = (cs, sup, structural)
+    if act is STOP:
+        value = sum((p[th] * env.value(rule.g[s], th) for th in p.support()), fmpq(0))
+        strategic = (True, "σ(h) = stop: g(s) is implemented (consistent by definition)")
+    else:
+        value = planner_value(env, act.outcome, p)
+        bad = []
+        sl = ic_slacks(env, act.outcome, p)
+        neg = [k for k, v in sl.items() if v < 0]
+        if neg:
+            bad.append(f"σ(h) is not IC at p|h ({neg[0]} = {fmt(sl[neg[0]])})")
+        posts = {s2: b for s2, _, b in act.posteriors(p)}
+        for s2 in act.device.signals():
+            S = frozenset(posts[s2].support()) if s2 in posts else full
+            if not _stop_after(rule, phase, S, s2):
+                bad.append(f"after σ(h)'s signal {s2} (posterior support {sorted(profile_label(t) for t in S)}) σ does not stop")
+        strategic = (not bad, "; ".join(bad) if bad else "σ(h) is IC and σ stops after each of its signals: σ(h) ∈ C^σ(h)")
     return RuleCheck(phase, p, s, act, cs, sup, value, strategic, structural)
 
 
@@ -1388,8 +1408,9 @@ def lemma_7_cases(t_lo: Any, t_hi: Any, weights: Sequence[Any] = ("1/3", "1/3", 
         rows = []
         # the predecessor's phase: with (t̄,t̄) and (t,t) both in the support, h ∈ H¹ iff h⁻ ∈ H⁰ (eq. 14)
         prev = 1 - phase if {"HH", "LL"} <= set(supp) else 0
+        memo: dict[tuple, Any] = {}
         for s in SIGNALS_13:
-            rows.append(check_rule_at(rule, prev, p, s))
+            rows.append(check_rule_at(rule, prev, p, s, _memo=memo))
         out.append({"case": case, "support": list(supp), "phase": f"H{phase}", "stated choice set": stated, "belief": p.to_dict(),
                     "choice set": rows[0].choice_set, "sup": rows[0].sup, "by signal": rows})
     return out
