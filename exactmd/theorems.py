@@ -1179,10 +1179,23 @@ register(Claim(
 ))
 
 
+_UC_SEQUENCES: dict[str, list[tuple[str, Any, Any]]] = {}
+
+
 def _uc_sequence_for(env: Environment, N: int) -> list[tuple[str, Any, Any]]:
+    """The UC sequences of an instance on its two universes, computed once and shared by
+    the claims uc-monotone, lemma-3 and lemma-4 (keyed by the environment's content)."""
+    import json
+
     from .commitment import uc_sequence
 
-    return [(name, G, uc_sequence(env, G, _COMMIT_EPS, name=name, progress=False)) for name, G in _commitment_universes(env, N)]
+    key = json.dumps([env.to_dict(), N], sort_keys=True, default=str)
+    if key not in _UC_SEQUENCES:
+        if len(_UC_SEQUENCES) > 32:
+            _UC_SEQUENCES.clear()
+        _UC_SEQUENCES[key] = [(name, G, uc_sequence(env, G, _COMMIT_EPS, name=name, progress=False))
+                              for name, G in _commitment_universes(env, N)]
+    return _UC_SEQUENCES[key]
 
 
 def _decide_uc_monotone(instance: tuple[Environment, int]) -> Verdict:
