@@ -14,6 +14,7 @@ and validated up front (``hypothesis.errors.InvalidArgument``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flint import fmpq
@@ -38,6 +39,7 @@ __all__ = [
     "private_value_environments",
     "commitment_environments",
     "grid_beliefs",
+    "lp_problems",
 ]
 
 
@@ -277,3 +279,50 @@ def grid_beliefs(types: Any, N: int) -> st.SearchStrategy[Belief]:
     """Beliefs on the grid G_N = {p : N·p(θ) ∈ ℤ} over the profiles of ``types``."""
     _check_int("N", N, 1)
     return _grid_belief(types, N)
+
+
+_BOUND_KINDS = ("box", "lower", "free", "fixed")
+
+
+@st.composite
+def _lp_problem(draw: Any, max_vars: int, max_rows: int, bounds: tuple[str, ...], ops: tuple[str, ...],
+                origin_feasible: bool) -> dict[str, Any]:
+    n = draw(st.integers(2, max_vars))
+    m = draw(st.integers(1, max_rows))
+    q = _rational(-4, 4, 5)
+    variables: dict[str, list[str | None]] = {}
+    for k in range(n):
+        kind = draw(st.sampled_from(bounds))
+        lo = 0 if origin_feasible else draw(st.integers(-2, 1))
+        width = draw(st.integers(1, 3))
+        variables[f"x{k}"] = {"box": [str(lo), str(lo + width)], "lower": [str(lo), None], "free": [None, None],
+                              "fixed": [str(lo), str(lo)]}[kind]
+    rows = []
+    for k in range(m):
+        coeffs = {v: str(draw(q)) for v in variables if draw(st.booleans())}
+        op = draw(st.sampled_from(ops))
+        rhs = draw(q)
+        if origin_feasible:  # the origin (every variable at its lower bound 0) satisfies the row
+            rhs = abs(rhs) if op == "<=" else -abs(rhs) if op == ">=" else fmpq(0)
+        rows.append({"name": f"r{k}", "coeffs": coeffs, "op": op, "rhs": str(rhs)})
+    return {"sense": draw(st.sampled_from(["max", "min"])), "variables": variables,
+            "objective": {v: str(draw(q)) for v in variables}, "constraints": rows}
+
+
+def lp_problems(*, max_vars: int = 8, max_rows: int = 8, bounds: Sequence[str] = _BOUND_KINDS,
+                ops: Sequence[str] = ("<=", ">=", "=="), origin_feasible: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    """LP problem documents (``exactmd-lp-problem/1`` bodies: sense, variables, objective,
+    constraints) with 2 to ``max_vars`` variables, 1 to ``max_rows`` rows, coefficients in
+    [-4, 4] with denominators ≤ 5 (about half of them zero).  ``bounds``: the kinds of
+    variable bounds to draw from — ``"box"`` [l, l + w], ``"lower"`` [l, ∞), ``"free"``,
+    ``"fixed"`` [l, l].  ``origin_feasible``: every lower bound is 0 and every row holds
+    at x = 0 (a feasible starting point; ``"free"`` is then still allowed)."""
+    _check_int("max_vars", max_vars, 2)
+    _check_int("max_rows", max_rows, 1)
+    bad = [b for b in bounds if b not in _BOUND_KINDS]
+    if bad or not bounds:
+        raise InvalidArgument(f"bounds={tuple(bounds)!r} must be a non-empty subset of {_BOUND_KINDS}")
+    bad_ops = [o for o in ops if o not in ("<=", ">=", "==")]
+    if bad_ops or not ops:
+        raise InvalidArgument(f"ops={tuple(ops)!r} must be a non-empty subset of ('<=', '>=', '==')")
+    return _lp_problem(max_vars, max_rows, tuple(bounds), tuple(ops), origin_feasible)

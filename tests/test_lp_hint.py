@@ -5,7 +5,6 @@ from fractions import Fraction
 import pytest
 from flint import fmpq
 from hypothesis import given
-from hypothesis import strategies as st
 
 from exactmd.bargaining import bilateral_trade
 from exactmd.design import build_problem
@@ -14,7 +13,7 @@ from exactmd.lp import solve_problem, verify_certificate
 from exactmd.lp import hint
 from exactmd.lp.hint import simplest_between
 from exactmd.lp.solution import default_method
-from exactmd.strategies import rationals
+from exactmd.strategies import lp_problems, rationals
 
 
 def _brute_simplest(lo: Fraction, hi: Fraction) -> Fraction:
@@ -37,28 +36,7 @@ def test_simplest_between_is_the_smallest_denominator(lo, width):
     assert Fraction(int(got.p), int(got.q)) == want
 
 
-@st.composite
-def random_lps(draw):
-    """Dense random LPs with small rational data, 3–8 variables, 2–8 rows, mixed bounds."""
-    n = draw(st.integers(3, 8))
-    m = draw(st.integers(2, 8))
-    names = [f"x{k}" for k in range(n)]
-    q = rationals(min_value=-4, max_value=4, max_denominator=5)
-    variables = {}
-    for v in names:
-        kind = draw(st.sampled_from(["box", "lower", "free", "fixed"]))
-        lo = draw(st.integers(-2, 1))
-        variables[v] = {"box": [str(lo), str(lo + draw(st.integers(0, 3)))], "lower": [str(lo), None],
-                        "free": [None, None], "fixed": [str(lo), str(lo)]}[kind]
-    rows = []
-    for k in range(m):
-        co = {v: str(draw(q)) for v in names if draw(st.booleans())}
-        rows.append({"name": f"r{k}", "coeffs": co, "op": draw(st.sampled_from(["<=", ">=", "=="])), "rhs": str(draw(q))})
-    obj = {v: str(draw(q)) for v in names}
-    return {"sense": draw(st.sampled_from(["max", "min"])), "variables": variables, "objective": obj, "constraints": rows}
-
-
-@given(random_lps())
+@given(lp_problems())
 def test_hint_and_exact_give_the_same_answer(problem):
     a = solve_problem(problem, method="exact")
     b = solve_problem(problem, method="hint")

@@ -19,27 +19,34 @@ The float solver (HiGHS, through ``highspy``; extra ``exactmd[fast]``) is used o
    verifier of :mod:`exactmd.lp.checker`: every row, every bound, every dual sign and
    the equality of primal and dual values, in exact arithmetic.
 
-If the basis fails in exact arithmetic (the refinement does not reach an exact
-solution, or the basis is not primal and dual feasible), HiGHS continues from that basis
-with its feasibility tolerances tightened to 1e-10 and the new basis is tried once more.
-If that fails too, or HiGHS does not report an optimal basis at all, :func:`solve_hinted`
-returns ``None`` and the caller solves with the pure exact simplex.  A wrong hint can cost time, never correctness.
+If the basis fails in exact arithmetic — typically a basic variable off its bound by less
+than HiGHS's tolerance (at K = 128 of the second-best LP, by 1/2999817600), while every
+reduced cost has the right sign — exact simplex pivots continue from it
+(:mod:`exactmd.lp.warm`: the dual simplex from a dual feasible basis, the primal simplex
+from a primal feasible one; solves by refinement on HiGHS's factorisation of *its* basis
+and an exact eta file).  If the basis is neither primal nor dual feasible, HiGHS continues
+from it with its feasibility tolerances tightened to 1e-10 and the new basis is tried once
+more.  If that fails too, or HiGHS does not report an optimal basis at all,
+:func:`solve_hinted` returns ``None`` and the caller solves with the pure exact simplex.
+A wrong hint can cost time, never correctness.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from flint import fmpq
 
-from ..rational import fmt
+from ..rational import Q, fmt
 
 __all__ = ["available", "solve_hinted"]
 
 MAX_ROUNDS = 12
+MAX_PIVOTS = 1000  # exact pivots from HiGHS's basis before giving up on the hint
 TIGHT = 1e-10  # float-ok: HiGHS's feasibility tolerances for the second attempt (a hint only)
 
 
@@ -109,7 +116,7 @@ def _reconstruct(z: list[fmpq], err: fmpq) -> list[fmpq]:
     return [zi if zi.q == 1 else simplest_between(zi - err, zi + err) for zi in z]
 
 
-def _refine(
+def refine(
     matvec: Callable[[list[fmpq]], list[fmpq]],
     fsolve: Callable[[list[float]], Any],  # float-ok: HiGHS's solve with its factorisation
     b: list[fmpq],
@@ -138,20 +145,14 @@ def _refine(
     return None
 
 
-def solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None = None,  # float-ok: wall clock
-                 trace: Callable[[str], None] | None = None) -> dict[str, Any] | None:
-    """A verified optimal certificate from HiGHS's basis re-solved exactly, or ``None``
-    when the hint does not yield one (the caller then uses the exact simplex)."""
+def highs_model(sense: str, lo: list[fmpq | None], hi: list[fmpq | None], obj: dict[int, fmpq],
+                rows: list[tuple[str, dict[int, fmpq], str, fmpq]], *, time_limit: float | None = None) -> Any:  # float-ok: wall clock
+    """A HiGHS instance holding the LP (as :func:`exactmd.lp.exact.parse_problem` returns
+    it) rounded to doubles, not yet solved."""
     import highspy
     import numpy as np
 
-    from .checker import verify_certificate
-    from .exact import _problem_copy, parse_problem
-
-    sense, names, lo, hi, obj, rows = parse_problem(problem)
-    n, m = len(names), len(rows)
-    if m == 0:
-        return None
+    n, m = len(lo), len(rows)
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n, m
@@ -178,22 +179,64 @@ def solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None = None,
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))  # float-ok: wall clock
     h.passModel(lp)
+    return h
+
+
+def certificate(problem: Mapping[str, Any], x: list[fmpq], y: list[fmpq]) -> tuple[dict[str, Any] | None, str]:
+    """The optimal certificate of primal ``x`` and duals ``y`` (by column and row index),
+    if the independent checker accepts it; else ``None`` and the checker's reason."""
+    from .checker import verify_certificate
+    from .exact import _problem_copy
+
+    names = list(problem["variables"])
+    rows = problem.get("constraints") or []
+    index = {v: j for j, v in enumerate(names)}
+    value = sum((Q(c) * x[index[v]] for v, c in (problem.get("objective") or {}).items()), fmpq(0))
+    cert: dict[str, Any] = {
+        "format": "exactmd-lp-certificate/1",
+        "problem": _problem_copy(problem),
+        "status": "optimal",
+        "value": fmt(value),
+        "primal": {names[j]: fmt(x[j]) for j in range(len(names))},
+        "dual": {rows[i]["name"]: fmt(y[i]) for i in range(len(rows))},
+    }
+    ok, why = verify_certificate(cert)
+    if not ok:
+        return None, f"HiGHS's basis is not optimal in exact arithmetic ({why})"
+    return cert, f"value {fmt(value)}"
+
+
+def solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None = None,  # float-ok: wall clock
+                 trace: Callable[[str], None] | None = None) -> dict[str, Any] | None:
+    """A verified optimal certificate from HiGHS's basis re-solved exactly, or ``None``
+    when the hint does not yield one (the caller then uses the exact simplex)."""
+    import highspy
+    import numpy as np
+
+    from .exact import parse_problem
+
+    started = time.monotonic()
+    sense, names, lo, hi, obj, rows = parse_problem(problem)
+    n, m = len(names), len(rows)
+    if m == 0:
+        return None
+    h = highs_model(sense, lo, hi, obj, rows, time_limit=time_limit)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         if trace:
             trace(f"float hint: HiGHS reports {h.modelStatusToString(h.getModelStatus())}; no hint")
         return None
 
-    def attempt() -> tuple[dict[str, Any] | None, str]:
+    def attempt() -> tuple[Any, ...]:
         basis = h.getBasis()
         if not basis.valid:
-            return None, "HiGHS reports no valid basis"
+            return None, "HiGHS reports no valid basis", None, None
         h.setBasis(basis)  # makes HiGHS factorise B even when it solved the LP without doing so
         S = highspy.HighsBasisStatus
         cstat, rstat = list(basis.col_status), list(basis.row_status)
         basic = [int(k) for k in h.getBasicVariables()[1]]  # ≥ 0: column; < 0: row −1−k
         if len(basic) != m:
-            return None, "HiGHS's basis has the wrong size"
+            return None, "HiGHS's basis has the wrong size", None, None
         # exact values of the nonbasic columns and row activities
         x: list[fmpq | None] = [None] * n
         for j, s in enumerate(cstat):
@@ -250,49 +293,58 @@ def solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None = None,
         def ftsolve(v: list[float]) -> Any:  # float-ok: HiGHS's factorisation of Bᵀ
             return h.getBasisTransposeSolve(np.array(v))[1]
 
-        z = _refine(bvec, fsolve, b)
+        z = refine(bvec, fsolve, b)
         if z is None:
-            return None, "the basic solution was not reconstructed exactly"
+            return None, "the basic solution was not reconstructed exactly", None, None
         for t, k in enumerate(basic):
             if k >= 0:
                 x[k] = z[t]
         cb = [obj.get(k, fmpq(0)) if k >= 0 else fmpq(0) for k in basic]
-        y = _refine(btvec, ftsolve, cb)
+        y = refine(btvec, ftsolve, cb)
         if y is None:
-            return None, "the duals were not reconstructed exactly"
-        value = sum((c * x[j] for j, c in obj.items()), fmpq(0))  # type: ignore[operator]
-        cert: dict[str, Any] = {
-            "format": "exactmd-lp-certificate/1",
-            "problem": _problem_copy(problem),
-            "status": "optimal",
-            "value": fmt(value),
-            "primal": {names[j]: fmt(x[j]) for j in range(n)},  # type: ignore[arg-type]
-            "dual": {rows[i][0]: fmt(y[i]) for i in range(m)},
-        }
-        ok, why = verify_certificate(cert)
-        if not ok:
-            return None, f"HiGHS's basis is not optimal in exact arithmetic ({why})"
-        return cert, f"value {fmt(value)}"
+            return None, "the duals were not reconstructed exactly", None, None
+        cert, why = certificate(problem, x, y)  # type: ignore[arg-type]
+        return cert, why, x, y
 
+    pivots = 0
+    warm: tuple[list[fmpq], list[fmpq]] | None = None
     for round_ in range(2):
-        cert, why = attempt()
+        if warm is not None:  # the exact pivots' own basic solution and duals
+            cert, why = certificate(problem, *warm)
+            xs, ys = warm
+        else:
+            cert, why, xs, ys = attempt()
         if cert is not None:
             if trace:
                 trace(f"float hint: HiGHS's basis re-solved exactly and verified ({why})"
-                      + (" after HiGHS continued from its first basis with tighter tolerances" if round_ else ""))
-            cert["pivots"] = 0
+                      + (f" after {pivots} exact pivot{'s' if pivots != 1 else ''} from it" if pivots else "")
+                      + (" after HiGHS continued from its first basis with tighter tolerances" if round_ and not pivots else ""))
+            cert["pivots"] = pivots
             return cert
         if trace:
             trace(f"float hint: {why}")
-        if round_ == 0:
-            # let HiGHS continue from this basis with tolerances near the double limit
-            h.setOptionValue("primal_feasibility_tolerance", TIGHT)
-            h.setOptionValue("dual_feasibility_tolerance", TIGHT)
-            h.setBasis(h.getBasis())
-            h.run()
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                break
-            if trace:
-                trace("float hint: HiGHS continued from its basis with tolerances 1e-10")
-    return None
+        if round_ == 1:
+            break
+        if xs is not None and ys is not None:
+            from .warm import continue_exactly
 
+            deadline = None if time_limit is None else started + time_limit
+            outcome, pivots, xw, yw = continue_exactly(h, sense, lo, hi, obj, rows, xs, ys, max_pivots=MAX_PIVOTS,
+                                                       deadline=deadline, trace=trace)
+            if trace:
+                trace(f"float hint: {pivots} exact pivot{'s' if pivots != 1 else ''} from HiGHS's basis: {outcome}")
+            if outcome == "optimal":
+                warm = (xw, yw)
+                continue
+            if outcome != "neither":
+                break
+        # let HiGHS continue from this basis with tolerances near the double limit
+        h.setOptionValue("primal_feasibility_tolerance", TIGHT)
+        h.setOptionValue("dual_feasibility_tolerance", TIGHT)
+        h.setBasis(h.getBasis())
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            break
+        if trace:
+            trace("float hint: HiGHS continued from its basis with tolerances 1e-10")
+    return None
