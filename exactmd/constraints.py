@@ -235,6 +235,13 @@ class _PayoffTable:
             keys.append(self.tnames[rep][i])
             vals.append((self.prob_neg if negated else self.prob)[k])
 
+    def extend_keys(self, keys: list[str], i: int, k: int, rep: int) -> None:
+        """The variables of the terms :meth:`extend` appends, alone."""
+        names = self.names[rep]
+        keys.extend([names[x] for x in self.nonzero[k][i]])
+        if self.tnames is not None:
+            keys.append(self.tnames[rep][i])
+
     def terms(self, i: int, k: int, rep: int, negated: bool = False) -> Iterator[tuple[str, fmpq]]:
         """±p(θ_k)·U_i(θ_k | reported profile rep) as (variable, coefficient) pairs."""
         names = self.names[rep]
@@ -306,17 +313,26 @@ class IC(ConstraintFamily):
             for a, ti in enumerate(env.types[i]):
                 if marg[ti] == 0:
                     continue
+                # the coefficients of every row of type ti, and the variables of its truthful
+                # terms, do not depend on the report: built once per type
+                ks = tab.with_type[i][a]
+                true_keys: list[list[str]] = []
+                vals: list[fmpq] = []
+                for k in ks:
+                    seg: list[str] = []
+                    tab.extend(seg, vals, i, k, k, False)
+                    tab.extend([], vals, i, k, k, True)
+                    true_keys.append(seg)
                 for b, tj in enumerate(env.types[i]):
                     if b == a:
                         continue
                     # Σ_{θ_-i} p(θ) [U_i(θ | θ) − U_i(θ | tj, θ_-i)]  (eq. 1, multiplied by p_i(ti))
                     keys: list[str] = []
-                    vals: list[fmpq] = []
-                    for k in tab.with_type[i][a]:
+                    for k, seg in zip(ks, true_keys):
                         dev = tab.deviation(k, i, b)
                         assert dev is not None  # every profile of Θ has its variables
-                        tab.extend(keys, vals, i, k, k, False)
-                        tab.extend(keys, vals, i, k, dev, True)
+                        keys.extend(seg)
+                        tab.extend_keys(keys, i, k, dev)
                     # the true and misreported profiles are all distinct, so every variable
                     # appears once and the row is built at C speed; otherwise add up
                     acc = dict(zip(keys, vals))

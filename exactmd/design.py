@@ -126,19 +126,23 @@ def build_problem(
     rs = probability_rows(env) + rows(env, constraints, p) + list(extra_rows)
     obj = _objective(env, objective, p)
     text: dict[int, str] = {}  # fmt by object: rows share their coefficient objects (all alive here)
+    look = text.__getitem__
 
-    def f(c: fmpq) -> str:
-        t = text.get(id(c))
-        if t is None:
-            t = text[id(c)] = fmt(c)
-        return t
+    def f(coeffs: dict[str, fmpq]) -> dict[str, str]:
+        try:  # at C speed when every coefficient object has been printed before
+            return dict(zip(coeffs, map(look, map(id, coeffs.values()))))
+        except KeyError:
+            for c in coeffs.values():
+                if id(c) not in text:
+                    text[id(c)] = fmt(c)
+            return dict(zip(coeffs, map(look, map(id, coeffs.values()))))
 
     problem = {
         "sense": sense,
         "variables": {name: [_bound(lo), _bound(hi)] for name, lo, hi in variables(env)},
         "objective": {v: fmt(c) for v, c in obj.items()},
         "constraints": [
-            {"name": r.label, "coeffs": {v: f(c) for v, c in r.coeffs.items()}, "op": r.op, "rhs": fmt(r.rhs)}
+            {"name": r.label, "coeffs": f(r.coeffs), "op": r.op, "rhs": fmt(r.rhs)}
             for r in rs
         ],
     }
@@ -230,9 +234,8 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     if lazy and len(initial) < len(rows_):
         from .lp.lazy import solve_lazy
 
-        index = {v: j for j, v in enumerate(problem["variables"])}
-        parsed = [(r.label, {index[v]: c for v, c in r.coeffs.items()}, r.op, r.rhs) for r in rows_]
-        del rows_, index  # large LPs: keep one copy of the rows in memory, not three
+        parsed = [(r.label, r.coeffs, r.op, r.rhs) for r in rows_]
+        del rows_
         res = solve_lazy(problem, initial, parsed=parsed, share_problem=True, **solve_kwargs)
         del parsed
     else:

@@ -1,11 +1,13 @@
 """Independent verifier of ``exactmd-lp-certificate/1`` documents (CERTIFICATES.md).
 
-It imports nothing but ``fractions`` and ``json``, so that the trusted base is this
-file alone.  ``verify_certificate(cert)`` returns ``(ok, reason)``; it never raises on
+It imports nothing but ``fractions``, ``json`` and ``math`` (for ``math.lcm``) from the
+standard library, so that the trusted base is this file alone.  Row activities are summed
+in integers: numerators per denominator, then one common denominator per row.  ``verify_certificate(cert)`` returns ``(ok, reason)``; it never raises on
 malformed input.
 """
 
 import json
+import math
 from fractions import Fraction
 
 
@@ -14,6 +16,7 @@ class _Bad(Exception):
 
 
 _parsed = {}  # string -> Fraction; certificates repeat a few coefficients many times
+_pair = {}  # string -> (numerator, denominator) of a row coefficient
 
 
 def _q(x, what):
@@ -30,15 +33,31 @@ def _q(x, what):
     return q
 
 
+def _pairs(x):
+    """{key: (numerator, denominator)} of the nonzero entries of a dict of Fractions."""
+    return {k: (q.numerator, q.denominator) for k, q in x.items() if q}
+
+
+def _total(acc):
+    """Σ n/d over {d: n}, with one common denominator."""
+    if not acc:
+        return Fraction(0)
+    den = math.lcm(*acc)
+    return Fraction(sum(n * (den // d) for d, n in acc.items()), den)
+
+
 def _dot(a, x):
-    """Σ_v a[v]·x[v] over Fractions.  Exact, and fast in pure Python: the integer
-    numerators are summed per denominator and the few distinct sums added at the end."""
+    """Σ_v a[v]·x[v], both given as {v: (numerator, denominator)} (absent: 0).  Exact, and
+    fast in pure Python: integer numerators are summed per denominator, then the few
+    distinct denominators are brought to one."""
     acc = {}
-    for v, q in a.items():
-        b = x[v]
-        d = q.denominator * b.denominator
-        acc[d] = acc.get(d, 0) + q.numerator * b.numerator
-    return sum((Fraction(n, d) for d, n in acc.items()), Fraction(0))
+    get = x.get
+    for v, (n, d) in a.items():
+        t = get(v)
+        if t is not None:
+            dd = d * t[1]
+            acc[dd] = acc.get(dd, 0) + n * t[0]
+    return _total(acc)
 
 
 def _fmt(q):
@@ -77,6 +96,7 @@ def _read(cert):
         c[v] = _q(a, "objective coefficient of " + repr(v))
     rows = []
     names = set()
+    vkeys = vs.keys()
     cons = p.get("constraints")
     if not isinstance(cons, list):
         raise _Bad("'constraints' must be a list")
@@ -92,12 +112,21 @@ def _read(cert):
         co = r.get("coeffs")
         if not isinstance(co, dict):
             raise _Bad("row " + repr(nm) + " needs 'coeffs'")
-        a = {}
-        for v, x in co.items():
-            if v not in vs:
-                raise _Bad("row " + repr(nm) + " uses unknown variable " + repr(v))
-            q = _parsed.get(x) if isinstance(x, str) else None
-            a[v] = q if q is not None else _q(x, "coefficient of " + repr(v) + " in row " + repr(nm))
+        if not vkeys >= co.keys():
+            bad = next(v for v in co if v not in vs)
+            raise _Bad("row " + repr(nm) + " uses unknown variable " + repr(bad))
+        try:
+            a = {v: _pair[x] for v, x in co.items()}  # coefficients seen before (the common case)
+        except (KeyError, TypeError):
+            a = {}
+            for v, x in co.items():
+                t = _pair.get(x) if isinstance(x, str) else None
+                if t is None:
+                    q = _q(x, "coefficient of " + repr(v) + " in row " + repr(nm))
+                    t = (q.numerator, q.denominator)
+                    if isinstance(x, str) and len(_pair) < 100000:
+                        _pair[x] = t
+                a[v] = t
         rows.append((nm, a, r["op"], _q(r.get("rhs"), "rhs of row " + repr(nm))))
     return sense, lo, hi, c, rows
 
@@ -125,8 +154,9 @@ def _feasible(x, lo, hi, rows):
             raise _Bad("variable " + repr(v) + " = " + _fmt(val) + " is below its lower bound " + _fmt(lo[v]))
         if hi[v] is not None and val > hi[v]:
             raise _Bad("variable " + repr(v) + " = " + _fmt(val) + " is above its upper bound " + _fmt(hi[v]))
+    xp = _pairs(x)
     for nm, a, op, b in rows:
-        lhs = _dot(a, x)
+        lhs = _dot(a, xp)
         if (op == "<=" and lhs > b) or (op == ">=" and lhs < b) or (op == "==" and lhs != b):
             raise _Bad("row " + repr(nm) + " violated: lhs " + _fmt(lhs) + " " + op + " " + _fmt(b) + " fails")
 
@@ -146,11 +176,11 @@ def _combine(y, rows, keys):
         m = y[nm]
         if m:
             mn, md = m.numerator, m.denominator
-            for v, q in a.items():
-                av, d = acc[v], md * q.denominator
-                av[d] = av.get(d, 0) + mn * q.numerator
-    w = {v: sum((Fraction(n, d) for d, n in acc[v].items()), Fraction(0)) for v in keys}
-    beta = _dot({nm: b for nm, a, op, b in rows}, y)
+            for v, (n, dn) in a.items():
+                av, d = acc[v], md * dn
+                av[d] = av.get(d, 0) + mn * n
+    w = {v: _total(acc[v]) for v in keys}
+    beta = _dot(_pairs({nm: b for nm, a, op, b in rows}), _pairs(y))
     return w, beta
 
 
@@ -179,7 +209,7 @@ def _check(cert):
                 if lo[v] is None:
                     raise _Bad("reduced cost of " + repr(v) + " is " + _fmt(d) + " < 0 but it has no lower bound")
                 bound += d * lo[v]
-        val = _dot(cc, x)
+        val = _dot(_pairs(cc), _pairs(x))
         if val != bound:
             raise _Bad("objective " + _fmt(val) + " differs from the dual bound " + _fmt(bound))
         stated = _q(cert.get("value"), "value")
@@ -215,8 +245,9 @@ def _check(cert):
             if v not in d:
                 raise _Bad("'ray' names unknown " + repr(v))
             d[v] = _q(q, "ray[" + repr(v) + "]")
+        dp = _pairs(d)
         for nm, a, op, b in rows:
-            s = _dot(a, d)
+            s = _dot(a, dp)
             if (op == "<=" and s > 0) or (op == ">=" and s < 0) or (op == "==" and s != 0):
                 raise _Bad("the ray leaves row " + repr(nm))
         for v in keys:
@@ -224,7 +255,7 @@ def _check(cert):
                 raise _Bad("the ray increases " + repr(v) + " which has an upper bound")
             if d[v] < 0 and lo[v] is not None:
                 raise _Bad("the ray decreases " + repr(v) + " which has a lower bound")
-        gain = _dot(c, d)
+        gain = _dot(_pairs(c), dp)
         if (sense == "max" and not gain > 0) or (sense == "min" and not gain < 0):
             raise _Bad("the ray does not improve the objective (c·d = " + _fmt(gain) + ")")
         return "unbounded: feasible point and improving ray (c·d = " + _fmt(gain) + ")"

@@ -22,27 +22,27 @@ from .solution import LPResult, Status, solve_problem
 __all__ = ["solve_lazy"]
 
 
-def _violated(coeffs: dict[int, fmpq], op: str, b: fmpq, x: list[fmpq]) -> bool:
+def _violated(coeffs: dict[str, fmpq], op: str, b: fmpq, x: dict[str, fmpq]) -> bool:
     lhs = sum((a * x[j] for j, a in coeffs.items()), fmpq(0))
     return (op == "<=" and lhs > b) or (op == ">=" and lhs < b) or (op == "==" and lhs != b)
 
 
 def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable[[str], None] | None = None,
-               parsed: list[tuple[str, dict[int, fmpq], str, fmpq]] | None = None, share_problem: bool = False,
+               parsed: list[tuple[str, dict[str, fmpq], str, fmpq]] | None = None, share_problem: bool = False,
                **solve_kwargs: Any) -> LPResult:
     """Solve ``problem`` starting from the rows named in ``initial``; the result's
     certificate is for the full problem (every row listed).  ``parsed``: the rows over
-    exact numbers and column indices, in the problem's order, when the caller already
-    has them (as ``parse_problem`` returns them); the problem is then not re-parsed.
+    exact numbers — (name, {variable: coefficient}, op, rhs) in the problem's order — when
+    the caller already has them; the problem is then not re-parsed.
     ``share_problem``: the certificate holds ``problem`` itself instead of a copy (for
     callers that built it for this call and will not change it)."""
     from .exact import parse_problem
 
     rows = problem["constraints"]
     if parsed is None:
-        _, names, _, _, _, parsed = parse_problem(problem)  # validates the whole problem once
-    else:
-        names = list(problem["variables"])
+        _, names, _, _, _, rows_ = parse_problem(problem)  # validates the whole problem once
+        parsed = [(name, {names[j]: c for j, c in coeffs.items()}, op, b) for name, coeffs, op, b in rows_]
+        del rows_
     active = set(initial)
     rounds = 0
     total_pivots = 0
@@ -57,8 +57,7 @@ def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable
             far = {r["name"]: (res.farkas.get(r["name"], fmpq(0)) if r["name"] in active else fmpq(0)) for r in rows}
             return _full(problem, res, {"status": "infeasible", "farkas": {k: fmt(v) for k, v in far.items()}}, total_pivots, rounds, share_problem)
         x = res.primal
-        xs = [x[v] for v in names]
-        new = [name for name, coeffs, op, b in parsed if name not in active and _violated(coeffs, op, b, xs)]
+        new = [name for name, coeffs, op, b in parsed if name not in active and _violated(coeffs, op, b, x)]
         if log:
             log(f"lazy round {rounds}: {len(active)} rows, {len(new)} violated rows added")
         if not new:
