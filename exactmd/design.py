@@ -321,7 +321,7 @@ def verify_mechanism_certificate(cert: Mapping[str, Any]) -> tuple[bool, str]:
         belief = None if cert.get("belief") is None else Belief(env.types, cert["belief"], name="belief")
         problem, _ = build_problem(env, cert["constraints"], cert.get("objective"), belief=belief, sense=cert.get("sense", "max"))
         lp = cert["lp"]
-        if _canon(problem) != _canon(lp.get("problem")):
+        if not _same_problem(problem, lp.get("problem")):
             return False, "the LP in the certificate is not the LP of the stated question"
         ok, why = verify_certificate(lp)
         if not ok:
@@ -351,6 +351,24 @@ def verify_mechanism_certificate(cert: Mapping[str, Any]) -> tuple[bool, str]:
         return False, f"malformed mechanism certificate: {type(e).__name__} {e}"
     except ModelError as e:
         return False, f"malformed mechanism certificate: {e}"
+
+
+def _same_problem(built: Mapping[str, Any], stated: Any) -> bool:
+    """The stated LP is the built one: same sense, bounds, rows (names, coefficients as
+    written, ops, right-hand sides) and objective (zero coefficients aside).  The rows
+    are compared as JSON values in one C-level comparison; a mismatch is re-checked in
+    the canonical form."""
+    if not isinstance(stated, Mapping):
+        return False
+    if (built.get("sense") == stated.get("sense") and built.get("constraints") == stated.get("constraints")
+            and built.get("variables") == stated.get("variables")
+            and _canon_objective(built) == _canon_objective(stated)):
+        return True
+    return _canon(built) == _canon(stated)
+
+
+def _canon_objective(problem: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in (problem.get("objective") or {}).items() if Q(v) != 0}
 
 
 def _canon(problem: Any) -> Any:

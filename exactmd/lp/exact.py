@@ -77,21 +77,26 @@ def parse_problem(problem: Mapping[str, Any]) -> tuple[str, list[str], list[fmpq
         op = c.get("op")
         if op not in _OPS:
             raise LPError(f"op {op!r} in row {name!r} must be one of '<=', '>=', '=='")
-        coeffs: dict[int, fmpq] = {}
-        for v, a in (c.get("coeffs") or {}).items():
-            j = index.get(v)
-            if j is None:
-                raise LPError(f"row {name!r} uses unknown variable {v!r}")
-            q = _parsed.get(a) if isinstance(a, str) else None
-            if q is None:
+        co = c.get("coeffs") or {}
+        try:  # every coefficient a nonzero string seen before (the common case), at C speed
+            coeffs = {index[v]: _nonzero[a] for v, a in co.items()}
+        except (KeyError, TypeError):
+            coeffs = {}
+            for v, a in co.items():
+                j = index.get(v)
+                if j is None:
+                    raise LPError(f"row {name!r} uses unknown variable {v!r}") from None
                 q = _num(a, f"coefficient of {v!r} in row {name!r}")
-            if q != 0:
-                coeffs[j] = q
+                if q != 0:
+                    coeffs[j] = q
+                    if isinstance(a, str) and len(_nonzero) < 100000:
+                        _nonzero[a] = q
         rows.append((name, coeffs, op, _num(c.get("rhs"), f"rhs of row {name!r}")))
     return sense, names, lo, hi, obj, rows
 
 
 _parsed: dict[str, fmpq] = {}  # problems repeat a few coefficients many times
+_nonzero: dict[str, fmpq] = {}  # the nonzero coefficient strings among them
 
 
 def _num(x: Any, what: str) -> fmpq:

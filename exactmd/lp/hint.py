@@ -163,9 +163,16 @@ def highs_model(sense: str, lo: list[fmpq | None], hi: list[fmpq | None], obj: d
     lp.row_upper_ = np.array([_f(b) if op in ("<=", "==") else inf for _, _, op, b in rows])
     lp.sense_ = highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize
     start, index, value = [0], [], []
+    by_id: dict[int, float] = {}  # float-ok: the rows share coefficient objects (all alive here)
+    look = by_id.__getitem__
     for _, coeffs, _, _ in rows:
         index.extend(coeffs)
-        value.extend(map(_f, coeffs.values()))
+        try:
+            fl = list(map(look, map(id, coeffs.values())))
+        except KeyError:
+            by_id.update((id(c), _f(c)) for c in coeffs.values())
+            fl = list(map(look, map(id, coeffs.values())))
+        value.extend(fl)
         start.append(len(index))
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, m
@@ -253,8 +260,9 @@ def solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None = None,
             else:
                 x[j] = hi[j]
         b = []
+        fixed = {j: v for j, v in enumerate(x) if v}  # the nonzero nonbasic values
         for i, (_, coeffs, op, bi) in enumerate(rows):
-            rhs = -sum((a * x[j] for j, a in coeffs.items() if x[j] is not None), fmpq(0))
+            rhs = -sum((a * v for j, a in coeffs.items() if (v := fixed.get(j)) is not None), fmpq(0))
             if rstat[i] != S.kBasic:
                 rhs += bi  # activity at its bound (the row's only finite bound)
             b.append(rhs)
@@ -278,13 +286,14 @@ def solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None = None,
                     out[-1 - k] += zt
             return out
 
-        def btvec(y: list[fmpq]) -> list[fmpq]:  # Bᵀ y
-            out = []
-            for k in basic:
-                if k >= 0:
-                    out.append(sum((a * y[i] for i, a in cols.get(k, ())), fmpq(0)))
-                else:
-                    out.append(y[-1 - k])
+        def btvec(y: list[fmpq]) -> list[fmpq]:  # Bᵀ y, row by row over the nonzero y_i
+            out = [y[-1 - k] if k < 0 else fmpq(0) for k in basic]
+            for i, yi in enumerate(y):
+                if yi:
+                    for j, a in rows[i][1].items():
+                        t = pos.get(j)
+                        if t is not None:
+                            out[t] += a * yi
             return out
 
         def fsolve(v: list[float]) -> Any:  # float-ok: HiGHS's factorisation of B
