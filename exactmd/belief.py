@@ -53,7 +53,18 @@ def label(t: Any) -> str:
 
 def profile_label(theta: Sequence[Any]) -> str:
     """``(θ_1,…,θ_n)`` printed as ``1/2,0`` (no spaces, comma separated)."""
-    return ",".join(label(t) for t in theta)
+    hit = _profile_labels.get(id(theta))
+    if hit is not None and hit[0] is theta:
+        return hit[1]
+    text = ",".join(label(t) for t in theta)
+    if isinstance(theta, tuple) and len(_profile_labels) < 1_000_000:
+        _profile_labels[id(theta)] = (theta, text)  # holds θ, so its id is not reused
+    return text
+
+
+# profile tuples are shared (environments list each profile once) and printed many times
+# when LP variables are named; the cache is keyed by identity (hashing exact numbers is slow)
+_profile_labels: dict[int, tuple[tuple, str]] = {}
 
 
 def _normalize_label(t: Any, where: str) -> Any:

@@ -220,11 +220,6 @@ class _PayoffTable:
         self.prob_neg = [-w for w in self.prob]
         self.nonzero = [[[x for x, c in enumerate(cs) if c != 0] for cs in per_agent] for per_agent in self.weighted]
 
-    def deviation(self, k: int, i: int, b: int) -> int | None:
-        """The index of θ_k with agent i's type replaced by its b-th type (None if absent)."""
-        key = self.key[k]
-        return self.where.get(key[:i] + (b,) + key[i + 1:])
-
     def extend(self, keys: list[str], vals: list[fmpq], i: int, k: int, rep: int, negated: bool) -> None:
         """Append the nonzero terms of ±p(θ_k)·U_i(θ_k | rep) to ``keys`` and ``vals``."""
         names = self.names[rep]
@@ -234,13 +229,6 @@ class _PayoffTable:
         if self.tnames is not None:
             keys.append(self.tnames[rep][i])
             vals.append((self.prob_neg if negated else self.prob)[k])
-
-    def extend_keys(self, keys: list[str], i: int, k: int, rep: int) -> None:
-        """The variables of the terms :meth:`extend` appends, alone."""
-        names = self.names[rep]
-        keys.extend([names[x] for x in self.nonzero[k][i]])
-        if self.tnames is not None:
-            keys.append(self.tnames[rep][i])
 
     def terms(self, i: int, k: int, rep: int, negated: bool = False) -> Iterator[tuple[str, fmpq]]:
         """±p(θ_k)·U_i(θ_k | reported profile rep) as (variable, coefficient) pairs."""
@@ -308,6 +296,7 @@ class IC(ConstraintFamily):
     def rows(self, env: Environment, p: Belief) -> list[Row]:
         out = []
         tab = _PayoffTable(env, p, self._utility(env))
+        key, where, tnames = tab.key, tab.where, tab.tnames
         for i in range(env.n):
             marg = p.marginal(i)
             for a, ti in enumerate(env.types[i]):
@@ -316,6 +305,7 @@ class IC(ConstraintFamily):
                 # the coefficients of every row of type ti, and the variables of its truthful
                 # terms, do not depend on the report: built once per type
                 ks = tab.with_type[i][a]
+                nonzero = [tab.nonzero[k][i] for k in ks]
                 true_keys: list[list[str]] = []
                 vals: list[fmpq] = []
                 for k in ks:
@@ -328,11 +318,13 @@ class IC(ConstraintFamily):
                         continue
                     # Σ_{θ_-i} p(θ) [U_i(θ | θ) − U_i(θ | tj, θ_-i)]  (eq. 1, multiplied by p_i(ti))
                     keys: list[str] = []
-                    for k, seg in zip(ks, true_keys):
-                        dev = tab.deviation(k, i, b)
-                        assert dev is not None  # every profile of Θ has its variables
+                    for k, seg, nz in zip(ks, true_keys, nonzero):
+                        dev = where[key[k][:i] + (b,) + key[k][i + 1:]]  # θ_k with agent i's type b
                         keys.extend(seg)
-                        tab.extend_keys(keys, i, k, dev)
+                        names = tab.names[dev]
+                        keys.extend([names[x] for x in nz])
+                        if tnames is not None:
+                            keys.append(tnames[dev][i])
                     # the true and misreported profiles are all distinct, so every variable
                     # appears once and the row is built at C speed; otherwise add up
                     acc = dict(zip(keys, vals))
