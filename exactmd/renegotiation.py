@@ -60,6 +60,7 @@ __all__ = [
     "RP_FORMAT",
     "ex_post_ir_deterministic",
     "switching_equilibrium",
+    "deviation_gain",
     "first_breaking_psi",
     "example_5_environment",
     "DirectMechanism",
@@ -988,9 +989,25 @@ def rp_against_psi(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, A
     or to the deviator (2) is taken.  (1) fails if some on-path decision d, reached at a
     state θ with p(θ) > 0, has every player's type weakly and one strictly preferring ψ(d).
     (2) fails if some type gains, in expectation over the others' types, by misreporting,
-    then voting, with the others voting as above."""
+    then voting, with the others voting as above.
+
+    With interdependent values (two players only) the votes are those of voting
+    equilibria: (1) by :func:`switching_equilibrium` at every on-path decision, (2) by
+    :func:`deviation_gain`."""
     if not _private_values(env):
-        raise ModelError("rp_against_psi decides private-value environments only")
+        if env.n != 2:
+            raise ModelError("rp_against_psi decides interdependent values for two players only "
+                             "(with more players the pivotal gains are multilinear in the others' votes)")
+        switch = ""
+        for d in dict.fromkeys(f[th] for th in env.profiles() if env.prior[th] > 0):
+            x = psi.get(d, d)
+            if x != d:
+                found = switching_equilibrium(env, f, d, x)
+                if found:
+                    switch = f"at {label(d)} a voting equilibrium switches to {label(x)}: {found}"
+                    break
+        gain, what = deviation_gain(env, f, psi)
+        return PsiReport(dict(psi), switch, what, gain)
     n = env.n
 
     def delta(j: int, d: Any, th: tuple) -> fmpq:
@@ -1202,6 +1219,153 @@ def example_1() -> Environment:
     )
 
 
+def _voting_game(env: Environment, f: Mapping[tuple, Any], d: Any) -> tuple[list[tuple], list[list[Any]]]:
+    """The states of positive probability at which the mechanism reaches d, and each
+    player's types among them (the players' information in the voting game at d)."""
+    supp = [th for th in env.profiles() if env.prior[th] > 0 and f[th] == d]
+    types = [sorted({th[i] for th in supp}, key=lambda t: env.types[i].index(t)) for i in range(2)]
+    return supp, types
+
+
+def _voting_model(env: Environment, supp: Sequence[tuple], types: Sequence[Sequence[Any]], d: Any, proposal: Any,
+                  a: Sequence[Mapping[Any, str]], strict: tuple[int, Any] | None = None) -> tuple[Any, Any, list[dict[Any, Any]]]:
+    """The exact LP of the voting equilibria at d in which each type votes as ``a`` says
+    (Y yes, N no, M mixing): ρ_i(t) ∈ {1, 0} or a variable in [t, 1 − t] (t the model's
+    strictness variable), and the pivotal gain G_i(t) = Σ_θ_j p(t, θ_j) ρ_j(θ_j) Δ_i(t, θ_j)
+    ≥ 0, ≤ 0 or = 0 (posterior ∝ prior on ``supp``); ``strict`` = (i, t): that type's
+    G ≥ t.  Returns (model, t, ρ)."""
+    from .lp.model import LinExpr, Model
+
+    m = Model("max")
+    tvar = m.var("t", 0, 1)
+    rho: list[dict[Any, Any]] = [{}, {}]
+    for i in range(2):
+        for t in types[i]:
+            if a[i][t] == "M":
+                v = m.var(f"rho{i}[{label(t)}]", 0, 1)
+                m.add(v - tvar >= 0, name=f"mix-low{i}[{label(t)}]")
+                m.add(v + tvar <= 1, name=f"mix-high{i}[{label(t)}]")
+                rho[i][t] = v
+            else:
+                rho[i][t] = LinExpr.of(1 if a[i][t] == "Y" else 0)
+    for i in range(2):
+        j = 1 - i
+        for t in types[i]:
+            G = LinExpr()
+            for th in supp:
+                if th[i] == t:
+                    G = G + rho[j][th[j]] * (env.prior[th] * (_u(env, i, proposal, th) - _u(env, i, d, th)))
+            tag = f"{i}[{label(t)}]"
+            if a[i][t] == "Y":
+                m.add(G - tvar >= 0 if strict == (i, t) else G >= 0, name=f"yes{tag}")
+            elif a[i][t] == "N":
+                m.add(G <= 0, name=f"no{tag}")
+            else:
+                m.add(G == 0, name=f"indifferent{tag}")
+    return m, tvar, rho
+
+
+def _undominated_votes(env: Environment, i: int, t: Any, d: Any, proposal: Any) -> str:
+    """The votes of type t of player i at d that are not weakly dominated: voting yes
+    only changes the outcome when the other votes yes, so yes is dominated when the
+    switch loses in every state of positive probability (and strictly in one), no when it
+    gains in every one.  Returns "N", "Y" or "YNM"."""
+    ds = [_u(env, i, proposal, th) - _u(env, i, d, th) for th in env.profiles() if th[i] == t and env.prior[th] > 0]
+    if ds and all(x <= 0 for x in ds) and any(x < 0 for x in ds):
+        return "N"
+    if ds and all(x >= 0 for x in ds) and any(x > 0 for x in ds):
+        return "Y"
+    return "YNM"
+
+
+def _best_equilibrium_votes(env: Environment, f: Mapping[tuple, Any], d: Any, proposal: Any, voter: int,
+                            coef: Mapping[Any, fmpq]) -> tuple[fmpq, str]:
+    """The largest Σ_t coef[t]·ρ_voter(t) over the voting equilibria at the on-path decision
+    d in which no type casts a weakly dominated vote (the supremum over the equilibria of
+    each vote assignment is the LP maximum over their closure), with a description."""
+    from .lp.model import LinExpr
+
+    supp, types = _voting_game(env, f, d)
+    choices = [[_undominated_votes(env, i, t, d, proposal) for t in types[i]] for i in range(2)]
+    best: fmpq | None = None
+    what = ""
+    for assign in itertools.product(*choices[0], *choices[1]):
+        a = [dict(zip(types[0], assign[:len(types[0])])), dict(zip(types[1], assign[len(types[0]):]))]
+        m, tvar, rho = _voting_model(env, supp, types, d, proposal, a)
+        m.maximize(tvar)  # the assignment has an equilibrium iff t can be > 0 (or = 0 without mixing)
+        res = m.solve()
+        if res.status.value != "optimal" or (res.value == 0 and "M" in assign):
+            continue
+        obj = LinExpr()
+        for t, c in coef.items():
+            obj = obj + rho[voter][t] * c
+        val = obj.const
+        if obj.terms:  # the objective's constant is not part of the LP
+            m.maximize(LinExpr(obj.terms))
+            val += m.solve().value
+        if best is None or val > best:
+            best = val
+            what = ", ".join(f"{label(t)}: {a[voter][t]}" for t in types[voter])
+    return (fmpq(0), "") if best is None else (best, what)
+
+
+def deviation_gain(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, Any]) -> tuple[fmpq, str]:
+    """Condition (2) of §4.1.1 for two players with any values (private or interdependent):
+    the largest gain, over every type, misreport and voting equilibrium, from misreporting
+    and then voting, and its description ("" if no deviation gains).
+
+    After a misreport the mechanism reaches d' = f(θ'_i, θ_j).  Where type θ_j of the other
+    player reaches d' on the equilibrium path, its vote is that of a voting equilibrium at
+    d' (the definition quantifies over every equilibrium: the one best for the deviator is
+    taken, by exact LPs over each assignment of votes, weakly dominated votes excluded);
+    where it does not, its belief is free and it may vote yes iff the switch does not lose
+    at some type of the deviator (a belief on that type makes yes a best response).  The
+    deviator votes yes at d' iff that gains in expectation.  Truth-telling payoffs are
+    those of the mechanism's decisions (condition (1) excludes switches that change them)."""
+    if env.n != 2:
+        raise ModelError("deviation_gain decides two-player voting games")
+    best, what = fmpq(0), ""
+    for i in range(2):
+        j = 1 - i
+        for ti in env.types[i]:
+            cond = _cond_others(env, i, ti)
+            if not cond:
+                continue
+            truth = sum((w * _u(env, i, f[th], th) for th, w in cond), fmpq(0))
+            for tr in env.types[i]:
+                total = fmpq(0)
+                by_decision: dict[Any, list[tuple[tuple, fmpq]]] = {}
+                for th, w in cond:
+                    d = f[th[:i] + (tr,) + th[i + 1:]]
+                    total += w * _u(env, i, d, th)
+                    by_decision.setdefault(d, []).append((th, w))
+                parts = []
+                for d, states in by_decision.items():
+                    x = psi.get(d, d)
+                    if x == d:
+                        continue
+                    on_path = set(_voting_game(env, f, d)[1][j])
+                    coef: dict[Any, fmpq] = {}
+                    off = fmpq(0)
+                    for th, w in states:
+                        g = w * (_u(env, i, x, th) - _u(env, i, d, th))
+                        if th[j] in on_path:
+                            coef[th[j]] = coef.get(th[j], fmpq(0)) + g
+                        elif g > 0 and any(env.prior[o] > 0 and _u(env, j, x, o) >= _u(env, j, d, o)
+                                           for o in env.profiles() if o[j] == th[j]):
+                            off += g
+                    on, votes = _best_equilibrium_votes(env, f, d, x, j, coef) if coef else (fmpq(0), "")
+                    if on + off > 0:
+                        total += on + off
+                        parts.append(f"at {label(d)} the switch to {label(x)} adds {fmt(on + off)}"
+                                     + (f" ({env.agents[j]} votes {votes})" if votes else ""))
+                if total - truth > best:
+                    best = total - truth
+                    what = (f"type {label(ti)} of {env.agents[i]} reports {label(tr)} and renegotiates: expected payoff "
+                            f"{fmt(total)} against {fmt(truth)} when truthful" + ("; " + "; ".join(parts) if parts else ""))
+    return best, what
+
+
 def switching_equilibrium(env: Environment, f: Mapping[tuple, Any], d: Any, proposal: Any) -> str:
     """Condition (1) of §4.1.1 at one reached decision, for two players with any values
     (private or interdependent, both possibly informed): is there a voting equilibrium —
@@ -1215,19 +1379,13 @@ def switching_equilibrium(env: Environment, f: Mapping[tuple, Any], d: Any, prop
     which some yes-type of each player meet at a state of positive posterior, and each
     candidate type for (ii), is one exact strict-feasibility LP.  Returns a description of
     an equilibrium, or "" if none exists."""
-    from .lp.model import LinExpr, Model
+    from .lp.model import LinExpr
 
     if env.n != 2:
         raise ModelError("switching_equilibrium decides two-player voting games")
-    supp = [th for th in env.profiles() if env.prior[th] > 0 and f[th] == d]
+    supp, types = _voting_game(env, f, d)
     if not supp:
         return ""
-    q = {th: env.prior[th] for th in supp}
-    types = [sorted({th[i] for th in supp}, key=lambda t: env.types[i].index(t)) for i in range(2)]
-
-    def delta(i: int, th: tuple) -> fmpq:
-        return _u(env, i, proposal, th) - _u(env, i, d, th)
-
     for assign in itertools.product("YNM", repeat=len(types[0]) + len(types[1])):
         a = [dict(zip(types[0], assign[:len(types[0])])), dict(zip(types[1], assign[len(types[0]):]))]
         if not any(a[0][th[0]] != "N" and a[1][th[1]] != "N" for th in supp):
@@ -1236,32 +1394,7 @@ def switching_equilibrium(env: Environment, f: Mapping[tuple, Any], d: Any, prop
             for strict_t in types[strict_i]:
                 if a[strict_i][strict_t] != "Y":
                     continue
-                m = Model("max")
-                tvar = m.var("t", 0, 1)
-                rho: list[dict[Any, Any]] = [{}, {}]
-                for i in range(2):
-                    for t in types[i]:
-                        if a[i][t] == "M":
-                            v = m.var(f"rho{i}[{label(t)}]", 0, 1)
-                            m.add(v - tvar >= 0, name=f"mix-low{i}[{label(t)}]")
-                            m.add(v + tvar <= 1, name=f"mix-high{i}[{label(t)}]")
-                            rho[i][t] = v
-                        else:
-                            rho[i][t] = LinExpr.of(1 if a[i][t] == "Y" else 0)
-                for i in range(2):
-                    j = 1 - i
-                    for t in types[i]:
-                        G = LinExpr()
-                        for th in supp:
-                            if th[i] == t:
-                                G = G + rho[j][th[j]] * (q[th] * delta(i, th))
-                        tag = f"{i}[{label(t)}]"
-                        if a[i][t] == "Y":
-                            m.add(G - tvar >= 0 if (i, t) == (strict_i, strict_t) else G >= 0, name=f"yes{tag}")
-                        elif a[i][t] == "N":
-                            m.add(G <= 0, name=f"no{tag}")
-                        else:
-                            m.add(G == 0, name=f"indifferent{tag}")
+                m, tvar, _ = _voting_model(env, supp, types, d, proposal, a, (strict_i, strict_t))
                 m.maximize(LinExpr.of(tvar))
                 res = m.solve()
                 if res.status.value == "optimal" and res.value > 0:

@@ -405,3 +405,84 @@ def test_switching_equilibrium_agrees_with_the_one_informed_player_method(k, pay
                              lambda i, x, th: 0 if x == "d" else pays[2 * T1.index(th[0]) + i])
     f = {th: "d" for th in env.profiles()}
     assert bool(switching_equilibrium(env, f, "d", "x")) == bool(switching_equilibrium_uninformed(env, 0, "d", "x"))
+
+
+# ---------------------------------------------------------------------------------
+# Condition (2) of §4.1.1 with interdependent values: misreport, then vote
+def _interdependent_example(u2_al):
+    """Player 1: a, b; player 2: l, h (uniform).  f(a, ·) = x, f(b, ·) = y; ψ(y) = z.
+    u_1: x ↦ 2 at a, 0 at b; y ↦ 1; z ↦ 4 at a, 0 at b (so b votes no at y on path).
+    u_2: 0 at x, y; at z: ``u2_al`` in state (a, l), −1 at (b, l), −3 at (·, h)."""
+    from exactmd.environment import Environment
+
+    u1 = {("x", "a"): 2, ("x", "b"): 0, ("y", "a"): 1, ("y", "b"): 1, ("z", "a"): 4, ("z", "b"): 0}
+
+    def u(i, x, th):
+        if i == 0:
+            return u1[(x, th[0])]
+        if x != "z":
+            return 0
+        return -3 if th[1] == "h" else (u2_al if th[0] == "a" else -1)
+
+    env = Environment.finite([["a", "b"], ["l", "h"]], "uniform", ["x", "y", "z"], u)
+    f = {th: ("x" if th[0] == "a" else "y") for th in env.profiles()}
+    return env, f
+
+
+def test_deviation_gain_with_interdependent_values_by_hand():
+    from exactmd.renegotiation import deviation_gain
+
+    # on the path at y only type b of player 1 is present and it votes no, so player 2 is
+    # never pivotal there: type l (switch gains 2 at (a, l), loses 1 at (b, l)) may vote yes,
+    # type h (loses 3 everywhere) may not.  Type a of player 1 reports b: 1 at y, 4 after the
+    # switch when player 2 is l: 1/2·4 + 1/2·1 = 5/2 against 2 when truthful — gain 1/2.
+    env, f = _interdependent_example(2)
+    gain, what = deviation_gain(env, f, {"y": "z"})
+    assert gain == fmpq(1, 2)
+    assert "reports b" in what and "5/2 against 2" in what
+    r = rp_against_psi(env, f, {"y": "z"})
+    assert r.gain == fmpq(1, 2) and not r.holds and r.switch == ""
+    # if the switch loses for player 2 of type l in every state, its yes is dominated: no gain
+    env2, f2 = _interdependent_example(-1)
+    assert deviation_gain(env2, f2, {"y": "z"}) == (0, "")
+    assert rp_against_psi(env2, f2, {"y": "z"}).holds
+
+
+def test_deviation_gain_example_6_always_alpha_holds():
+    from exactmd.environment import Environment
+    from exactmd.renegotiation import deviation_gain
+
+    pay = {("beta", "a"): (5, -5), ("beta", "b"): (1, 1)}
+    env = Environment.finite([["a", "b"], ["-"]], "uniform", ["alpha", "beta"], lambda i, x, th: pay.get((x, th[0]), (0, 0))[i])
+    always = {th: "alpha" for th in env.profiles()}
+    # player 1 votes yes in both types (dominant), player 2 then expects −2 and votes no
+    assert deviation_gain(env, always, {"alpha": "beta"}) == (0, "")
+    assert rp_against_psi(env, always, {"alpha": "beta"}).holds
+
+
+def test_deviation_gain_off_path_votes_follow_a_free_belief():
+    from exactmd.environment import Environment
+    from exactmd.renegotiation import deviation_gain
+
+    # as the first example, but state (b, l) has probability 0: player 2 of type l never sees y
+    # on the path; with a belief on type a (the switch gains 2 there) it may vote yes
+    env0, f = _interdependent_example(2)
+    prior = {th: (fmpq(0) if th == ("b", "l") else fmpq(1, 3)) for th in env0.profiles()}
+    env = Environment.finite([["a", "b"], ["l", "h"]], prior, ["x", "y", "z"], lambda i, x, th: env0.utility(i, x, th))
+    gain, _ = deviation_gain(env, f, {"y": "z"})
+    # type a: states (a, l), (a, h) equally likely: 1/2·4 + 1/2·1 = 5/2 against 2
+    assert gain == fmpq(1, 2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_deviation_gain_agrees_with_the_private_value_rule(data):
+    """Differential: with private values, voting equilibria without dominated votes are
+    preference votes, so the LP method and rp_against_psi's direct rule give one gain."""
+    from exactmd.renegotiation import deviation_gain
+    from exactmd.strategies import finite_environments
+
+    env = data.draw(finite_environments(n_agents=2, max_types=3, max_outcomes=3, private_values=True))
+    f = {th: data.draw(st.sampled_from(env.outcomes)) for th in env.profiles()}
+    psi = {x: data.draw(st.sampled_from(env.outcomes)) for x in env.outcomes}
+    assert deviation_gain(env, f, psi)[0] == rp_against_psi(env, f, psi).gain
