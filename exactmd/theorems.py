@@ -1415,6 +1415,13 @@ def _decide_np_example5(prices: tuple[Any, ...]) -> Verdict:
         certs.append((f"ex-post-IR-mechanism-{k}", voting_certificate(
             env, f, [{"kind": "psi", "psi": {label(d): label(x) for d, x in psi.items()}}],
             f"ex post IR mechanism {k} is not ex post RP against this ψ")))
+    # random mechanisms on the menu: one LP over the lotteries (every ψ at once)
+    from .renegotiation import solve_certified
+
+    rres, rcert = solve_certified(env, "random-rp-ex-post-ir",
+                                  f"random direct mechanisms on {env.name}: ex post IR and ex post RP against every ψ")
+    certs.append(("random-ex-post-ir", rcert))
+    random_ok = rres.status.value == "infeasible"
     # without participation: the first deterministic mechanism that is RP against every ψ
     witness = None
     P = env.profiles()
@@ -1430,10 +1437,12 @@ def _decide_np_example5(prices: tuple[Any, ...]) -> Verdict:
         certs.append(("rp-without-ir", voting_certificate(env, witness, cases, "ex post RP against every ψ (no participation constraint)")))
     ir_part = (f"with ex post IR: none of the {len(ir)} deterministic mechanisms is ex post RP (each with a breaking ψ)"
                if not unbroken else f"with ex post IR: {len(unbroken)} deterministic mechanisms are ex post RP")
+    ir_part += (", and no random one (Farkas certificate of the LP over lotteries)" if random_ok
+                else ", but a random one is (witness of the LP over lotteries)")
     wit = ("; without a participation constraint the mechanism " + ", ".join(f"{profile_label(th)} ↦ {label(x)}" for th, x in witness.items())
            + " is ex post RP against every ψ (inefficient trades at a price no alternative improves for both are never renegotiated)"
            if witness is not None else "; without a participation constraint no deterministic mechanism is ex post RP either")
-    ok = not unbroken and witness is None
+    ok = not unbroken and random_ok and witness is None
     status = "confirmed" if ok else "refuted"
     summary = ir_part + wit + (". The paper's argument (the buyer can secure price 2, the seller price 5) needs trade at (5, 2) and no trade elsewhere — ex post IR" if witness is not None else "")
     return Verdict(cid, status, summary, env.name, tuple(certs))
@@ -1457,5 +1466,5 @@ register(Claim(
     decide=_decide_np_example5,
     strategy=_example5_strategy,
     paper_instances=_example5_instances,
-    checks="On finite price menus in [2, 5] containing 2 and 5, over deterministic direct mechanisms: every ex post IR mechanism (enumerated; the list is recomputed by verify) is shown not ex post RP by an explicit ψ (rp_against_psi, recomputed), and the first mechanism that is ex post RP against every ψ without a participation constraint is given with all its ψ cases. The continuum of prices and random mechanisms are not enumerated; the paper's two-line argument (buyer secures 2, seller secures 5) is the same on every menu containing 2 and 5.",
+    checks="On finite price menus in [2, 5] containing 2 and 5, over deterministic direct mechanisms: every ex post IR mechanism (enumerated; the list is recomputed by verify) is shown not ex post RP by an explicit ψ (rp_against_psi, recomputed); random mechanisms (a lottery over the menu at every profile) are decided by one LP over the lotteries, every ψ at once (random_rp_model: Farkas certificate when none exists); and the first mechanism that is ex post RP against every ψ without a participation constraint is given with all its ψ cases. The continuum of prices is not enumerated; the paper's two-line argument (buyer secures 2, seller secures 5) is the same on every menu containing 2 and 5.",
 ))

@@ -486,3 +486,35 @@ def test_deviation_gain_agrees_with_the_private_value_rule(data):
     f = {th: data.draw(st.sampled_from(env.outcomes)) for th in env.profiles()}
     psi = {x: data.draw(st.sampled_from(env.outcomes)) for x in env.outcomes}
     assert deviation_gain(env, f, psi)[0] == rp_against_psi(env, f, psi).gain
+
+
+# ---------------------------------------------------------------------------------
+# Random mechanisms that are ex post RP against every ψ: one LP (private values)
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_random_rp_lp_at_a_deterministic_mechanism_agrees_with_enumerating_every_psi(data):
+    """Differential: the LP restricted to a deterministic mechanism f is feasible iff
+    rp_against_all_psi (every ψ enumerated, both conditions by the direct rule) holds."""
+    from exactmd.belief import label, profile_label
+    from exactmd.renegotiation import random_rp_model
+    from exactmd.strategies import finite_environments
+
+    env = data.draw(finite_environments(n_agents=2, max_types=2, max_outcomes=3, private_values=True))
+    f = {th: data.draw(st.sampled_from(env.outcomes)) for th in env.profiles()}
+    m = random_rp_model(env, ex_post_ir=False)
+    for th in env.profiles():
+        m.add_row(f"fix[{profile_label(th)}]", {f"q[{label(f[th])}|{profile_label(th)}]": 1}, "==", 1)
+    feasible = m.solve().status.value == "optimal"
+    assert feasible == rp_against_all_psi(env, f)[0]
+
+
+def test_example_5_no_random_ex_post_ir_mechanism_but_random_ones_without_ir():
+    from exactmd.renegotiation import example_5_environment, random_mechanism_from, solve_certified
+
+    env = example_5_environment([2, 3, 4, 5])
+    res, cert = solve_certified(env, "random-rp-ex-post-ir", "Example 5, random mechanisms")
+    assert res.status.value == "infeasible" and verify_document(cert)[0]
+    res2, cert2 = solve_certified(env, "random-rp", "Example 5 without IR")
+    assert res2.status.value == "optimal" and verify_document(cert2)[0]
+    mech = random_mechanism_from(env, res2.primal)
+    assert all(sum(lot.values()) == 1 for lot in mech.values())
