@@ -13,7 +13,7 @@ Subcommands::
     exactmd covers ENV.toml --belief "θ=p; ..." [--device FILE] [--B all|grid:N|interior:N] [--eps 1/10] [-o CERT]
     exactmd plot bargaining [--K 6] [--prior uniform] [-o region.png]
     exactmd claims
-    exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR]
+    exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
     exactmd reproduce [--out DIR]
 
 Errors are one line on stderr and exit status 2; ``verify`` exits 1 when a
@@ -302,7 +302,8 @@ def _cmd_claims(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from .reproduce import check_claims
 
-    return check_claims(args.claims, examples=args.examples, seed=args.seed, out=args.out, log=_progress, echo=_print)
+    return check_claims(args.claims, examples=args.examples, seed=args.seed, out=args.out, log=_progress, echo=_print,
+                        shrink_seconds=args.shrink_seconds)
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
@@ -409,6 +410,8 @@ def _parser() -> argparse.ArgumentParser:
     ch.add_argument("claims", nargs="*")
     ch.add_argument("--examples", type=int, default=25)
     ch.add_argument("--seed", type=int, default=0)
+    ch.add_argument("--shrink-seconds", type=float, default=60.0, metavar="S",  # float-ok: wall clock
+                    help="stop shrinking a refutation after S seconds and report the last refuted instance (default 60)")
     ch.add_argument("--out", default=None, help="write counterexample certificates here")
     ch.set_defaults(func=_cmd_check)
 

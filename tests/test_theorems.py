@@ -66,6 +66,17 @@ def test_check_reports_a_shrunk_counterexample(tmp_path):
     assert files and all(verify_document(json.loads(f.read_text()))[0] for f in files)
 
 
+def test_check_stops_shrinking_after_its_time_budget(tmp_path):
+    lines, runs = [], []
+    rc = check_claims(["myerson-satterthwaite"], examples=5, seed=0, out=str(tmp_path), log=runs.append,
+                      echo=lines.append, shrink_seconds=0)
+    # no time to shrink: the first refuted instance decided is the one reported, with its certificate
+    assert rc == 1 and "shrinking stopped" in lines[0] and "REFUTED" in lines[1]
+    assert sum("refuted" in r for r in runs) == 1
+    files = list(tmp_path.rglob("*.json"))
+    assert files and all(verify_document(json.loads(f.read_text()))[0] for f in files)
+
+
 def test_reproduce_subset_writes_manifest(tmp_path):
     rc = reproduce(tmp_path, claims=["veto-ic"], log=lambda s: None, echo=lambda s: None)
     assert rc == 0
