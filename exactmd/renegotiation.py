@@ -1316,10 +1316,13 @@ def example_1() -> Environment:
     )
 
 
-def _voting_game(env: Environment, f: Mapping[tuple, Any], d: Any) -> tuple[list[tuple], list[list[Any]]]:
-    """The states of positive probability at which the mechanism reaches d, and each
-    player's types among them (the players' information in the voting game at d)."""
-    supp = [th for th in env.profiles() if env.prior[th] > 0 and f[th] == d]
+def _voting_game(env: Environment, f: Mapping[tuple, Any], d: Any,
+                 psihat: Mapping[tuple, Mapping[Any, Any]] | None = None, x: Any = None) -> tuple[list[tuple], list[list[Any]]]:
+    """The states of positive probability at which the mechanism reaches d (and, with an
+    oracle ``psihat``, at which the oracle then proposes x), and each player's types among
+    them (the players' information in the voting game at d, resp. at (d, x))."""
+    supp = [th for th in env.profiles() if env.prior[th] > 0 and f[th] == d
+            and (psihat is None or psihat.get(th, {}).get(d, d) == x)]
     types = [sorted({th[i] for th in supp}, key=lambda t: env.types[i].index(t)) for i in range(2)]
     return supp, types
 
@@ -1375,14 +1378,14 @@ def _undominated_votes(env: Environment, i: int, t: Any, d: Any, proposal: Any) 
     return "YNM"
 
 
-def _best_equilibrium_votes(env: Environment, f: Mapping[tuple, Any], d: Any, proposal: Any, voter: int,
-                            coef: Mapping[Any, fmpq]) -> tuple[fmpq, str]:
+def _best_equilibrium_votes(env: Environment, game: tuple[list[tuple], list[list[Any]]], d: Any, proposal: Any,
+                            voter: int, coef: Mapping[Any, fmpq]) -> tuple[fmpq, str]:
     """The largest Σ_t coef[t]·ρ_voter(t) over the voting equilibria at the on-path decision
     d in which no type casts a weakly dominated vote (the supremum over the equilibria of
     each vote assignment is the LP maximum over their closure), with a description."""
     from .lp.model import LinExpr
 
-    supp, types = _voting_game(env, f, d)
+    supp, types = game
     choices = [[_undominated_votes(env, i, t, d, proposal) for t in types[i]] for i in range(2)]
     best: fmpq | None = None
     what = ""
@@ -1406,7 +1409,8 @@ def _best_equilibrium_votes(env: Environment, f: Mapping[tuple, Any], d: Any, pr
     return (fmpq(0), "") if best is None else (best, what)
 
 
-def deviation_gain(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, Any]) -> tuple[fmpq, str]:
+def deviation_gain(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, Any],
+                   psihat: Mapping[tuple, Mapping[Any, Any]] | None = None) -> tuple[fmpq, str]:
     """Condition (2) of §4.1.1 for two players with any values (private or interdependent):
     the largest gain, over every type, misreport and voting equilibrium, from misreporting
     and then voting, and its description ("" if no deviation gains).
@@ -1418,7 +1422,12 @@ def deviation_gain(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, A
     where it does not, its belief is free and it may vote yes iff the switch does not lose
     at some type of the deviator (a belief on that type makes yes a best response).  The
     deviator votes yes at d' iff that gains in expectation.  Truth-telling payoffs are
-    those of the mechanism's decisions (condition (1) excludes switches that change them)."""
+    those of the mechanism's decisions (condition (1) excludes switches that change them).
+
+    With an oracle ``psihat`` (state ↦ decision ↦ proposal; ``psi`` is then ignored) the
+    proposal after a misreport is ψ̂(true state, d'): the players vote knowing (d', x),
+    and the voting games are indexed by the pair — the same computation, for ex post
+    oracle renegotiation-proofness (§4.1.1) with any values."""
     if env.n != 2:
         raise ModelError("deviation_gain decides two-player voting games")
     best, what = fmpq(0), ""
@@ -1435,13 +1444,14 @@ def deviation_gain(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, A
                 for th, w in cond:
                     d = f[th[:i] + (tr,) + th[i + 1:]]
                     total += w * _u(env, i, d, th)
-                    by_decision.setdefault(d, []).append((th, w))
+                    x = psi.get(d, d) if psihat is None else psihat.get(th, {}).get(d, d)
+                    by_decision.setdefault((d, x), []).append((th, w))
                 parts = []
-                for d, states in by_decision.items():
-                    x = psi.get(d, d)
+                for (d, x), states in by_decision.items():
                     if x == d:
                         continue
-                    on_path = set(_voting_game(env, f, d)[1][j])
+                    game = _voting_game(env, f, d, psihat, x)
+                    on_path = set(game[1][j])
                     coef: dict[Any, fmpq] = {}
                     off = fmpq(0)
                     for th, w in states:
@@ -1451,7 +1461,7 @@ def deviation_gain(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, A
                         elif g > 0 and any(env.prior[o] > 0 and _u(env, j, x, o) >= _u(env, j, d, o)
                                            for o in env.profiles() if o[j] == th[j]):
                             off += g
-                    on, votes = _best_equilibrium_votes(env, f, d, x, j, coef) if coef else (fmpq(0), "")
+                    on, votes = _best_equilibrium_votes(env, game, d, x, j, coef) if coef else (fmpq(0), "")
                     if on + off > 0:
                         total += on + off
                         parts.append(f"at {label(d)} the switch to {label(x)} adds {fmt(on + off)}"

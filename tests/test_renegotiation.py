@@ -518,3 +518,40 @@ def test_example_5_no_random_ex_post_ir_mechanism_but_random_ones_without_ir():
     assert res2.status.value == "optimal" and verify_document(cert2)[0]
     mech = random_mechanism_from(env, res2.primal)
     assert all(sum(lot.values()) == 1 for lot in mech.values())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_oracle_deviation_gain_agrees_with_the_private_value_oracle_rule(data):
+    """Differential: with an oracle ψ̂ and private values, the voting-equilibrium method
+    gives the largest gain of oracle_deviation_gain over every type and misreport."""
+    from exactmd.renegotiation import deviation_gain
+    from exactmd.strategies import finite_environments
+
+    env = data.draw(finite_environments(n_agents=2, max_types=3, max_outcomes=3, private_values=True))
+    f = {th: data.draw(st.sampled_from(env.outcomes)) for th in env.profiles()}
+    psihat = {th: {x: data.draw(st.sampled_from(env.outcomes)) for x in env.outcomes} for th in env.profiles()}
+    best = fmpq(0)
+    for i in range(2):
+        for ti in env.types[i]:
+            if all(env.prior[th] == 0 for th in env.profiles() if th[i] == ti):
+                continue
+            for tj in env.types[i]:
+                truth, dev = oracle_deviation_gain(env, f, i, ti, tj, psihat)
+                best = max(best, dev - truth)
+    assert deviation_gain(env, f, {}, psihat)[0] == best
+
+
+def test_oracle_with_interdependent_values_by_hand():
+    from exactmd.renegotiation import deviation_gain
+
+    # the first interdependent example with an oracle that proposes z after y only when
+    # player 2 is l: type a of player 1 reports b; at (y, z) player 2 of type l is never
+    # pivotal on the path (type b votes no) and may vote yes: 1/2·4 + 1/2·1 = 5/2 against 2
+    env, f = _interdependent_example(2)
+    psihat = {th: ({"y": "z"} if th[1] == "l" else {}) for th in env.profiles()}
+    gain, what = deviation_gain(env, f, {}, psihat)
+    assert gain == fmpq(1, 2) and "reports b" in what
+    # an oracle that proposes z only when player 2 is h: h never votes yes (it loses 3): no gain
+    psihat_h = {th: ({"y": "z"} if th[1] == "h" else {}) for th in env.profiles()}
+    assert deviation_gain(env, f, {}, psihat_h) == (0, "")
