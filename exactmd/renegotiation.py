@@ -61,6 +61,7 @@ __all__ = [
     "ex_post_ir_deterministic",
     "switching_equilibrium",
     "deviation_gain",
+    "oracle_rp_against",
     "random_rp_model",
     "random_mechanism_from",
     "first_breaking_psi",
@@ -1167,6 +1168,54 @@ def oracle_deviation_gain(env: Environment, f: Mapping[tuple, Any], i: int, ti: 
     return truth, dev
 
 
+def oracle_rp_against(env: Environment, f: Mapping[tuple, Any], psihat: Mapping[tuple, Mapping[Any, Any]]) -> PsiReport:
+    """Both conditions of ex post *oracle* renegotiation-proofness against ``psihat``
+    (state ↦ decision ↦ proposal; §4.1.1) for truth-telling in the deterministic direct
+    mechanism ``f``.  Private values, any number of players: (1) no on-path state θ at
+    which every player weakly, one strictly, prefers ψ̂(θ, f(θ)); (2) no type gains by
+    misreporting and voting (:func:`oracle_deviation_gain`, others voting by preference).
+    Interdependent values, two players: (1) :func:`switching_equilibrium` in each voting
+    game (d, x) reached on the path, (2) :func:`deviation_gain` with the oracle.  The
+    report's ``psi`` field holds ψ̂ as {state label: {decision: proposal}}."""
+    shown = {profile_label(th): dict(m) for th, m in psihat.items()}
+    if not _private_values(env):
+        if env.n != 2:
+            raise ModelError("oracle_rp_against decides interdependent values for two players only")
+        switch = ""
+        for th in env.profiles():
+            d = f[th]
+            x = psihat.get(th, {}).get(d, d)
+            if env.prior[th] > 0 and x != d:
+                found = switching_equilibrium(env, f, d, x, psihat)
+                if found:
+                    switch = f"at {label(d)} with the proposal {label(x)}: {found}"
+                    break
+        gain, what = deviation_gain(env, f, {}, psihat)
+        return PsiReport(shown, switch, what, gain)
+    switch = ""
+    for th in env.profiles():
+        d = f[th]
+        x = psihat.get(th, {}).get(d, d)
+        if env.prior[th] == 0 or x == d:
+            continue
+        ds = [_u(env, j, x, th) - _u(env, j, d, th) for j in range(env.n)]
+        if all(v >= 0 for v in ds) and any(v > 0 for v in ds):
+            switch = f"at {label(d)} (state {profile_label(th)}) every type weakly prefers {label(x)}, one strictly"
+            break
+    best, what = fmpq(0), ""
+    for i in range(env.n):
+        for ti in env.types[i]:
+            if not _cond_others(env, i, ti):
+                continue
+            for tj in env.types[i]:
+                truth, dev = oracle_deviation_gain(env, f, i, ti, tj, psihat)
+                if dev - truth > best:
+                    best = dev - truth
+                    what = (f"type {label(ti)} of {env.agents[i]} reports {label(tj)} and renegotiates with the oracle: "
+                            f"expected payoff {fmt(dev)} against {fmt(truth)} when truthful")
+    return PsiReport(shown, switch, what, best)
+
+
 def switching_equilibrium_uninformed(env: Environment, informed: int, d: Any, proposal: Any) -> str:
     """Two players, player ``1 − informed`` with a single type (interdependent values
     allowed): is there a voting equilibrium at decision d (reached at every state) in which
@@ -1473,7 +1522,8 @@ def deviation_gain(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, A
     return best, what
 
 
-def switching_equilibrium(env: Environment, f: Mapping[tuple, Any], d: Any, proposal: Any) -> str:
+def switching_equilibrium(env: Environment, f: Mapping[tuple, Any], d: Any, proposal: Any,
+                          psihat: Mapping[tuple, Mapping[Any, Any]] | None = None) -> str:
     """Condition (1) of §4.1.1 at one reached decision, for two players with any values
     (private or interdependent, both possibly informed): is there a voting equilibrium —
     mixed strategies allowed — in which (i) the switch from ``d`` to ``proposal`` happens
@@ -1485,12 +1535,13 @@ def switching_equilibrium(env: Environment, f: Mapping[tuple, Any], d: Any, prop
     equilibrium conditions (G ≥ 0, ≤ 0, = 0 with 0 < ρ < 1) are linear: each assignment in
     which some yes-type of each player meet at a state of positive posterior, and each
     candidate type for (ii), is one exact strict-feasibility LP.  Returns a description of
-    an equilibrium, or "" if none exists."""
+    an equilibrium, or "" if none exists.  With an oracle ``psihat`` the game is the one
+    at (d, proposal): the states at which f reaches d and the oracle proposes it."""
     from .lp.model import LinExpr
 
     if env.n != 2:
         raise ModelError("switching_equilibrium decides two-player voting games")
-    supp, types = _voting_game(env, f, d)
+    supp, types = _voting_game(env, f, d, psihat, proposal)
     if not supp:
         return ""
     for assign in itertools.product("YNM", repeat=len(types[0]) + len(types[1])):

@@ -555,3 +555,22 @@ def test_oracle_with_interdependent_values_by_hand():
     # an oracle that proposes z only when player 2 is h: h never votes yes (it loses 3): no gain
     psihat_h = {th: ({"y": "z"} if th[1] == "h" else {}) for th in env.profiles()}
     assert deviation_gain(env, f, {}, psihat_h) == (0, "")
+
+
+def test_oracle_rp_against_example_3_and_an_interdependent_game():
+    from exactmd.renegotiation import oracle_rp_against
+
+    # Example 3: the oracle proposes trade at the seller's value after no trade; the buyer
+    # with value 3 reports 0: 1/2·(3 − 1) + 1/2·(3 − 2) = 3/2 against 1 — gain 1/2
+    env = _priced((0, 3), (1, 2), (1, 2))
+    f = {th: ("p2" if th[0] == 3 else "none") for th in env.profiles()}
+    psihat = {th: {"none": "p1" if th[1] == 1 else "p2"} for th in env.profiles()}
+    r = oracle_rp_against(env, f, psihat)
+    assert r.gain == fmpq(1, 2) and not r.holds
+    # on the path the buyer with value 0 never gains from trade at 1 or 2: no switch
+    assert r.switch == ""
+    # interdependent, two players: the gain of the oracle example above, through both conditions
+    env2, f2 = _interdependent_example(2)
+    psihat2 = {th: ({"y": "z"} if th[1] == "l" else {}) for th in env2.profiles()}
+    r2 = oracle_rp_against(env2, f2, psihat2)
+    assert r2.gain == fmpq(1, 2) and r2.switch == ""
