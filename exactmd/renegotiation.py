@@ -882,7 +882,7 @@ def random_rp_model(env: Environment, ex_post_ir: bool = True) -> Model:
                 m.add(LinExpr.of(q[d, th]) == 0, name=f"IR[{profile_label(th)}: {label(d)}]")
                 continue
             for y in X:
-                if all(u(i, y, th) >= u(i, d, th) for i in range(env.n)) and any(u(i, y, th) > u(i, d, th) for i in range(env.n)):
+                if _weak_pareto_gain(env, y, d, th):
                     m.add(LinExpr.of(q[d, th]) == 0, name=f"RP1[{profile_label(th)}: {label(d)} -> {label(y)}]")
                     break
     for i in range(env.n):
@@ -1055,6 +1055,12 @@ def _u(env: Environment, i: int, x: Any, th: tuple) -> fmpq:
     return env.utility(i, x, th) if env.kind == "finite" else env.valuation(i, x, th)
 
 
+def _weak_pareto_gain(env: Environment, x: Any, d: Any, th: tuple) -> bool:
+    """Every player weakly prefers x to d at θ and one strictly (a switch all would vote for)."""
+    ds = [_u(env, j, x, th) - _u(env, j, d, th) for j in range(env.n)]
+    return all(v >= 0 for v in ds) and any(v > 0 for v in ds)
+
+
 @dataclass(frozen=True)
 class PsiReport:
     """Ex post renegotiation-proofness of truth-telling in a deterministic direct mechanism
@@ -1116,8 +1122,7 @@ def rp_against_psi(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, A
         if env.prior[th] == 0:
             continue
         d = f[th]
-        ds = [delta(j, d, th) for j in range(n)]
-        if all(x >= 0 for x in ds) and any(x > 0 for x in ds):
+        if _weak_pareto_gain(env, psi.get(d, d), d, th):
             switch = f"at {label(d)} (state {profile_label(th)}) every type weakly prefers {label(psi.get(d, d))}, one strictly"
             break
     best, what = fmpq(0), ""
@@ -1198,8 +1203,7 @@ def oracle_rp_against(env: Environment, f: Mapping[tuple, Any], psihat: Mapping[
         x = psihat.get(th, {}).get(d, d)
         if env.prior[th] == 0 or x == d:
             continue
-        ds = [_u(env, j, x, th) - _u(env, j, d, th) for j in range(env.n)]
-        if all(v >= 0 for v in ds) and any(v > 0 for v in ds):
+        if _weak_pareto_gain(env, x, d, th):
             switch = f"at {label(d)} (state {profile_label(th)}) every type weakly prefers {label(x)}, one strictly"
             break
     best, what = fmpq(0), ""
