@@ -1026,7 +1026,7 @@ register(Claim(
 
 def _decide_np_example6(_: Any) -> Verdict:
     from .environment import Environment as Env
-    from .renegotiation import switching_equilibrium_uninformed, voting_certificate
+    from .renegotiation import rp_against_psi, switching_equilibrium_uninformed, voting_certificate
 
     cid = "neemanpavlov2007/example-6"
     pay = {("beta", "a"): (5, -5), ("beta", "b"): (1, 1)}
@@ -1036,12 +1036,14 @@ def _decide_np_example6(_: Any) -> Verdict:
     b_state = next(th for th in env.profiles() if th[0] == "b")
     inefficient = sum(env.utility(i, "beta", b_state) for i in range(2)) > sum(env.utility(i, "alpha", b_state) for i in range(2))
     f = {th: "alpha" for th in env.profiles()}
-    cert = voting_certificate(env, f, [{"kind": "uninformed", "informed": 0, "decision": "alpha", "proposal": "beta"}],
-                              "Example 6: is there a voting equilibrium that switches from α to β?")
-    if not sw and inefficient:
+    both = rp_against_psi(env, f, {"alpha": "beta"})  # conditions (1) and (2) by voting equilibria (two players)
+    cert = voting_certificate(env, f, [{"kind": "uninformed", "informed": 0, "decision": "alpha", "proposal": "beta"},
+                                       {"kind": "psi", "psi": {"alpha": "beta"}}],
+                              "Example 6: is there a voting equilibrium that switches from α to β, or a profitable deviation?")
+    if not sw and both.holds and inefficient:
         return Verdict(cid, "confirmed", "no voting equilibrium switches from α to β (player 1 votes yes in both types; player 2 then expects (−5 + 1)/2 = −2 < 0), so always-α is RP against β; it is not ex post efficient in state b (β gives 2 > 0)", env.name,
                        (("voting", cert),))
-    return Verdict(cid, "refuted", sw or "always-α is ex post efficient", env.name, (("voting", cert),))
+    return Verdict(cid, "refuted", sw or both.switch or both.deviation or "always-α is ex post efficient", env.name, (("voting", cert),))
 
 
 register(Claim(
@@ -1051,7 +1053,7 @@ register(Claim(
     decide=_decide_np_example6,
     strategy=_paper_instance_only,
     paper_instances=_the_paper_instance,
-    checks="The paper's instance (interdependent values): every yes-set of player 1's types consistent with its strict preferences, and player 2's exact expected gain given a yes vote; a switching equilibrium exists iff some yes-set gives player 2 an expected gain ≥ 0 with a strict gain somewhere. Condition (2) is trivial (the mechanism ignores reports). Efficiency in state b by exact comparison.",
+    checks="The paper's instance (interdependent values): every yes-set of player 1's types consistent with its strict preferences, and player 2's exact expected gain given a yes vote; a switching equilibrium exists iff some yes-set gives player 2 an expected gain ≥ 0 with a strict gain somewhere. Cross-checked by rp_against_psi for two players with interdependent values: condition (1) by the mixed-vote equilibrium LPs of switching_equilibrium, condition (2) (here a deviation in votes only: the mechanism ignores reports) by deviation_gain. Efficiency in state b by exact comparison.",
 ))
 
 
