@@ -265,3 +265,35 @@ def test_sympy_reference_flags_sympys_infeasible_answer():
     problem = P("max", {"x0": (-1, 1), "x1": (0, 2)}, {"x0": 0, "x1": 1},
                 [({"x0": 0, "x1": -1}, "==", -1), ({"x0": 1, "x1": -1}, ">=", -2), ({"x0": 1, "x1": 0}, "==", 0)])
     assert _reference_or_flagged(problem) in (Fraction(1), "flagged")
+
+
+@pytest.mark.parametrize("method", ["exact", "hint"])
+@pytest.mark.parametrize(
+    "problem, value",
+    [
+        pytest.param({"sense": "max", "variables": {"x": [0, 4]}, "objective": {"x": 1},
+                      "constraints": [{"name": "a", "coeffs": {"x": 1}, "op": "<=", "rhs": 3}]}, "3", id="JSON integers"),
+        pytest.param({"sense": "min", "variables": {"x": ["-5", None]}, "objective": {"x": "1"},
+                      "constraints": [{"name": "a", "coeffs": {"x": "2/4"}, "op": ">=", "rhs": "1/-2"}]}, "-1", id="'2/4' and '1/-2'"),
+        pytest.param({"sense": "max", "variables": {"x": ["0", "1 / 2"]}, "objective": {"x": "0.5"},
+                      "constraints": [{"name": "a", "coeffs": {"x": "1"}, "op": ">=", "rhs": "0"}]}, "1/4", id="'1 / 2' and '0.5'"),
+    ],
+)
+def test_any_exact_number_is_accepted_and_the_certificate_is_canonical(problem, value, method):
+    # min x s.t. x/2 >= -1/2, x >= -5: x = -1.  max x/2 over [0, 1/2]: 1/4.
+    r = solve_problem(problem, method=method)
+    assert str(r.value) == value
+    cert = r.certificate()
+    ok, why = verify_certificate(cert)
+    assert ok, why
+    numbers = [b for bs in cert["problem"]["variables"].values() for b in bs if b is not None]
+    numbers += list(cert["problem"]["objective"].values())
+    numbers += [a for c in cert["problem"]["constraints"] for a in [c["rhs"], *c["coeffs"].values()]]
+    assert all(isinstance(a, str) and str(Fraction(a)) == a for a in numbers)
+
+
+def test_a_number_too_large_for_a_double_falls_back_to_the_exact_simplex():
+    big = str(10**400)
+    p = {"sense": "max", "variables": {"x": ["0", big]}, "objective": {"x": "1"},
+         "constraints": [{"name": "a", "coeffs": {"x": "1"}, "op": ">=", "rhs": "0"}]}
+    assert str(solve_problem(p, method="hint").value) == big

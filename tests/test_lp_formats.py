@@ -181,3 +181,48 @@ def test_mps_errors(text, fragment):
 def test_lp_error_has_line_number():
     with pytest.raises(LPFormatError, match=r":4: row 'c0' has no relation"):
         read_lp("Maximize\n obj: x\nSubject To\n c0: x + y\nEnd\n")
+
+
+@pytest.mark.parametrize(
+    "text, rows",
+    [
+        pytest.param("Maximize\n obj: x + y\nSubject To\n c1: x + y <= 4\n x <= 3\n y <= 2\nEnd\n",
+                     [("c1", {"x": "1", "y": "1"}, "<=", "4"), ("R2", {"x": "1"}, "<=", "3"), ("R3", {"y": "1"}, "<=", "2")],
+                     id="unnamed rows after a constant"),
+        pytest.param("Maximize\n obj: x + y\nSubject To\n c1: x + 2 y <= 4\n 3 x + y <= 6\nEnd\n",
+                     [("c1", {"x": "1", "y": "2"}, "<=", "4"), ("R2", {"x": "3", "y": "1"}, "<=", "6")],
+                     id="unnamed row starting with a coefficient"),
+        pytest.param("Maximize\n obj: x + y + z\nSubject To\n c1: -3 <= x + y\n z <= 4\n c2: x + y <= 2\nEnd\n",
+                     [("c1", {"x": "1", "y": "1"}, ">=", "-3"), ("R2", {"z": "1"}, "<=", "4"), ("c2", {"x": "1", "y": "1"}, "<=", "2")],
+                     id="constant on the left, then an unnamed row"),
+        pytest.param("Minimize\n obj: x\nSubject To\n c1: x + y <= 4\n - x + y >= -1\n x <= 2 y\nEnd\n",
+                     [("c1", {"x": "1", "y": "1"}, "<=", "4"), ("R2", {"x": "-1", "y": "1"}, ">=", "-1"), ("R3", {"x": "1", "y": "-2"}, "<=", "0")],
+                     id="unnamed row starting with a sign; variables on the right"),
+        pytest.param("Minimize\n obj: x\nSubject To\n r: 2 x\n + 3 y\n >= 1\n -2 <= x - y <= 5\nEnd\n",
+                     [("r", {"x": "2", "y": "3"}, ">=", "1"), ("R2.lo", {"x": "1", "y": "-1"}, ">=", "-2"), ("R2.hi", {"x": "1", "y": "-1"}, "<=", "5")],
+                     id="a row over several lines, then a ranged row"),
+    ],
+)
+def test_lp_rows_end_where_the_next_begins(text, rows):
+    # CPLEX LP: the right-hand side is a constant, and terms are joined by + or -, so a
+    # term after a complete term with no sign begins the next (unnamed) row.
+    p = read_lp(text)
+    assert [(c["name"], c["coeffs"], c["op"], c["rhs"]) for c in p["constraints"]] == rows
+
+
+def test_unnamed_rows_solve_to_the_right_value():
+    # max x + y + z, x + y >= -3, z <= 4, x + y <= 2: the optimum is 2 + 4 = 6.
+    p = read_lp("Maximize\n obj: x + y + z\nSubject To\n c1: -3 <= x + y\n z <= 4\n c2: x + y <= 2\nEnd\n")
+    assert str(solve_problem(p, method="exact").value) == "6"
+
+
+def test_write_mps_keeps_every_variable_and_refuses_spaces():
+    p = {"sense": "max", "variables": {"x": ["0", None], "y": ["0", None], "obj": ["-1", "2"]}, "objective": {"x": "1"},
+         "constraints": [{"name": "obj", "coeffs": {"x": "1"}, "op": "<=", "rhs": "2"}]}
+    back = read_mps(write_mps(p))
+    assert back["variables"] == p["variables"]  # y is in no row and not in the objective
+    assert back["constraints"] == p["constraints"]  # a row named like the objective row
+    with pytest.raises(LPFormatError, match="'IC\\[agent 1: 0 -> 1\\]' cannot be written"):
+        write_mps(dict(p, constraints=[dict(p["constraints"][0], name="IC[agent 1: 0 -> 1]")]))
+    with pytest.raises(LPFormatError, match="cannot be written"):
+        write_lp(dict(p, variables={"a b": ["0", None]}, objective={}, constraints=[]))

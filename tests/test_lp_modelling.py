@@ -13,12 +13,13 @@ def test_expressions_and_solve():
     y = m.var("y", lb="-1/2", ub=3)
     m.add(x - y >= "1/3", name="gap")
     m.add((x + y) / 2 == 1, name="mean")
-    m.set_objective(2 * x + y - 5)  # constants do not enter the LP objective
+    m.set_objective(2 * x + y - 5)  # the constant is the fixed variable _objective_constant
     r = m.solve()
     # x - y >= 1/3, x + y = 2: objective 2x + y = 2(2 - y) + y = 4 - y, minimised at the
-    # largest y with x - y = 2 - 2y >= 1/3, i.e. y = 5/6, x = 7/6: value 4 - 5/6 = 19/6.
-    assert r.value == fmpq(19, 6)
-    assert r.primal == {"x": fmpq(7, 6), "y": fmpq(5, 6)}
+    # largest y with x - y = 2 - 2y >= 1/3, i.e. y = 5/6, x = 7/6: value 4 - 5/6 - 5 = -11/6.
+    assert r.value == fmpq(-11, 6)
+    assert r.primal == {"x": fmpq(7, 6), "y": fmpq(5, 6), "_objective_constant": 1}
+    assert Model.from_problem(m.to_problem()).to_problem() == m.to_problem()
     assert verify_certificate(r.certificate())[0]
 
 
@@ -71,3 +72,18 @@ def test_explain_infeasible_names_the_rows():
     r = m.solve()
     text = explain_certificate(r.certificate())
     assert "IR[agent 1: a]" in text and "BB[a]" in text and "contradiction" in text
+
+
+def test_default_row_names_do_not_collide_with_given_ones():
+    m = Model("max")
+    x = m.var("x", ub=5)
+    m.add(x <= 3, name="c1")
+    assert m.add(x >= 1) == "c2"  # c1 is taken
+    m.set_objective(x)
+    assert m.solve(method="exact").value == 3
+
+
+def test_the_objective_constant_name_is_reserved():
+    m = Model("max")
+    with pytest.raises(LPError, match="reserved"):
+        m.var("_objective_constant")

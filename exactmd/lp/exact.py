@@ -99,6 +99,54 @@ _parsed: dict[str, fmpq] = {}  # problems repeat a few coefficients many times
 _nonzero: dict[str, fmpq] = {}  # the nonzero coefficient strings among them
 
 
+_canonical: set[str] = set()  # strings known to be canonical "p/q" / "p" (bounded cache)
+
+
+def _is_canonical(x: Any) -> bool:
+    if type(x) is not str:
+        return False
+    if x in _canonical:
+        return True
+    try:
+        ok = fmt(Q(x)) == x
+    except Exception:
+        return False
+    if ok and len(_canonical) < 200000:
+        _canonical.add(x)
+    return ok
+
+
+def canonical_problem(problem: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The problem itself if every number in it is a canonical string (``fmt``), else a copy
+    in which every number is; a number that is not rational raises :class:`LPError` naming it.
+
+    Problems may be written with any number :func:`~exactmd.rational.Q` reads (JSON
+    integers, ``"0.5"``, ``"1 / 2"``); certificates carry the canonical ``"p/q"`` strings
+    that CERTIFICATES.md prescribes and ``fractions.Fraction`` reads.
+
+    >>> canonical_problem({"sense": "max", "variables": {"x": [0, "1 / 2"]}, "objective": {"x": "2/4"}, "constraints": []})
+    {'sense': 'max', 'variables': {'x': ['0', '1/2']}, 'objective': {'x': '1/2'}, 'constraints': []}
+    """
+    ok = _is_canonical
+    try:
+        variables = problem.get("variables") or {}
+        objective = problem.get("objective") or {}
+        rows = problem.get("constraints") or []
+        if (all((b[0] is None or ok(b[0])) and (b[1] is None or ok(b[1])) for b in variables.values())
+                and all(map(ok, objective.values()))
+                and all(ok(c["rhs"]) and (_canonical.issuperset(c["coeffs"].values()) or all(map(ok, c["coeffs"].values())))
+                        for c in rows)):
+            return problem
+    except (AttributeError, TypeError, KeyError, IndexError):
+        pass  # malformed: parse_problem below says what is wrong
+    sense, names, lo, hi, obj, parsed = parse_problem(problem)
+    out = {k: v for k, v in problem.items() if k not in ("variables", "objective", "constraints")}
+    out["variables"] = {v: [None if lo[k] is None else fmt(lo[k]), None if hi[k] is None else fmt(hi[k])] for k, v in enumerate(names)}
+    out["objective"] = {names[j]: fmt(c) for j, c in obj.items()}
+    out["constraints"] = [{"name": n, "coeffs": {names[j]: fmt(a) for j, a in co.items()}, "op": op, "rhs": fmt(b)} for n, co, op, b in parsed]
+    return out
+
+
 def _num(x: Any, what: str) -> fmpq:
     if isinstance(x, str):
         q = _parsed.get(x)
@@ -115,6 +163,11 @@ def _num_uncached(x: Any, what: str) -> fmpq:
     if not isinstance(x, str):
         if isinstance(x, (int, fmpq)) and not isinstance(x, bool):
             return Q(x)
+        if isinstance(x, float):  # float-ok: refused, with the exact way to write it
+            try:
+                Q(x)
+            except Exception as e:
+                raise LPError(f"{what}: {e}") from None
         raise LPError(f"{what} = {x!r} must be a string \"p/q\" (JSON numbers are not exact)")
     try:
         return Q(x)

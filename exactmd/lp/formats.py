@@ -33,11 +33,11 @@ from flint import fmpq
 
 from ..errors import LPFormatError
 from ..rational import Q, fmt, is_rational_string
+from .model import OBJECTIVE_CONSTANT as CONST
 
 __all__ = ["read_mps", "read_lp", "read_problem_json", "load_problem", "write_mps", "write_lp"]
 
 FORMAT = "exactmd-lp-problem/1"
-CONST = "_objective_constant"
 
 
 def _num(tok: str, src: str, line: int) -> fmpq:
@@ -294,15 +294,23 @@ def _is_num(t: str) -> bool:
     return bool(re.fullmatch(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", t))
 
 
+_RELATIONS = ("<=", "=<", ">=", "=>", "<", ">", "=")
+
+
 def _expr(tokens: list[tuple[str, int]], i: int, src: str, stop: set[str]) -> tuple[dict[str, fmpq], fmpq, int]:
-    """Parse Σ ±coef var ± const up to a relation or the next section/name."""
+    """Parse Σ ±coef var ± const up to a relation, the next section or row name, or the
+    start of the next unnamed row: terms are joined by + or −, so a term that follows a
+    complete term without a sign begins a new row (``x + y <= 4`` then ``3 x + y <= 6``),
+    and a number is a variable's coefficient only on the variable's line."""
     co: dict[str, fmpq] = {}
     const = fmpq(0)
     sign = 1
     coef: fmpq | None = None
+    coef_line = 0
+    after_term = False  # a variable term was just completed
     while i < len(tokens):
         t, ln = tokens[i]
-        if t in stop or t in ("<=", "=<", ">=", "=>", "<", ">", "="):
+        if t in stop or t in _RELATIONS:
             break
         sec, _ = _section_of(tokens, i)
         if sec is not None:
@@ -314,20 +322,48 @@ def _expr(tokens: list[tuple[str, int]], i: int, src: str, stop: set[str]) -> tu
                 const += sign * coef
                 coef = None
             sign = -1 if t == "-" else 1
+            after_term = False
         elif _is_num(t):
+            if after_term:
+                break  # a new unnamed row
             if coef is not None:
+                if ln != coef_line:
+                    break  # the pending number was a constant; a new unnamed row
                 raise LPFormatError(f"{src}:{ln}: two numbers in a row ({fmt(coef)} {t})")
-            coef = Q(t)
+            coef, coef_line = Q(t), ln
         elif t.lower() in ("inf", "infinity"):
             raise LPFormatError(f"{src}:{ln}: 'infinity' may appear only in bounds")
+        elif t == ":":
+            raise LPFormatError(f"{src}:{ln}: unexpected ':'")
         else:
+            if after_term or (coef is not None and ln != coef_line):
+                break  # a new unnamed row
             c = sign * (coef if coef is not None else fmpq(1))
             co[t] = co.get(t, fmpq(0)) + c
-            sign, coef = 1, None
+            sign, coef, after_term = 1, None, True
         i += 1
     if coef is not None:
         const += sign * coef
     return co, const, i
+
+
+def _rhs(tokens: list[tuple[str, int]], i: int, src: str) -> tuple[dict[str, fmpq], fmpq, int]:
+    """The right-hand side after a relation: a signed constant (CPLEX's form), or an
+    expression when a variable follows (``x <= 2 y``, also accepted)."""
+    j = i
+    sign = 1
+    while j < len(tokens) and tokens[j][0] in ("+", "-"):
+        sign = -sign if tokens[j][0] == "-" else sign
+        j += 1
+    if j < len(tokens) and _is_num(tokens[j][0]):
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+        is_coef = (nxt is not None and nxt[1] == tokens[j][1] and not _is_num(nxt[0])
+                   and nxt[0] not in ("+", "-", ":") and nxt[0] not in _RELATIONS
+                   and _section_of(tokens, j + 1)[0] is None
+                   and not (j + 2 < len(tokens) and tokens[j + 2][0] == ":"))
+        if not is_coef:
+            return {}, sign * Q(tokens[j][0]), j + 1
+    return _expr(tokens, i, src, set())
 
 
 def read_lp(text: str, *, source: str = "<string>") -> dict[str, Any]:
@@ -377,12 +413,15 @@ def read_lp(text: str, *, source: str = "<string>") -> dict[str, Any]:
                 raise LPFormatError(f"{source}:{start_line}: row {name!r} has no relation (<=, >=, =)")
             op1 = _op(toks[i][0])
             i += 1
-            rhs_co, rhs_c, i = _expr(toks, i, source, set())
+            if lhs_co:  # expression (op) constant
+                rhs_co, rhs_c, i = _rhs(toks, i, source)
+            else:  # constant (op) expression, or L <= expression <= U
+                rhs_co, rhs_c, i = _expr(toks, i, source, set())
             op2 = None
-            if i < len(toks) and toks[i][0] in ("<=", "=<", ">=", "=>", "<", ">", "="):
+            if i < len(toks) and toks[i][0] in _RELATIONS:
                 op2 = _op(toks[i][0])
                 i += 1
-                r3_co, r3_c, i = _expr(toks, i, source, set())
+                r3_co, r3_c, i = _rhs(toks, i, source)
                 # L <= expr <= U : lhs is a constant
                 if lhs_co or r3_co:
                     raise LPFormatError(f"{source}: ranged row {name!r} must read 'L <= expression <= U'")
@@ -397,6 +436,9 @@ def read_lp(text: str, *, source: str = "<string>") -> dict[str, Any]:
                     b.var(v)
                 b.rows.append({"name": name, "coeffs": co, "lo": lo, "hi": hi})
                 continue
+            if not lhs_co and rhs_co:  # constant (op) expression: the expression on the left
+                lhs_co, lhs_c, rhs_co, rhs_c = rhs_co, rhs_c, {}, lhs_c
+                op1 = {"<=": ">=", ">=": "<=", "==": "=="}[op1]
             co = dict(lhs_co)
             for v, c in rhs_co.items():
                 co[v] = co.get(v, fmpq(0)) - c
@@ -542,19 +584,35 @@ def _dec(s: str, what: str) -> str:
     return ("-" if q.p < 0 else "") + out
 
 
+def _writable(name: str, what: str) -> str:
+    if not name or any(ch.isspace() for ch in name):
+        raise LPFormatError(f"{what} {name!r} cannot be written to MPS or LP files (names there have no spaces); keep this problem in JSON")
+    return name
+
+
 def write_mps(problem: dict[str, Any]) -> str:
-    """Free MPS with exact decimals (refuses values with no finite decimal expansion)."""
-    lines = ["NAME exactmd", "OBJSENSE", "    " + ("MAX" if problem["sense"] == "max" else "MIN"), "ROWS", " N obj"]
+    """Free MPS with exact decimals (refuses values with no finite decimal expansion).
+
+    Every variable is written, also one in no row and not in the objective (as an
+    objective entry 0), so that reading the file back gives the same problem.
+    """
+    rows = [_writable(c["name"], "row") for c in problem["constraints"]]
+    objrow = "obj"
+    while objrow in rows:
+        objrow += "_"
+    lines = ["NAME exactmd", "OBJSENSE", "    " + ("MAX" if problem["sense"] == "max" else "MIN"), "ROWS", f" N {objrow}"]
     kinds = {"<=": "L", ">=": "G", "==": "E"}
     for c in problem["constraints"]:
         lines.append(f" {kinds[c['op']]} {c['name']}")
     lines.append("COLUMNS")
-    for v in problem["variables"]:
-        if v in problem["objective"]:
-            lines.append(f"    {v} obj {_dec(problem['objective'][v], v)}")
-        for c in problem["constraints"]:
-            if v in c["coeffs"]:
-                lines.append(f"    {v} {c['name']} {_dec(c['coeffs'][v], v)}")
+    cols: dict[str, list[str]] = {_writable(v, "variable"): [] for v in problem["variables"]}
+    for v, a in problem["objective"].items():
+        cols[v].append(f"    {v} {objrow} {_dec(a, v)}")
+    for c in problem["constraints"]:
+        for v, a in c["coeffs"].items():
+            cols[v].append(f"    {v} {c['name']} {_dec(a, v)}")
+    for v, entries in cols.items():
+        lines.extend(entries or [f"    {v} {objrow} 0"])
     lines.append("RHS")
     for c in problem["constraints"]:
         if Q(c["rhs"]) != 0:
@@ -589,9 +647,12 @@ def write_lp(problem: dict[str, Any]) -> str:
         s = " ".join(parts) if parts else "0"
         return s[2:] if s.startswith("+ ") else s
 
+    for v in problem["variables"]:
+        _writable(v, "variable")
     out = ["Maximize" if problem["sense"] == "max" else "Minimize", " obj: " + expr(problem["objective"]), "Subject To"]
     ops = {"<=": "<=", ">=": ">=", "==": "="}
     for c in problem["constraints"]:
+        _writable(c["name"], "row")
         out.append(f" {c['name']}: {expr(c['coeffs'])} {ops[c['op']]} {_dec(c['rhs'], c['name'])}")
     out.append("Bounds")
     for v, (lo, hi) in problem["variables"].items():

@@ -216,7 +216,18 @@ def certificate(problem: Mapping[str, Any], x: list[fmpq], y: list[fmpq]) -> tup
 def solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None = None,  # float-ok: wall clock
                  trace: Callable[[str], None] | None = None) -> dict[str, Any] | None:
     """A verified optimal certificate from HiGHS's basis re-solved exactly, or ``None``
-    when the hint does not yield one (the caller then uses the exact simplex)."""
+    when the hint does not yield one (the caller then uses the exact simplex) — also when
+    a number of the LP does not fit in a double (|x| > 1.8·10³⁰⁸)."""
+    try:
+        return _solve_hinted(problem, time_limit=time_limit, trace=trace)
+    except OverflowError:
+        if trace:
+            trace("float hint: a number of this LP does not fit in a double; no hint")
+        return None
+
+
+def _solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None,  # float-ok: wall clock
+                  trace: Callable[[str], None] | None) -> dict[str, Any] | None:
     import highspy
     import numpy as np
 

@@ -34,6 +34,11 @@ from .solution import LPResult, solve_problem
 
 __all__ = ["Model", "Var", "LinExpr", "Constraint", "StrictResult", "strict_feasibility"]
 
+#: An objective constant c is the fixed variable ``_objective_constant`` ∈ [1, 1] with
+#: objective coefficient c, so that certificates stay constant-free and the optimal
+#: value includes c (the LP and MPS readers use the same convention).
+OBJECTIVE_CONSTANT = "_objective_constant"
+
 
 class LinExpr:
     """Σ coeff·var + constant, exact."""
@@ -134,11 +139,14 @@ class Model:
         self._rows: list[tuple[str, dict[str, fmpq], str, fmpq]] = []
         self._names: set[str] = set()
         self._obj: dict[str, fmpq] = {}
+        self._obj_const = fmpq(0)
 
     def var(self, name: str, lb: Any = 0, ub: Any = None) -> Var:
         """Add a variable with bounds ``lb ≤ x ≤ ub`` (None: infinite)."""
         if not isinstance(name, str) or not name:
             raise LPError(f"variable name {name!r} must be a non-empty string")
+        if name == OBJECTIVE_CONSTANT:
+            raise LPError(f"the variable name {name!r} is reserved for the objective's constant")
         if name in self._vars:
             raise LPError(f"variable {name!r} is defined twice")
         lo = None if lb is None else Q(lb, name=f"lower bound of {name!r}")
@@ -149,10 +157,16 @@ class Model:
         return Var(name)
 
     def add(self, c: Constraint, name: str | None = None) -> str:
-        """Add a row built with ``<=``, ``>=`` or ``==``; returns its name (``c{k}`` by default)."""
+        """Add a row built with ``<=``, ``>=`` or ``==``; returns its name (by default
+        ``c{k}``, the first k ≥ the number of rows that is not taken)."""
         if not isinstance(c, Constraint):
             raise LPError(f"{c!r} is not a constraint (build it with <=, >= or ==)")
-        return self.add_row(name or f"c{len(self._rows)}", c.coeffs, c.op, c.rhs)
+        if name is None:
+            k = len(self._rows)
+            while f"c{k}" in self._names:
+                k += 1
+            name = f"c{k}"
+        return self.add_row(name, c.coeffs, c.op, c.rhs)
 
     def add_row(self, name: str, coeffs: Mapping[str, Any], op: str, rhs: Any) -> str:
         """Add ``Σ coeffs[v]·v (op) rhs`` under ``name``."""
@@ -172,11 +186,13 @@ class Model:
         return name
 
     def set_objective(self, expr: Any) -> None:
+        """The objective; a constant in it is kept (see ``OBJECTIVE_CONSTANT``)."""
         e = LinExpr.of(expr)
         for v in e.terms:
             if v not in self._vars:
                 raise LPError(f"the objective uses unknown variable {v!r}")
         self._obj = dict(e.terms)
+        self._obj_const = Q(e.const, name="the objective's constant")
 
     def maximize(self, expr: Any) -> None:
         self.sense = "max"
@@ -188,10 +204,15 @@ class Model:
 
     def to_problem(self) -> dict[str, Any]:
         """The certificate ``problem`` object (numbers as ``"p/q"`` strings)."""
+        variables = {v: [None if lo is None else fmt(lo), None if hi is None else fmt(hi)] for v, (lo, hi) in self._vars.items()}
+        objective = {v: fmt(c) for v, c in self._obj.items()}
+        if self._obj_const != 0:
+            variables[OBJECTIVE_CONSTANT] = ["1", "1"]
+            objective[OBJECTIVE_CONSTANT] = fmt(self._obj_const)
         return {
             "sense": self.sense,
-            "variables": {v: [None if lo is None else fmt(lo), None if hi is None else fmt(hi)] for v, (lo, hi) in self._vars.items()},
-            "objective": {v: fmt(c) for v, c in self._obj.items()},
+            "variables": variables,
+            "objective": objective,
             "constraints": [{"name": n, "coeffs": {v: fmt(a) for v, a in co.items()}, "op": op, "rhs": fmt(b)} for n, co, op, b in self._rows],
         }
 
@@ -201,11 +222,18 @@ class Model:
 
         sense, names, lo, hi, obj, rows = parse_problem(d)  # validates
         m = cls(sense)
+        const = None
         for k, v in enumerate(names):
+            if v == OBJECTIVE_CONSTANT and lo[k] == 1 and hi[k] == 1:
+                const = k
+                continue
             m.var(v, lo[k], hi[k])
         for name, co, op, b in rows:
+            if const in co:
+                raise LPError(f"row {name!r} uses {OBJECTIVE_CONSTANT!r}, which is reserved for the objective's constant")
             m.add_row(name, {names[j]: a for j, a in co.items()}, op, b)
-        m._obj = {names[j]: c for j, c in obj.items()}
+        m._obj = {names[j]: c for j, c in obj.items() if j != const}
+        m._obj_const = obj.get(const, fmpq(0)) if const is not None else fmpq(0)
         return m
 
     def solve(self, *, method: str | None = None, max_pivots: int | None = None, time_limit: float | None = None,  # float-ok: wall clock

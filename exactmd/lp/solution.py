@@ -110,14 +110,14 @@ def solve_problem(
     vertices, and the methods may return different ones); the certificate is always
     verified.
     """
-    from .exact import simplex
+    from .exact import canonical_problem, simplex
     from .hint import available, solve_hinted
 
     if method is not None and method not in METHODS:
         raise LPError(f"method={method!r} must be one of {', '.join(METHODS)}")
     if method == "hint" and not available():
         raise LPError("method='hint' needs highspy: pip install 'exactmd[fast]' (or use method='exact')")
-    body = {k: v for k, v in problem.items() if k != "format"}
+    body = canonical_problem({k: v for k, v in problem.items() if k != "format"})
     cert = None
     name = "exact-simplex/dantzig+bland"
     if method is None:
