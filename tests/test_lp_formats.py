@@ -226,3 +226,36 @@ def test_write_mps_keeps_every_variable_and_refuses_spaces():
         write_mps(dict(p, constraints=[dict(p["constraints"][0], name="IC[agent 1: 0 -> 1]")]))
     with pytest.raises(LPFormatError, match="cannot be written"):
         write_lp(dict(p, variables={"a b": ["0", None]}, objective={}, constraints=[]))
+
+
+def _mps(bounds: str, extra_head: str = "", rows: str = " N  OBJ\n L  R1\n") -> str:
+    return (f"NAME T\n{extra_head}ROWS\n{rows}COLUMNS\n    X  OBJ  1  R1  1\n    Y  OBJ  -1  R1  1\n"
+            f"RHS\n    RHS R1 4\nBOUNDS\n{bounds}ENDATA\n")
+
+
+@pytest.mark.parametrize(
+    "bounds, x_bounds",
+    [
+        pytest.param(" LI BND X -3\n UP BND X -1\n", ["-3", "-1"], id="LI then negative UP keeps the lower bound"),
+        pytest.param(" FX BND X -5\n UP BND X -1\n", ["-5", "-1"], id="FX then negative UP keeps the lower bound"),
+        pytest.param(" UP BND X -1\n", [None, "-1"], id="negative UP alone frees the lower bound"),
+        pytest.param(" FR BND X 0\n", [None, None], id="FR with a value (ignored)"),
+        pytest.param(" MI BND X 0\n", [None, None], id="MI with a value (ignored)"),
+        pytest.param(" BV BND X 1\n", ["0", "1"], id="BV with a value (ignored)"),
+        pytest.param(" PL X\n", ["0", None], id="PL without a set name"),
+    ],
+)
+def test_mps_bound_lines(bounds, x_bounds):
+    assert read_mps(_mps(bounds))["variables"]["X"] == x_bounds
+
+
+def test_mps_objname_picks_the_objective_row():
+    rows = " N  COST1\n N  COST2\n L  R1\n"
+    text = _mps("", rows=rows).replace("X  OBJ  1", "X  COST2  -1").replace("Y  OBJ  -1", "Y  COST2  -2")
+    p = read_mps(text.replace("ROWS\n", "OBJNAME\n    COST2\nROWS\n", 1))
+    assert p["objective"] == {"X": "-1", "Y": "-2"}
+    # min -x - 2y, x + y <= 4: y = 4, value -8
+    assert str(solve_problem(p, method="exact").value) == "-8"
+    assert read_mps(text)["objective"] == {}  # without OBJNAME the first N row (COST1, empty)
+    with pytest.raises(LPFormatError, match="OBJNAME 'COST9' is not an N row"):
+        read_mps(text.replace("ROWS\n", "OBJNAME COST9\nROWS\n", 1))

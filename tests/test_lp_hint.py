@@ -127,3 +127,24 @@ def test_without_highspy_auto_is_exact_and_hint_is_refused(monkeypatch):
     assert solve_problem(problem).method.startswith("exact-simplex")
     with pytest.raises(LPError, match=r"pip install 'exactmd\[fast\]'"):
         solve_problem(problem, method="hint")
+
+
+def test_refinement_runs_until_the_denominators_are_reached(monkeypatch):
+    # A dense 25 × 25 system with six-digit decimal coefficients: its basic solution has
+    # denominators of ~500 bits, and reconstructing them needs the error below 2^-1000 —
+    # more than 12 rounds of ~50 bits; the hint must still be re-solved exactly (not fall
+    # back), and agree with the exact simplex.
+    import random
+
+    rnd = random.Random(7)
+    n = 25
+    names = [f"x{j}" for j in range(n)]
+    p = {"sense": "max", "variables": {v: [None, None] for v in names}, "objective": {v: "1" for v in names},
+         "constraints": [{"name": f"r{i}", "coeffs": {v: f"{rnd.randint(-999999, 999999)}/1000000" for v in names},
+                          "op": "==", "rhs": str(rnd.randint(1, 9))} for i in range(n)]}
+    hinted = solve_problem(p, method="hint")
+    assert hinted.method == "highs-basis+exact-refinement"
+    assert max(int(hinted.primal[v].q).bit_length() for v in names) > 500
+    assert hinted.value == solve_problem(p, method="exact").value
+    monkeypatch.setattr(hint, "MAX_ROUNDS", 12)  # the earlier cap: the hint fell back
+    assert solve_problem(p, method="hint").method.startswith("exact")

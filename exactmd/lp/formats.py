@@ -104,6 +104,7 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
     integer = False
     ended = False
     bounded_lo: set[str] = set()
+    objname: str | None = None  # OBJNAME: which N row is the objective (default: the first)
     for ln, raw in enumerate(text.splitlines(), 1):
         if not raw.strip() or raw.lstrip().startswith("*"):
             continue
@@ -116,17 +117,21 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
                 break
             if head in ("OBJSENSE", "OBJSENS") and len(tok) > 1:
                 b.sense = _sense(tok[1], source, ln)
+            if head == "OBJNAME" and len(tok) > 1:
+                objname = tok[1]
             continue
-        if not raw[0].isspace() and section not in ("OBJSENSE", "OBJSENS"):
+        if not raw[0].isspace() and section not in ("OBJSENSE", "OBJSENS", "OBJNAME"):
             raise LPFormatError(f"{source}:{ln}: unknown section {tok[0]!r}")
         if section in ("OBJSENSE", "OBJSENS"):
             b.sense = _sense(tok[0], source, ln)
+        elif section == "OBJNAME":
+            objname = tok[0]
         elif section == "ROWS":
             if len(tok) != 2 or tok[0].upper() not in ("N", "L", "G", "E"):
                 raise LPFormatError(f"{source}:{ln}: a ROWS line is 'N|L|G|E name', got {raw.strip()!r}")
             t, name = tok[0].upper(), tok[1]
             if t == "N":
-                if obj_row is None:
+                if (objname is None and obj_row is None) or name == objname:
                     obj_row = name
                 rowtype[name] = "N"
                 continue
@@ -172,9 +177,13 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
         elif section == "BOUNDS":
             t = tok[0].upper()
             if t in ("FR", "MI", "PL", "BV"):
-                if len(tok) not in (2, 3):
+                # '{t} [set] column'; a value after the column is ignored, as most readers do
+                if len(tok) == 4 or (len(tok) == 3 and _is_mps_number(tok[2])):
+                    col = tok[-2]
+                elif len(tok) in (2, 3):
+                    col = tok[-1]
+                else:
                     raise LPFormatError(f"{source}:{ln}: a {t} bound is '{t} [set] column'")
-                col = tok[-1]
                 val = None
             else:
                 if len(tok) not in (3, 4):
@@ -191,6 +200,7 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
                 bounded_lo.add(col)
             elif t == "FX":
                 bd[0] = bd[1] = val
+                bounded_lo.add(col)
             elif t == "FR":
                 bd[0] = bd[1] = None
             elif t == "MI":
@@ -203,19 +213,23 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
                     b.integer.append(col)
             elif t in ("LI", "UI"):
                 bd[0 if t == "LI" else 1] = val
+                if t == "LI":
+                    bounded_lo.add(col)
                 if col not in b.integer:
                     b.integer.append(col)
             elif t == "SC":
                 raise LPFormatError(f"{source}:{ln}: semicontinuous bound (SC) on {col!r}: not a linear program")
             else:
                 raise LPFormatError(f"{source}:{ln}: unknown bound type {tok[0]!r}")
-        elif section == "NAME" or section == "OBJNAME":
+        elif section == "NAME":
             continue
         else:
             raise LPFormatError(f"{source}:{ln}: data outside a section: {raw.strip()!r}")
     if not ended:
         raise LPFormatError(f"{source}: no ENDATA line (the file looks truncated)")
     if obj_row is None:
+        if objname is not None:
+            raise LPFormatError(f"{source}: OBJNAME {objname!r} is not an N row in ROWS")
         raise LPFormatError(f"{source}: no objective (N) row in ROWS")
     for r in b.rows:
         v = rhs.get(r["name"], fmpq(0))
@@ -235,6 +249,14 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
             else:
                 r["lo"], r["hi"] = v + R, v
     return b.finish()
+
+
+def _is_mps_number(t: str) -> bool:
+    try:
+        Q(t)
+    except Exception:
+        return False
+    return True
 
 
 def _sense(tok: str, src: str, ln: int) -> str:

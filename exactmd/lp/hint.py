@@ -45,7 +45,8 @@ from ..rational import Q, fmt
 
 __all__ = ["available", "solve_hinted"]
 
-MAX_ROUNDS = 12
+MAX_ROUNDS = 200  # refinement rounds at most (~50 bits each); stops earlier when a round stalls
+STALL = fmpq(2) ** 4
 MAX_PIVOTS = 1000  # exact pivots from HiGHS's basis before giving up on the hint
 TIGHT = 1e-10  # float-ok: HiGHS's feasibility tolerances for the second attempt (a hint only)
 
@@ -125,6 +126,7 @@ def refine(
     m = len(b)
     z = [fmpq(0)] * m
     r = list(b)
+    prev: fmpq | None = None
     for _ in range(MAX_ROUNDS):
         if all(ri == 0 for ri in r):
             return z
@@ -137,6 +139,9 @@ def refine(
         size = max((abs(c) for c in corr), default=fmpq(0))
         if size == 0:
             return None
+        if prev is not None and size * STALL > prev:  # under 4 bits gained in a round: give up
+            return None
+        prev = size
         cand = _reconstruct(z, size)
         rc = [bi - mi for bi, mi in zip(b, matvec(cand))]
         if all(x == 0 for x in rc):
