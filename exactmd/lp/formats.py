@@ -178,7 +178,7 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
             t = tok[0].upper()
             if t in ("FR", "MI", "PL", "BV"):
                 # '{t} [set] column'; a value after the column is ignored, as most readers do
-                if len(tok) == 4 or (len(tok) == 3 and _is_mps_number(tok[2])):
+                if len(tok) == 4 or (len(tok) == 3 and is_rational_string(tok[2])):
                     col = tok[-2]
                 elif len(tok) in (2, 3):
                     col = tok[-1]
@@ -249,14 +249,6 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
             else:
                 r["lo"], r["hi"] = v + R, v
     return b.finish()
-
-
-def _is_mps_number(t: str) -> bool:
-    try:
-        Q(t)
-    except Exception:
-        return False
-    return True
 
 
 def _sense(tok: str, src: str, ln: int) -> str:
