@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,7 @@ from flint import fmpq
 
 from .belief import label, profile_label, resolve_type
 from .environment import Environment
-from .errors import CertificateError, ModelError
+from .errors import CertificateError, ExactMDError, ModelError
 from .lp import LinExpr, Model
 from .lp.solution import LPResult
 from .rational import Q, fmt
@@ -91,6 +92,8 @@ __all__ = [
     "oracle_deviation_gain",
     "switching_equilibrium_uninformed",
     "voting_certificate",
+    "check_certificate",
+    "enumeration_certificate",
     "vcg_in_expectation_rows",
     "proposition_3",
     "vcge_model",
@@ -338,8 +341,7 @@ def _objective_terms(objective: Mapping[str, Any] | None) -> dict[str, str]:
     return {} if not objective else {v: fmt(Q(c)) for v, c in objective.items()}
 
 
-def _solve(env: Environment, question: str, budget: str, objective: Mapping[str, Any] | None, sense: str,
-           statement: Any) -> RPResult:
+def _solve(env: Environment, question: str, budget: str, objective: Mapping[str, Any] | None, sense: str) -> RPResult:
     m = rp_model(env, budget)
     if objective:
         m.sense = sense
@@ -348,13 +350,14 @@ def _solve(env: Environment, question: str, budget: str, objective: Mapping[str,
     status = res.status.value
     mech = DirectMechanism.from_primal(env, res.primal) if res.primal is not None else None
     value = res.value if status == "optimal" and objective else None
+    terms = _objective_terms(objective)
     cert = {
         "format": RP_FORMAT,
         "question": question,
-        "statement": statement(status, value) if callable(statement) else statement.format(status=status, value=fmt(value) if value is not None else ""),
+        "statement": _lp_statement(env, "complete", budget, terms, sense, status, value),
         "environment": env.to_dict(),
         "budget": budget,
-        "objective": _objective_terms(objective),
+        "objective": terms,
         "sense": sense,
         "lp": res.certificate(),
     }
@@ -364,24 +367,15 @@ def _solve(env: Environment, question: str, budget: str, objective: Mapping[str,
 def renegotiation_proof_mechanism(env: Environment, budget: str = "balanced") -> RPResult:
     """An ex post renegotiation-proof direct mechanism (``status == "optimal"``, witness in
     ``.mechanism``), or ``status == "infeasible"`` with a Farkas certificate that none exists."""
-    where = env.name or "this environment"
-
-    def statement(status: str, value: Any) -> str:
-        if status == "infeasible":
-            return f"No ex post renegotiation-proof mechanism with {budget} budget exists in {where}."
-        return f"An ex post renegotiation-proof mechanism with {budget} budget exists in {where} (witness in the LP's primal)."
-
-    return _solve(env, "exists", budget, None, "max", statement)
+    return _solve(env, "exists", budget, None, "max")
 
 
 def rp_range(env: Environment, expr: Mapping[str, Any], budget: str = "balanced") -> tuple[RPResult, RPResult]:
     """(min, max) of the linear expression ``expr`` (variable → coefficient) over the
     renegotiation-proof set, each an LP answer with its certificate."""
-    where = env.name or "this environment"
-    text = " + ".join(f"{fmt(Q(c))}·{v}" for v, c in expr.items())
-    lo = _solve(env, "min", budget, expr, "min", f"min of {text} over the renegotiation-proof set of {where}: {{value}}")
-    hi = _solve(env, "max", budget, expr, "max", f"max of {text} over the renegotiation-proof set of {where}: {{value}}")
-    return lo, hi
+    if not expr:
+        raise ModelError("rp_range needs a non-empty expression (variable -> coefficient)")
+    return _solve(env, "min", budget, expr, "min"), _solve(env, "max", budget, expr, "max")
 
 
 @dataclass(frozen=True)
@@ -945,27 +939,35 @@ def model_for(env: Environment, kind: str, budget: str = "balanced") -> Model:
     raise ModelError(f"model={kind!r} must be one of {', '.join(MODELS)}")
 
 
-def solve_certified(env: Environment, kind: str, statement: str, budget: str = "balanced",
+def solve_certified(env: Environment, kind: str, budget: str = "balanced",
                     objective: Mapping[str, Any] | None = None, sense: str = "max") -> tuple[LPResult, dict[str, Any]]:
     """Solve the LP ``model_for(env, kind)`` (with an optional objective) and return the
-    result with an ``exactmd-renegotiation-certificate/1`` that verify rebuilds."""
+    result with an ``exactmd-renegotiation-certificate/1`` that verify rebuilds.  Its
+    ``statement`` is generated from the model, the objective and the LP's status and
+    value (:func:`verify_rp_certificate` regenerates it).  Random mechanisms on finite
+    menus have no transfers: their certificates carry no ``budget``."""
+    if kind in _NO_BUDGET and budget != "balanced":
+        raise ModelError(f"model={kind!r} (random mechanisms on a finite menu) has no transfers: budget={budget!r} does not apply")
     m = model_for(env, kind, budget)
     if objective:
         m.sense = sense
         m.set_objective(LinExpr({v: Q(c) for v, c in objective.items()}))
+    elif sense != "max":
+        raise ModelError(f"sense={sense!r} without an objective: the LP is a feasibility question")
     res = m.solve()
-    value = f" = {fmt(res.value)}" if res.value is not None and objective else ""
-    cert = {
+    status = res.status.value
+    terms = _objective_terms(objective)
+    value = res.value if status == "optimal" and objective else None
+    cert: dict[str, Any] = {
         "format": RP_FORMAT,
         "question": "lp",
-        "statement": f"{statement} [{res.status.value}{value}]",
+        "statement": _lp_statement(env, kind, None if kind in _NO_BUDGET else budget, terms, sense, status, value),
         "environment": env.to_dict(),
         "model": kind,
-        "budget": budget,
-        "objective": _objective_terms(objective),
-        "sense": sense,
-        "lp": res.certificate(),
     }
+    if kind not in _NO_BUDGET:
+        cert["budget"] = budget
+    cert.update({"objective": terms, "sense": sense, "lp": res.certificate()})
     return res, cert
 
 
@@ -999,9 +1001,9 @@ def proposition_3(env: Environment, budget: str = "balanced") -> Prop3Report:
         return Prop3Report(False, "types are not independent", None, None, None, None, ())
     checks: list[LPResult] = []
     certs: list[tuple[str, dict[str, Any]]] = []
-    orp, c = solve_certified(env, "oracle", "the ex post oracle-RP mechanisms (IPV characterization)", budget)
+    orp, c = solve_certified(env, "oracle", budget)
     certs.append(("oracle-rp-set", c))
-    vcge, c = solve_certified(env, "vcg-in-expectation", "the budget-balanced VCG-in-expectation mechanisms", budget)
+    vcge, c = solve_certified(env, "vcg-in-expectation", budget)
     certs.append(("vcg-in-expectation-set", c))
     if_holds, counter = True, ""
     if vcge.status.value == "optimal":
@@ -1009,8 +1011,7 @@ def proposition_3(env: Environment, budget: str = "balanced") -> Prop3Report:
         for name, co, op, b in full._rows:
             if not name.startswith("ORP["):
                 continue
-            r, c = solve_certified(env, "vcg-in-expectation", f"min of the left side of {name} (right side {fmt(b)}) over VCG in expectation",
-                                   budget, co, "min")
+            r, c = solve_certified(env, "vcg-in-expectation", budget, co, "min")  # min of the left side of the ORP row
             checks.append(r)
             certs.append((f"if-{name}", c))
             if r.status.value != "optimal" or r.value < b:
@@ -1039,7 +1040,7 @@ def proposition_3(env: Environment, budget: str = "balanced") -> Prop3Report:
                 expr = {v: c for v, c in expr.items() if c != 0}
                 for sense in ("min", "max"):
                     what = f"D_{env.agents[i]}({label(ti)}) − D_{env.agents[i]}({label(tj)})"
-                    r, c = solve_certified(env, "oracle", f"{sense} of {what} over the oracle-RP set", budget, expr, sense)
+                    r, c = solve_certified(env, "oracle", budget, expr, sense)
                     checks.append(r)
                     certs.append((f"only-if-{env.agents[i]}-{label(ti)}-{label(tj)}-{sense}", c))
                     if r.status.value != "optimal" or r.value != 0:
@@ -1250,14 +1251,138 @@ def switching_equilibrium_uninformed(env: Environment, informed: int, d: Any, pr
 
 # ---------------------------------------------------------------------------------
 # certificates
-def check_certificate(mechanism: DirectMechanism, statement: str, budget: str = "balanced") -> dict[str, Any]:
+#
+# Every writer below generates the ``statement`` from the data it certifies, and
+# :func:`verify_rp_certificate` regenerates it from the data it has re-checked: a file
+# whose statement, question or any result differs from the recomputation fails, naming
+# the field.  The rules are documented in docs/renegotiation.md ("Certificates").
+_NO_BUDGET = ("random-rp", "random-rp-ex-post-ir")  # lotteries on a finite menu, no transfers
+_LP_KEYS = ("format", "question", "statement", "environment", "budget", "objective", "sense", "lp")
+QUESTION_KEYS: dict[str, tuple[str, ...]] = {
+    "exists": _LP_KEYS,  # §3: does an ex post RP mechanism exist (rp_model, no objective)
+    "min": _LP_KEYS,  # §3: min / max of a linear expression over the RP set
+    "max": _LP_KEYS,
+    "lp": _LP_KEYS + ("model",),  # any LP of model_for (no "budget" for random mechanisms)
+    "check": ("format", "question", "statement", "environment", "budget", "mechanism", "violations"),
+    "voting": ("format", "question", "statement", "environment", "mechanism", "cases"),
+    "enumeration": ("format", "question", "statement", "environment", "mechanisms"),
+}
+CASE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # kind: (inputs, results)
+    "psi": (("kind", "psi"), ("holds", "gain", "switch")),
+    "oracle": (("kind", "psihat", "agent", "type", "report"), ("truth", "deviation")),
+    "uninformed": (("kind", "informed", "decision", "proposal"), ("switch",)),
+}
+MAX_CASES = 10_000  # voting cases in one certificate
+MAX_ENUMERATION = 100_000  # deterministic mechanisms an enumeration may list
+MAX_VOTING_TYPES = 8  # types of both players in a two-player voting game with interdependent values
+MAX_NUMBER_CHARS = 4000  # characters of one number in a certificate
+MAX_SHOWN_TERMS = 4  # objective terms written out in a statement
+_CANONICAL = re.compile(r"-?(0|[1-9][0-9]*)(/[1-9][0-9]*)?")
+_MODEL_WORDS = {  # model: (singular, plural)
+    "complete": ("ex post renegotiation-proof direct mechanism", "ex post renegotiation-proof direct mechanisms"),
+    "oracle": ("ex post oracle renegotiation-proof mechanism", "ex post oracle renegotiation-proof mechanisms"),
+    "oracle-interim-ir": ("interim IR, ex post oracle renegotiation-proof mechanism",
+                          "interim IR, ex post oracle renegotiation-proof mechanisms"),
+    "vcg-in-expectation": ("mechanism that is VCG in expectation", "mechanisms that are VCG in expectation"),
+    "random-rp": ("random direct mechanism that is ex post renegotiation-proof against every ψ",
+                  "random direct mechanisms that are ex post renegotiation-proof against every ψ"),
+    "random-rp-ex-post-ir": ("ex post IR random direct mechanism that is ex post renegotiation-proof against every ψ",
+                             "ex post IR random direct mechanisms that are ex post renegotiation-proof against every ψ"),
+}
+
+
+def _where(env: Environment) -> str:
+    """The environment's name, quoted (a label from the file, not a claim)."""
+    return json.dumps(env.name, ensure_ascii=False) if env.name else "an unnamed environment"
+
+
+def _clip(x: Any, n: int = 160) -> str:
+    s = x if isinstance(x, str) else json.dumps(x, ensure_ascii=False)
+    return repr(s if len(s) <= n else s[:n] + "…")
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON (so that 1 and true, or "1" and 1, differ)."""
+    return json.dumps(a, sort_keys=True, ensure_ascii=False) == json.dumps(b, sort_keys=True, ensure_ascii=False)
+
+
+def _refuse(field: str, why: str) -> CertificateError:
+    return CertificateError(f"{field}: {why}")
+
+
+def _number(x: Any, field: str) -> fmpq:
+    """A number as the writers store it: a string "p" or "p/q" in lowest terms."""
+    if not isinstance(x, str) or len(x) > MAX_NUMBER_CHARS or not _CANONICAL.fullmatch(x):
+        raise _refuse(field, f"{_clip(x, 60)} is not a number written \"p\" or \"p/q\" (at most {MAX_NUMBER_CHARS} characters)")
+    q = Q(x)
+    if fmt(q) != x:
+        raise _refuse(field, f"{x!r} is not in lowest terms ({fmt(q)!r})")
+    return q
+
+
+def _object(d: Any, field: str, keys: Sequence[str] | None = None) -> Mapping[str, Any]:
+    """A JSON object; with ``keys``, exactly those keys (unknown and missing ones named)."""
+    if not isinstance(d, Mapping):
+        raise _refuse(field, "must be a JSON object")
+    if keys is not None:
+        for k in d:
+            if k not in keys:
+                raise _refuse(field, f"unknown key {k!r} (allowed: {', '.join(keys)})")
+        for k in keys:
+            if k not in d:
+                raise _refuse(field, f"missing key {k!r}")
+    return d
+
+
+def _terms_text(terms: Mapping[str, str]) -> str:
+    items = list(terms.items())
+    shown = " + ".join(f"{c}·{v}" for v, c in items[:MAX_SHOWN_TERMS if len(items) <= MAX_SHOWN_TERMS else MAX_SHOWN_TERMS - 1])
+    return shown if len(items) <= MAX_SHOWN_TERMS else f"{shown} + … ({len(items)} terms, see the objective)"
+
+
+def _lp_statement(env: Environment, model: str, budget: str | None, terms: Mapping[str, str], sense: str,
+                  status: str, value: fmpq | None) -> str:
+    """The one-line verdict of an LP question, from the model, the objective and the
+    LP's (checked) status and value."""
+    one, many = _MODEL_WORDS[model]
+    b = f" with {budget} budget" if budget else ""
+    where = _where(env)
+    if not terms:
+        if status == "infeasible":
+            return f"No {one}{b} exists in {where} (Farkas certificate)."
+        if status == "optimal":
+            art = "An" if one[0] in "aeiou" else "A"
+            return f"{art} {one}{b} exists in {where} (witness in the LP's primal)."
+        return f"The LP of the {many}{b} in {where} is {status}."
+    text = _terms_text(terms)
+    over = f"over the {many}{b} in {where}"
+    if status == "optimal":
+        return f"The {sense}imum of {text} {over} is {fmt(value)}."
+    if status == "infeasible":
+        return f"No {one}{b} exists in {where} (Farkas certificate), so {text} has no {sense}imum over them."
+    return f"{text} is unbounded {'above' if sense == 'max' else 'below'} {over} (ray in the LP certificate)."
+
+
+def _check_statement(env: Environment, budget: str, n_reports: int, rows: int, bad: Sequence[RPViolation]) -> str:
+    head = f"In {_where(env)} the given direct mechanism ({n_reports} report profiles)"
+    if not bad:
+        return f"{head} is ex post renegotiation-proof with {budget} budget: all {rows} rows of the LP hold."
+    return (f"{head} is not ex post renegotiation-proof with {budget} budget: {len(bad)} of {rows} rows fail, "
+            f"first {bad[0]}.")
+
+
+def check_certificate(mechanism: DirectMechanism, budget: str = "balanced") -> dict[str, Any]:
     """A certificate that a given mechanism satisfies every RP row, or violates the listed
-    rows by the listed exact amounts (``exactmd verify`` recomputes them)."""
+    rows by the listed exact amounts (``exactmd verify`` recomputes them and the statement)."""
+    why = _not_a_probability(mechanism)
+    if why:
+        raise ModelError(f"the mechanism is not a direct mechanism: {why}")
+    slacks = rp_slacks(mechanism, budget)
     bad = check_rp(mechanism, budget)
     return {
         "format": RP_FORMAT,
         "question": "check",
-        "statement": statement,
+        "statement": _check_statement(mechanism.env, budget, len(mechanism.table), len(slacks), bad),
         "environment": mechanism.env.to_dict(),
         "budget": budget,
         "mechanism": mechanism.to_dict(),
@@ -1265,96 +1390,400 @@ def check_certificate(mechanism: DirectMechanism, statement: str, budget: str = 
     }
 
 
-def _voting_case(env: Environment, f: Mapping[tuple, Any], case: Mapping[str, Any]) -> dict[str, Any]:
-    """Recompute one §4.1 case (see :func:`voting_certificate`) from its inputs."""
-    out = {k: v for k, v in case.items() if k in ("kind", "psi", "psihat", "agent", "type", "report", "informed", "decision", "proposal")}
-    if case["kind"] == "psi":
-        psi = {env.resolve_outcome(d): env.resolve_outcome(x) for d, x in case["psi"].items()}
-        r = rp_against_psi(env, f, psi)
-        out.update(holds=r.holds, gain=fmt(r.gain), switch=bool(r.switch))
-    elif case["kind"] == "oracle":
-        i = int(case["agent"])
-        ph = {env.resolve_profile(th): {env.resolve_outcome(d): env.resolve_outcome(x) for d, x in m.items()}
-              for th, m in case["psihat"].items()}
-        ti, tj = (resolve_type(case[k], env.types[i], i) for k in ("type", "report"))
-        truth, dev = oracle_deviation_gain(env, f, i, ti, tj, ph)
-        out.update(truth=fmt(truth), deviation=fmt(dev))
-    elif case["kind"] == "uninformed":
-        sw = switching_equilibrium_uninformed(env, int(case["informed"]), env.resolve_outcome(case["decision"]),
-                                              env.resolve_outcome(case["proposal"]))
-        out.update(switch=bool(sw))
+def _not_a_probability(mechanism: DirectMechanism) -> str:
+    """"" iff 0 ≤ q[a | r] ≤ 1 everywhere (the rows prob[r] give Σ_a q[a | r] = 1; the
+    bounds are not rows, so :func:`check_rp` does not see them); else what fails."""
+    for rep, (lot, _) in mechanism.table.items():
+        for a, p in lot.items():
+            if not 0 <= p <= 1:
+                return f"the probability {fmt(p)} of {label(a)} at {';'.join(profile_label(s) for s in rep)} is not in [0, 1]"
+    return ""
+
+
+def _psi_text(psi: Mapping[str, str]) -> str:
+    """ψ by its proposals (the decisions it leaves alone are not shown)."""
+    moved = [f"{d} ↦ {x}" for d, x in psi.items() if d != x]
+    return "{" + ", ".join(moved) + "}" if moved else "the identity (no proposal)"
+
+
+def _case_inputs(env: Environment, f: Mapping[tuple, Any], case: Mapping[str, Any], field: str, strict: bool) -> dict[str, Any]:
+    """The inputs of one §4.1 case in the form the writers store (labels as strings,
+    player indices as integers); ``strict``: they must already be in that form."""
+    kind = case.get("kind")
+    if kind not in CASE_KEYS:
+        raise _refuse(f"{field}.kind", f"{_clip(kind, 40)} is not one of {', '.join(CASE_KEYS)}")
+    reach = list(dict.fromkeys(f[th] for th in env.profiles()))
+
+    def outcome(x: Any, where: str) -> Any:
+        if strict and not isinstance(x, str):
+            raise _refuse(where, f"{_clip(x, 40)} must be an alternative's label (a string)")
+        return env.resolve_outcome(x)
+
+    def player(x: Any, where: str) -> int:
+        if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x < env.n:
+            raise _refuse(where, f"{_clip(x, 40)} must be a player index 0…{env.n - 1}")
+        return x
+
+    def decision_map(m: Any, where: str) -> dict[str, str]:
+        """decision ↦ proposal, total on the reached decisions, in their order (ψ(d) = d
+        where the input does not say: no renegotiation)."""
+        given = {}
+        for d, x in _object(m, where).items():
+            dd = outcome(d, where)
+            if dd not in reach:
+                raise _refuse(where, f"{label(dd)!r} is not a decision the mechanism reaches")
+            given[dd] = outcome(x, f"{where}[{d!r}]")
+        return {label(d): label(given.get(d, d)) for d in reach}
+
+    out: dict[str, Any] = {"kind": kind}
+    if kind == "psi":
+        out["psi"] = decision_map(case.get("psi"), f"{field}.psi")
+    elif kind == "oracle":
+        given = {}
+        for th, m in _object(case.get("psihat"), f"{field}.psihat").items():
+            given[env.resolve_profile(th)] = decision_map(m, f"{field}.psihat[{th!r}]")
+        out["psihat"] = {profile_label(th): given.get(th) or decision_map({}, "") for th in env.profiles()}
+        i = out["agent"] = player(case.get("agent"), f"{field}.agent")
+        for k in ("type", "report"):
+            if strict and not isinstance(case.get(k), str):
+                raise _refuse(f"{field}.{k}", f"{_clip(case.get(k), 40)} must be a type's label (a string)")
+            out[k] = label(resolve_type(case.get(k), env.types[i], i))
     else:
-        raise ModelError(f"unknown case kind {case['kind']!r}")
+        out["informed"] = player(case.get("informed"), f"{field}.informed")
+        out["decision"] = label(outcome(case.get("decision"), f"{field}.decision"))
+        out["proposal"] = label(outcome(case.get("proposal"), f"{field}.proposal"))
+    if strict:
+        for k, v in out.items():
+            if not _same(v, case.get(k)):
+                raise _refuse(f"{field}.{k}", f"{_clip(case.get(k), 60)} is not in the form exactmd writes ({_clip(v, 60)})")
     return out
 
 
-def voting_certificate(env: Environment, f: Mapping[tuple, Any], cases: Sequence[Mapping[str, Any]], statement: str) -> dict[str, Any]:
+def _voting_case(env: Environment, f: Mapping[tuple, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Recompute one §4.1 case (see :func:`voting_certificate`) from its canonical inputs."""
+    out = dict(inputs)
+    kind = inputs["kind"]
+    if kind == "psi":
+        psi = {env.resolve_outcome(d): env.resolve_outcome(x) for d, x in inputs["psi"].items()}
+        r = rp_against_psi(env, f, psi)
+        out.update(holds=r.holds, gain=fmt(r.gain), switch=bool(r.switch))
+    elif kind == "oracle":
+        if not _private_values(env):
+            raise ModelError("an oracle case is oracle_deviation_gain, which decides private values only")
+        i = inputs["agent"]
+        ph = {env.resolve_profile(th): {env.resolve_outcome(d): env.resolve_outcome(x) for d, x in m.items()}
+              for th, m in inputs["psihat"].items()}
+        ti, tj = (resolve_type(inputs[k], env.types[i], i) for k in ("type", "report"))
+        truth, dev = oracle_deviation_gain(env, f, i, ti, tj, ph)
+        out.update(truth=fmt(truth), deviation=fmt(dev))
+    else:
+        sw = switching_equilibrium_uninformed(env, inputs["informed"], env.resolve_outcome(inputs["decision"]),
+                                              env.resolve_outcome(inputs["proposal"]))
+        out.update(switch=bool(sw))
+    return out
+
+
+def _voting_statement(env: Environment, f: Mapping[tuple, Any], cases: Sequence[Mapping[str, Any]]) -> str:
+    """The verdict of a voting certificate, from its recomputed cases."""
+    P = env.profiles()
+    mech = ("(" + ", ".join(f"{profile_label(th)} ↦ {label(f[th])}" for th in P) + ")") if len(P) <= 16 else f"on {len(P)} profiles"
+    parts = []
+    psis = [c for c in cases if c["kind"] == "psi"]
+    if psis:
+        reach = list(dict.fromkeys(f[th] for th in P))
+        every = len(env.outcomes) ** len(reach)
+        fails = [c for c in psis if not c["holds"]]
+        if not fails:
+            if len(psis) == every:
+                parts.append(f"is ex post renegotiation-proof against every ψ (all {every} maps from the reached decisions to the alternatives)")
+            elif len(psis) == 1:
+                parts.append(f"is ex post renegotiation-proof against ψ = {_psi_text(psis[0]['psi'])}")
+            else:
+                parts.append(f"is ex post renegotiation-proof against each of the {len(psis)} ψ listed (of {every})")
+        else:
+            c = fails[0]
+            why = []
+            if c["switch"]:
+                why.append("condition (1) fails (a voting equilibrium on the path switches to ψ(d), a type strictly gaining)")
+            if Q(c["gain"]) > 0:
+                why.append(f"condition (2) fails (a type gains {c['gain']} by misreporting and then voting)")
+            more = f" ({len(fails)} of the {len(psis)} ψ listed fail)" if len(psis) > 1 else ""
+            parts.append(f"is not ex post renegotiation-proof against ψ = {_psi_text(c['psi'])}: {' and '.join(why)}{more}")
+    for c in cases:
+        if c["kind"] == "oracle":
+            who = f"type {c['type']} of {env.agents[c['agent']]}"
+            verdict = ("; so it is not ex post oracle renegotiation-proof against ψ̂" if Q(c["deviation"]) > Q(c["truth"]) else "")
+            parts.append(f"against the given oracle ψ̂ {who} expects {c['deviation']} by reporting {c['report']} and "
+                         f"renegotiating, against {c['truth']} when truthful{verdict}")
+        elif c["kind"] == "uninformed":
+            parts.append(f"at {c['decision']} {'a' if c['switch'] else 'no'} voting equilibrium switches to {c['proposal']} "
+                         f"(the informed player: {env.agents[c['informed']]})")
+    sep = " " if parts[0].startswith("is") else ": "
+    return f"In {_where(env)} truth-telling in the deterministic direct mechanism {mech}{sep}" + "; ".join(parts) + "."
+
+
+def voting_certificate(env: Environment, f: Mapping[tuple, Any], cases: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """A certificate of §4.1 computations on a deterministic direct mechanism ``f``
     (profile ↦ alternative), finite alternatives: each case is ``{"kind": "psi", "psi":
     {decision: proposal}}`` (:func:`rp_against_psi`), ``{"kind": "oracle", "psihat":
     {profile: {decision: proposal}}, "agent", "type", "report"}``
-    (:func:`oracle_deviation_gain`) or ``{"kind": "uninformed", "informed", "decision",
-    "proposal"}`` (:func:`switching_equilibrium_uninformed`), all labels as strings.  The
-    results are stored with the inputs; ``exactmd verify`` recomputes them."""
+    (:func:`oracle_deviation_gain`, private values) or ``{"kind": "uninformed", "informed",
+    "decision", "proposal"}`` (:func:`switching_equilibrium_uninformed`); labels as
+    strings, players as indices.  The results are stored with the inputs and the
+    statement is generated from them; ``exactmd verify`` recomputes all three."""
+    if not cases:
+        raise ModelError("a voting certificate needs at least one case")
+    done = [_voting_case(env, f, _case_inputs(env, f, c, f"cases[{k}]", strict=False)) for k, c in enumerate(cases)]
     return {
         "format": RP_FORMAT,
         "question": "voting",
-        "statement": statement,
+        "statement": _voting_statement(env, f, done),
         "environment": env.to_dict(),
-        "mechanism": {profile_label(th): label(x) for th, x in f.items()},
-        "cases": [_voting_case(env, f, c) for c in cases],
+        "mechanism": {profile_label(th): label(f[th]) for th in env.profiles()},
+        "cases": done,
+    }
+
+
+def _enumeration_statement(env: Environment, n: int) -> str:
+    if n == 0:
+        return f"No deterministic direct mechanism of {_where(env)} is ex post IR."
+    what = "mechanism is" if n == 1 else "mechanisms are"
+    return (f"Exactly {n} deterministic direct {what} ex post IR in {_where(env)} "
+            "(every player's payoff ≥ 0 at every profile), all listed.")
+
+
+def _ex_post_ir_count(env: Environment) -> int:
+    """How many mechanisms :func:`ex_post_ir_deterministic` lists, without listing them."""
+    n = 1
+    for th in env.profiles():
+        n *= sum(1 for x in env.outcomes if all(_u(env, i, x, th) >= 0 for i in range(env.n)))
+    return n
+
+
+def enumeration_certificate(env: Environment) -> dict[str, Any]:
+    """Every deterministic direct mechanism of a finite environment that is ex post IR
+    (:func:`ex_post_ir_deterministic`), listed; ``exactmd verify`` recomputes the list."""
+    if _ex_post_ir_count(env) > MAX_ENUMERATION:
+        raise ModelError(f"more than {MAX_ENUMERATION} ex post IR deterministic mechanisms: too many to list")
+    ir = ex_post_ir_deterministic(env)
+    return {
+        "format": RP_FORMAT, "question": "enumeration",
+        "statement": _enumeration_statement(env, len(ir)),
+        "environment": env.to_dict(),
+        "mechanisms": [{profile_label(th): label(x) for th, x in f.items()} for f in ir],
     }
 
 
 def verify_rp_certificate(cert: Mapping[str, Any]) -> tuple[bool, str]:
-    """True iff the certificate holds, rebuilt from the environment alone: for an LP
-    question, the LP inside is the renegotiation-proofness LP of the environment and its
-    certificate holds; for ``"check"``, the mechanism's rows are recomputed and the
-    stated violations (none, or each with its amount) are exactly the true ones."""
+    """(True, verdict) iff the certificate holds, rebuilt from the environment alone; the
+    verdict is regenerated from the re-checked data and must equal the file's
+    ``statement``.  For an LP question the LP inside is the LP of the environment (model,
+    budget, objective, sense) and its certificate holds; for ``"check"`` the mechanism's
+    rows are recomputed and the stated violations are exactly the true ones; for
+    ``"voting"`` every case is recomputed; for ``"enumeration"`` the list is.  Unknown
+    or missing keys, a question that does not fit the content, non-canonical numbers
+    and empty evidence fail, naming the field."""
+    try:
+        verdict, detail = _verify_rp(cert)
+        return True, f"{verdict} [{detail}]"
+    except CertificateError as e:
+        return False, str(e)
+    except ExactMDError as e:
+        return False, f"malformed renegotiation certificate: {e}"
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as e:
+        return False, f"malformed renegotiation certificate: {type(e).__name__} {e}"
+
+
+def _verify_rp(cert: Any) -> tuple[str, str]:
     from .lp.verify import verify_certificate
 
+    _object(cert, "certificate")
+    if cert.get("format") != RP_FORMAT:
+        raise _refuse("format", f"{_clip(cert.get('format'), 60)} is not {RP_FORMAT!r}")
+    q = cert.get("question")
+    if not isinstance(q, str) or q not in QUESTION_KEYS:
+        raise _refuse("question", f"{_clip(q, 60)} is not one of {', '.join(QUESTION_KEYS)}")
+    keys = QUESTION_KEYS[q]
+    for k in cert:
+        if k not in keys:
+            raise _refuse(k, f"unknown key for question {q!r} (its keys: {', '.join(keys)})")
+    model = "complete"
+    if q == "lp":
+        if "model" not in cert:
+            raise _refuse("model", f"missing, and question {q!r} needs it (its keys: {', '.join(keys)})")
+        model = cert["model"]
+        if not isinstance(model, str) or model not in MODELS:
+            raise _refuse("model", f"{_clip(model, 60)} is not one of {', '.join(MODELS)}")
+        if model in _NO_BUDGET:
+            if "budget" in cert:
+                raise _refuse("budget", f"model {model!r} (random mechanisms on a finite menu) has no transfers, so no budget")
+            keys = tuple(k for k in keys if k != "budget")
+    for k in keys:
+        if k not in cert:
+            raise _refuse(k, f"missing, and question {q!r} needs it (its keys: {', '.join(keys)})")
+    if not isinstance(cert["statement"], str):
+        raise _refuse("statement", "must be a string")
     try:
-        if cert.get("format") != RP_FORMAT:
-            return False, f"format {cert.get('format')!r} is not {RP_FORMAT!r}"
-        env = Environment.from_dict(cert["environment"], source="certificate")
-        if cert.get("question") == "voting":
-            f = {env.resolve_profile(th): env.resolve_outcome(x) for th, x in cert["mechanism"].items()}
-            if set(f) != set(env.profiles()):
-                return False, "the mechanism does not name an alternative at every profile"
-            for case in cert["cases"]:
-                again = _voting_case(env, f, case)
-                if again != dict(case):
-                    return False, f"a stated result is not what the computation gives: {json.dumps(again, ensure_ascii=False)}"
-            return True, f"{cert.get('statement', '')} [recomputed: {len(cert['cases'])} case(s) as stated]"
-        if cert.get("question") == "enumeration":
-            again = [{profile_label(th): label(x) for th, x in f.items()} for f in ex_post_ir_deterministic(env)]
-            if again != cert["mechanisms"]:
-                return False, "the stated list is not the list of ex post IR deterministic direct mechanisms"
-            return True, f"{cert.get('statement', '')} [recomputed: {len(again)} mechanisms]"
-        if cert.get("question") == "check":
-            mech = DirectMechanism.from_dict(env, cert["mechanism"])
-            true = {v.row: v.amount for v in check_rp(mech, cert["budget"])}
-            stated = {k: Q(v) for k, v in cert["violations"].items()}
-            if true != stated:
-                diff = sorted(set(true.items()) ^ set(stated.items()), key=str)[:1]
-                return False, f"the stated violations are not the mechanism's: first difference {diff}"
-            return True, (f"{cert.get('statement', '')} [recomputed: "
-                          + ("every row holds" if not true else f"{len(true)} rows violated as stated") + "]")
-        m = model_for(env, cert.get("model", "complete"), cert["budget"])
-        obj = cert.get("objective") or {}
-        if obj:
-            m.sense = cert["sense"]
-            m.set_objective(LinExpr({v: Q(c) for v, c in obj.items()}))
-        if json.dumps(m.to_problem(), sort_keys=True) != json.dumps(cert["lp"].get("problem"), sort_keys=True):
-            return False, "the LP in the certificate is not the renegotiation-proofness LP of the stated environment"
-        ok, why = verify_certificate(cert["lp"])
+        env = Environment.from_dict(_object(cert["environment"], "environment"), source="certificate")
+    except ExactMDError as e:
+        raise _refuse("environment", str(e)) from None
+    if not _same(env.to_dict(), cert["environment"]):
+        raise _refuse("environment", "not in the form exactmd writes (Environment.to_dict of the environment it describes)")
+    budget = cert.get("budget")
+    if "budget" in keys and budget not in BUDGETS:
+        raise _refuse("budget", f"{_clip(budget, 40)} is not one of {', '.join(BUDGETS)}")
+
+    if q == "voting":
+        verdict, detail = _verify_voting(env, cert)
+    elif q == "enumeration":
+        verdict, detail = _verify_enumeration(env, cert)
+    elif q == "check":
+        verdict, detail = _verify_check(env, cert, budget)
+    else:
+        obj = _object(cert["objective"], "objective")
+        terms = {}
+        for v, c in obj.items():
+            _number(c, f"objective[{v!r}]")
+            terms[v] = c
+        sense = cert["sense"]
+        if sense not in ("min", "max"):
+            raise _refuse("sense", f"{_clip(sense, 40)} is not 'min' or 'max'")
+        if not terms and sense != "max":
+            raise _refuse("sense", f"{sense!r} without an objective (a feasibility question is written 'max')")
+        if q == "exists" and terms:
+            raise _refuse("question", "'exists' is a feasibility question, but the certificate has an objective")
+        if q in ("min", "max") and not terms:
+            raise _refuse("question", f"{q!r} needs an objective, the certificate has none")
+        if q in ("min", "max") and sense != q:
+            raise _refuse("question", f"{q!r} is not the LP's sense {sense!r}")
+        m = model_for(env, model, budget or "balanced")
+        if terms:
+            m.sense = sense
+            try:
+                m.set_objective(LinExpr({v: Q(c) for v, c in terms.items()}))
+            except ExactMDError as e:
+                raise _refuse("objective", str(e)) from None
+        lp = _object(cert["lp"], "lp")
+        if lp.get("format") != "exactmd-lp-certificate/1":
+            raise _refuse("lp", f"format {_clip(lp.get('format'), 60)} is not 'exactmd-lp-certificate/1'")
+        if not _same(m.to_problem(), lp.get("problem")):
+            raise _refuse("lp", f"the LP in the certificate is not the {model!r} LP of the stated environment"
+                          + (f" with {budget} budget" if "budget" in keys else "") + " and objective")
+        ok, why = verify_certificate(lp)
         if not ok:
-            return False, why
-        return True, f"{cert.get('statement', '')} [{why}]"
-    except (KeyError, TypeError, AttributeError) as e:
-        return False, f"malformed renegotiation certificate: {type(e).__name__} {e}"
-    except ModelError as e:
-        return False, f"malformed renegotiation certificate: {e}"
+            raise _refuse("lp", why)
+        status = lp["status"]
+        value = Q(lp["value"]) if status == "optimal" and terms else None
+        verdict = _lp_statement(env, model, budget if "budget" in keys else None, terms, sense, status, value)
+        detail = why
+    if cert["statement"] != verdict:
+        raise _refuse("statement", f"the file says {_clip(cert['statement'])}, the checked data give {_clip(verdict)}")
+    return verdict, detail
+
+
+def _verify_voting(env: Environment, cert: Mapping[str, Any]) -> tuple[str, str]:
+    mech = _object(cert["mechanism"], "mechanism")
+    f = {}
+    for th, x in mech.items():
+        if not isinstance(x, str):
+            raise _refuse(f"mechanism[{th!r}]", f"{_clip(x, 40)} must be an alternative's label (a string)")
+        f[env.resolve_profile(th)] = env.resolve_outcome(x)
+    P = env.profiles()
+    if set(f) != set(P) or len(f) != len(mech):
+        raise _refuse("mechanism", "must name one alternative at every profile, each profile once")
+    if not _same({profile_label(th): label(f[th]) for th in P}, dict(mech)):
+        raise _refuse("mechanism", "not in the form exactmd writes (profile label -> alternative label, in profile order)")
+    cases = cert["cases"]
+    if not isinstance(cases, list):
+        raise _refuse("cases", "must be a list")
+    if not cases:
+        raise _refuse("cases", "empty: nothing is certified")
+    if len(cases) > MAX_CASES:
+        raise _refuse("cases", f"{len(cases)} cases, more than the limit {MAX_CASES}")
+    if not _private_values(env) and sum(len(ts) for ts in env.types) > MAX_VOTING_TYPES:
+        raise _refuse("environment", f"interdependent values with more than {MAX_VOTING_TYPES} types in all: "
+                      "the voting-equilibrium computation enumerates 3^(types) vote assignments")
+    done, seen = [], {}
+    for k, case in enumerate(cases):
+        field = f"cases[{k}]"
+        _object(case, field)
+        try:
+            inputs = _case_inputs(env, f, case, field, strict=True)
+        except CertificateError:
+            raise
+        except ExactMDError as e:
+            raise _refuse(field, str(e)) from None
+        ins, outs = CASE_KEYS[inputs["kind"]]
+        _object(case, field, ins + outs)
+        if inputs["kind"] == "psi":
+            total = tuple(inputs["psi"].values())  # total on the reached decisions
+            if total in seen:
+                raise _refuse(field, f"the same ψ as cases[{seen[total]}]")
+            seen[total] = k
+        try:
+            again = _voting_case(env, f, inputs)
+        except ExactMDError as e:
+            raise _refuse(field, str(e)) from None
+        for key in outs:
+            if not _same(case[key], again[key]):
+                raise _refuse(f"{field}.{key}", f"the file says {_clip(case[key], 60)}, the computation gives {_clip(again[key], 60)}")
+        done.append(again)
+    return _voting_statement(env, f, done), f"recomputed: {len(done)} case(s)"
+
+
+def _verify_enumeration(env: Environment, cert: Mapping[str, Any]) -> tuple[str, str]:
+    stated = cert["mechanisms"]
+    if not isinstance(stated, list):
+        raise _refuse("mechanisms", "must be a list")
+    n = _ex_post_ir_count(env)
+    if n > MAX_ENUMERATION:
+        raise _refuse("environment", f"{n} ex post IR deterministic mechanisms, more than the limit {MAX_ENUMERATION}")
+    if len(stated) != n:
+        raise _refuse("mechanisms", f"{len(stated)} listed, but the environment has {n} ex post IR deterministic mechanisms")
+    again = [{profile_label(th): label(x) for th, x in f.items()} for f in ex_post_ir_deterministic(env)]
+    for k, (a, b) in enumerate(zip(stated, again)):
+        if not _same(a, b):
+            raise _refuse(f"mechanisms[{k}]", f"is not the {k}-th ex post IR deterministic mechanism {_clip(b, 80)}")
+    return _enumeration_statement(env, n), f"recomputed: {n} mechanisms"
+
+
+def _verify_check(env: Environment, cert: Mapping[str, Any], budget: str) -> tuple[str, str]:
+    mech_d = _object(cert["mechanism"], "mechanism")
+    for key, body in mech_d.items():
+        field = f"mechanism[{key!r}]"
+        _object(body, field, ("lottery", "transfers"))
+        for a, p in _object(body["lottery"], f"{field}.lottery").items():
+            _number(p, f"{field}.lottery[{a!r}]")
+        if not isinstance(body["transfers"], list):
+            raise _refuse(f"{field}.transfers", "must be a list")
+        for k, x in enumerate(body["transfers"]):
+            _number(x, f"{field}.transfers[{k}]")
+    try:
+        mech = DirectMechanism.from_dict(env, mech_d)
+    except ExactMDError as e:
+        raise _refuse("mechanism", str(e)) from None
+    states = env.profiles()
+    reached = {tuple(states[k] for k in r) for r in _reports(env)}
+    if set(mech.table) != reached or len(mech.table) != len(mech_d):
+        raise _refuse("mechanism", f"must give one outcome at each of the {len(reached)} report profiles reached by "
+                      "truth-telling or one player's lie, and nowhere else")
+    if not _same(mech.to_dict(), dict(mech_d)):
+        raise _refuse("mechanism", "not in the form exactmd writes (DirectMechanism.to_dict)")
+    if _not_a_probability(mech):
+        raise _refuse("mechanism", _not_a_probability(mech))
+    viol = _object(cert["violations"], "violations")
+    for row, x in viol.items():
+        _number(x, f"violations[{row!r}]")
+    slacks = rp_slacks(mech, budget)
+    if not slacks:
+        raise _refuse("environment", "the LP has no rows: nothing is certified")
+    bad = check_rp(mech, budget)
+    true = {v.row: fmt(v.amount) for v in bad}
+    for row in list(viol) + [r for r in true if r not in viol]:
+        if true.get(row) != viol.get(row):
+            actual = f"violated by {true[row]}" if row in true else ("holds" if row in slacks else "is not a row of the LP")
+            raise _refuse(f"violations[{row!r}]", f"the file says {_clip(viol.get(row, 'holds'), 40)}, the row {actual}")
+    return _check_statement(env, budget, len(mech.table), len(slacks), bad), f"recomputed: {len(slacks)} rows, {len(bad)} violated"
 
 
 # ---------------------------------------------------------------------------------

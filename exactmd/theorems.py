@@ -728,7 +728,7 @@ def _decide_np_prop1(env: Environment) -> Verdict:
     decision, transfers = _efficient_zero_transfers(env)
     rep = proposition_1(env, decision, transfers)
     mech = punishment_mechanism(env, decision, transfers, rep.least_M)
-    cert = check_certificate(mech, f"the punishment mechanism with M = {fmt(rep.least_M)} is budget balanced and ex post RP (hence IC)")
+    cert = check_certificate(mech)
     status = "confirmed" if not rep.at_least else "refuted"
     note = ("the proof's bound M > max|v_i + t_i| = " + fmt(rep.paper_bound) + (" suffices" if not rep.at_paper else
             f" does not: at M = {fmt(rep.paper_bound + 1)} {rep.at_paper[0]}"))
@@ -746,8 +746,7 @@ def _decide_np_prop1_bound(env: Environment) -> Verdict:
     decision, transfers = _efficient_zero_transfers(env)
     rep = proposition_1(env, decision, transfers)
     M = rep.paper_bound + 1
-    cert = check_certificate(punishment_mechanism(env, decision, transfers, M),
-                             f"the punishment mechanism at M = {fmt(M)} > {fmt(rep.paper_bound)} = max|v_i + t_i|")
+    cert = check_certificate(punishment_mechanism(env, decision, transfers, M))
     if rep.at_paper:
         return Verdict(cid, "refuted", f"M = {fmt(M)} exceeds the bound {fmt(rep.paper_bound)} but {rep.at_paper[0]}; "
                        f"the least M that works is {fmt(rep.least_M)}", inst, (("bound-plus-one", cert),))
@@ -915,8 +914,8 @@ def _decide_np_remark_williams(instance: tuple[Any, Any, Any, Any]) -> Verdict:
     b1, b2, s1, s2 = (Q(x) for x in instance)
     cid = "neemanpavlov2007/remark-bilateral-trade"
     env = _trade_env((b1, b2), (s1, s2), f"buyer {fmt(b1)} or {fmt(b2)}, seller {fmt(s1)} or {fmt(s2)}, independent uniform")
-    plain, c1 = solve_certified(env, "oracle", "budget-balanced ex post oracle-RP mechanisms (no participation constraint)")
-    with_ir, c2 = solve_certified(env, "oracle-interim-ir", "budget-balanced ex post oracle-RP mechanisms with interim IR")
+    plain, c1 = solve_certified(env, "oracle")  # no participation constraint
+    with_ir, c2 = solve_certified(env, "oracle-interim-ir")
     certs = (("oracle-rp", c1), ("oracle-rp-interim-ir", c2))
     ir_note = ("with interim IR added none exists (Farkas certificate)" if with_ir.status.value == "infeasible"
                else "one exists even with interim IR added")
@@ -977,7 +976,7 @@ def _decide_np_example3(_: Any) -> Verdict:
     cases = [{"kind": "psi", "psi": {label(d): label(x) for d, x in r.psi.items()}} for r in reps]
     cases.append({"kind": "oracle", "agent": 0, "type": label(hi), "report": label(env.types[0][0]),
                   "psihat": {profile_label(th): {label(d): label(x) for d, x in m.items()} for th, m in psihat.items()}})
-    cert = voting_certificate(env, f, cases, "Example 3: truth-telling against every ψ, and the oracle's proposal")
+    cert = voting_certificate(env, f, cases)
     if ok and dev > truth:
         return Verdict(cid, "confirmed",
                        f"ex post RP against all {len(reps)} ψ (largest gain from misreport-then-renegotiate: 0); not oracle RP: the buyer "
@@ -1006,7 +1005,7 @@ def _decide_np_example4(_: Any) -> Verdict:
     env = _priced_trade_env((1, 5), (2,), (3, 4), "buyer 1 or 5, seller 2; no trade, trade at 3, trade at 4")
     f = {th: ("trade at 4" if th[0] == 5 else "no trade") for th in env.profiles()}
     r = rp_against_psi(env, f, {"no trade": "trade at 3"})
-    cert = voting_certificate(env, f, [{"kind": "psi", "psi": {"no trade": "trade at 3"}}], "Example 4: truth-telling against ψ(no trade) = trade at 3")
+    cert = voting_certificate(env, f, [{"kind": "psi", "psi": {"no trade": "trade at 3"}}])
     if not r.holds:
         return Verdict(cid, "confirmed", f"not ex post RP against ψ(no trade) = trade at 3: {r.deviation} (gain {fmt(r.gain)})", env.name,
                        (("voting", cert),))
@@ -1038,8 +1037,7 @@ def _decide_np_example6(_: Any) -> Verdict:
     f = {th: "alpha" for th in env.profiles()}
     both = rp_against_psi(env, f, {"alpha": "beta"})  # conditions (1) and (2) by voting equilibria (two players)
     cert = voting_certificate(env, f, [{"kind": "uninformed", "informed": 0, "decision": "alpha", "proposal": "beta"},
-                                       {"kind": "psi", "psi": {"alpha": "beta"}}],
-                              "Example 6: is there a voting equilibrium that switches from α to β, or a profitable deviation?")
+                                       {"kind": "psi", "psi": {"alpha": "beta"}}])
     if not sw and both.holds and inefficient:
         return Verdict(cid, "confirmed", "no voting equilibrium switches from α to β (player 1 votes yes in both types; player 2 then expects (−5 + 1)/2 = −2 < 0), so always-α is RP against β; it is not ex post efficient in state b (β gives 2 > 0)", env.name,
                        (("voting", cert),))
@@ -1071,7 +1069,7 @@ def _decide_np_corollary(instance: tuple[Environment, dict, dict]) -> Verdict:
     if not bad:
         rep = proposition_1(env, decision, transfers)
         mech = punishment_mechanism(env, decision, transfers, rep.least_M)
-        cert = check_certificate(mech, f"(a, t) implemented by the punishment mechanism with M = {fmt(rep.least_M)}: budget balanced, ex post RP")
+        cert = check_certificate(mech)
         status = "confirmed" if not rep.at_least else "refuted"
         return Verdict(cid, status, f"a is efficient and t budget balanced: implemented in an ex post RP way (punishment mechanism, M = {fmt(rep.least_M)})",
                        inst, (("implementation", cert),))
@@ -1397,17 +1395,14 @@ register(Claim(
 
 
 def _decide_np_example5(prices: tuple[Any, ...]) -> Verdict:
-    from .renegotiation import (RP_FORMAT, ex_post_ir_deterministic, example_5_environment, first_breaking_psi,
+    from .renegotiation import (enumeration_certificate, ex_post_ir_deterministic, example_5_environment, first_breaking_psi,
                                 voting_certificate)
 
     cid = "neemanpavlov2007/example-5"
     env = example_5_environment(prices)
     certs: list[tuple[str, dict[str, Any]]] = []
     ir = ex_post_ir_deterministic(env)
-    certs.append(("ex-post-IR-mechanisms", {
-        "format": RP_FORMAT, "question": "enumeration", "environment": env.to_dict(),
-        "statement": f"the {len(ir)} deterministic direct mechanisms of {env.name} that are ex post IR",
-        "mechanisms": [{profile_label(th): label(x) for th, x in f.items()} for f in ir]}))
+    certs.append(("ex-post-IR-mechanisms", enumeration_certificate(env)))
     unbroken = []
     for k, f in enumerate(ir):
         psi = first_breaking_psi(env, f)
@@ -1415,13 +1410,11 @@ def _decide_np_example5(prices: tuple[Any, ...]) -> Verdict:
             unbroken.append(f)
             continue
         certs.append((f"ex-post-IR-mechanism-{k}", voting_certificate(
-            env, f, [{"kind": "psi", "psi": {label(d): label(x) for d, x in psi.items()}}],
-            f"ex post IR mechanism {k} is not ex post RP against this ψ")))
+            env, f, [{"kind": "psi", "psi": {label(d): label(x) for d, x in psi.items()}}])))
     # random mechanisms on the menu: one LP over the lotteries (every ψ at once)
     from .renegotiation import solve_certified
 
-    rres, rcert = solve_certified(env, "random-rp-ex-post-ir",
-                                  f"random direct mechanisms on {env.name}: ex post IR and ex post RP against every ψ")
+    rres, rcert = solve_certified(env, "random-rp-ex-post-ir")
     certs.append(("random-ex-post-ir", rcert))
     random_ok = rres.status.value == "infeasible"
     # without participation: the first deterministic mechanism that is RP against every ψ
@@ -1436,7 +1429,7 @@ def _decide_np_example5(prices: tuple[Any, ...]) -> Verdict:
         reach = list(dict.fromkeys(witness[th] for th in P))
         cases = [{"kind": "psi", "psi": {label(d): label(x) for d, x in zip(reach, c)}}
                  for c in itertools.product(env.outcomes, repeat=len(reach))]
-        certs.append(("rp-without-ir", voting_certificate(env, witness, cases, "ex post RP against every ψ (no participation constraint)")))
+        certs.append(("rp-without-ir", voting_certificate(env, witness, cases)))  # no participation constraint
     ir_part = (f"with ex post IR: none of the {len(ir)} deterministic mechanisms is ex post RP (each with a breaking ψ)"
                if not unbroken else f"with ex post IR: {len(unbroken)} deterministic mechanisms are ex post RP")
     ir_part += (", and no random one (Farkas certificate of the LP over lotteries)" if random_ok

@@ -105,7 +105,7 @@ def test_example_2_from_the_environment_file_via_the_cli(tmp_path, capsys):
 
 def test_check_certificates_are_recomputed():
     env = example_1()
-    cert = check_certificate(_price_mechanism(env, 4), "price 4")
+    cert = check_certificate(_price_mechanism(env, 4))
     assert cert["violations"] == {"RP[buyer: 5,2 -> 1,2]": "2"}
     assert verify_document(cert)[0]
     cert["violations"] = {}
@@ -334,7 +334,7 @@ def test_voting_certificates_are_recomputed():
 
     env = _priced((1, 5), (2,), (3, 4))
     f = {th: ("p4" if th[0] == 5 else "none") for th in env.profiles()}
-    cert = voting_certificate(env, f, [{"kind": "psi", "psi": {"none": "p3"}}], "Example 4")
+    cert = voting_certificate(env, f, [{"kind": "psi", "psi": {"none": "p3"}}])
     assert cert["cases"][0]["gain"] == "1" and cert["cases"][0]["holds"] is False
     assert verify_document(cert)[0]
     cert["cases"][0]["gain"] = "0"
@@ -512,9 +512,9 @@ def test_example_5_no_random_ex_post_ir_mechanism_but_random_ones_without_ir():
     from exactmd.renegotiation import example_5_environment, random_mechanism_from, solve_certified
 
     env = example_5_environment([2, 3, 4, 5])
-    res, cert = solve_certified(env, "random-rp-ex-post-ir", "Example 5, random mechanisms")
+    res, cert = solve_certified(env, "random-rp-ex-post-ir")
     assert res.status.value == "infeasible" and verify_document(cert)[0]
-    res2, cert2 = solve_certified(env, "random-rp", "Example 5 without IR")
+    res2, cert2 = solve_certified(env, "random-rp")
     assert res2.status.value == "optimal" and verify_document(cert2)[0]
     mech = random_mechanism_from(env, res2.primal)
     assert all(sum(lot.values()) == 1 for lot in mech.values())
