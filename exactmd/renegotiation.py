@@ -1533,7 +1533,11 @@ def voting_certificate(env: Environment, f: Mapping[tuple, Any], cases: Sequence
     statement is generated from them; ``exactmd verify`` recomputes all three."""
     if not cases:
         raise ModelError("a voting certificate needs at least one case")
-    done = [_voting_case(env, f, _case_inputs(env, f, c, f"cases[{k}]", strict=False)) for k, c in enumerate(cases)]
+    inputs = [_case_inputs(env, f, c, f"cases[{k}]", strict=False) for k, c in enumerate(cases)]
+    psis = [tuple(c["psi"].values()) for c in inputs if c["kind"] == "psi"]
+    if len(set(psis)) != len(psis):
+        raise ModelError("a voting certificate lists each ψ once")
+    done = [_voting_case(env, f, c) for c in inputs]
     return {
         "format": RP_FORMAT,
         "question": "voting",
@@ -1669,6 +1673,8 @@ def _verify_rp(cert: Any) -> tuple[str, str]:
         if not _same(m.to_problem(), lp.get("problem")):
             raise _refuse("lp", f"the LP in the certificate is not the {model!r} LP of the stated environment"
                           + (f" with {budget} budget" if "budget" in keys else "") + " and objective")
+        if "value" in lp:
+            _number(lp["value"], "lp.value")
         ok, why = verify_certificate(lp)
         if not ok:
             raise _refuse("lp", why)

@@ -323,6 +323,9 @@ def test_min_max_question_sense_and_objective_must_agree():
     doc = _doc("min")
     doc["objective"][v] = "1e999999999"
     _fails_naming(doc, "objective")
+    doc = _doc("min")
+    doc["lp"]["value"] = "4/2"  # the same number, not in the form the contract fixes
+    _fails_naming(doc, "lp.value")
 
 
 def test_budget_and_model_forgeries():
@@ -474,6 +477,13 @@ def test_voting_mechanism_forged():
     doc = _doc("voting-psi")
     doc["mechanism"][prof] = 4
     _fails_naming(doc, "mechanism")
+
+
+def test_voting_certificate_refuses_a_repeated_psi():
+    env = _priced((1, 5), (2,), (3, 4), "Example 4")
+    f = {th: ("p4" if th[0] == 5 else "none") for th in env.profiles()}
+    with pytest.raises(ModelError, match="once"):
+        voting_certificate(env, f, [{"kind": "psi", "psi": {"none": "p3"}}, {"kind": "psi", "psi": {"none": "p3", "p4": "p4"}}])
 
 
 def test_oracle_case_needs_private_values():
