@@ -597,6 +597,7 @@ class Covering:
     vbar: fmpq
     witness: Composite | None
     evidence: dict[str, Any]
+    commitment_certificate: dict[str, Any] | None = None  # the LP certificate of V*(p)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -633,7 +634,7 @@ def covered(env: Environment, p: Belief, B: Any = ALL, eps: Any = "1/10", *, che
     if V - e < vp:
         ev = {"reason": f"V*(p) = {fmt(V)} < v̄(p) + ε = {fmt(vp + e)}: no IC device is worth v̄(p) + ε",
               "certificate": star.certificate}
-        return Covering(False, "revelation", V, vp, None, ev)
+        return Covering(False, "revelation", V, vp, None, ev, star.certificate)
     if B is ALL or all(d in B for d in vertices(env) if _support_sub(d, p)):
         w = fully_revealing(env, star.mechanism)
         if check:
@@ -642,8 +643,10 @@ def covered(env: Environment, p: Belief, B: Any = ALL, eps: Any = "1/10", *, che
                 raise ModelError(f"internal: the fully revealing witness does not cover p ({cv.reason})")
         ev = {"reason": f"V*(p) = {fmt(V)} ≥ v̄(p) + ε = {fmt(vp + e)}; the fully revealing device of the optimum covers p",
               "certificate": star.certificate}
-        return Covering(True, "revelation", V, vp, w, ev)
-    return _eliminate(env, p, B, e, V, vp, check)
+        return Covering(True, "revelation", V, vp, w, ev, star.certificate)
+    res = _eliminate(env, p, B, e, V, vp, check)
+    res.commitment_certificate = star.certificate
+    return res
 
 
 class _Threats:
@@ -937,146 +940,8 @@ def composite_from_dict(env: Environment, d: Mapping[str, Any]) -> Composite:
     return Composite(dev, g)
 
 
-def covering_certificate(env: Environment, p: Belief, B: Any, eps: Any, result: Covering | None = None) -> dict[str, Any]:
-    """A self-contained, re-checkable document for "is p B-covered?" (``exactmd verify``)."""
-    e = check_eps(eps)
-    B = _belief_set(B)
-    res = result if result is not None else covered(env, p, B, e)
-    where = "Δ (all beliefs)" if B is ALL else f"a set B of {len(B)} beliefs"
-    stmt = (f"belief {json_belief(p)} is {'covered' if res.covered else 'not covered'} under {where} with ε = {fmt(e)}"
-            f" ({res.method}; V*(p) = {fmt(res.value)}, v̄(p) = {fmt(res.vbar)})")
-    doc = {
-        "format": COMMITMENT_FORMAT, "question": "covered", "statement": stmt,
-        "environment": env.to_dict(), "belief": p.to_dict(), "B": _B_to_json(B), "eps": fmt(e),
-        "covered": res.covered, "method": res.method, "vbar": fmt(res.vbar), "commitment value": fmt(res.value),
-        "witness": None if res.witness is None else res.witness.to_dict(),
-    }
-    if res.method == "revelation":
-        doc["lp"] = res.evidence["certificate"]
-    else:
-        doc["rounds"] = len(res.evidence.get("rounds", []))
-    return doc
-
-
-def covers_certificate(env: Environment, r: Composite, p: Belief, B: Any, eps: Any, name: str = "r") -> dict[str, Any]:
-    """"Does this device B-cover p?" with the engine's verdict; ``exactmd verify`` re-runs :func:`covers`."""
-    e = check_eps(eps)
-    B = _belief_set(B)
-    v = covers(env, r, p, B, e)
-    out = {"format": COMMITMENT_FORMAT, "question": "covers", "environment": env.to_dict(), "belief": p.to_dict(),
-           "B": _B_to_json(B), "eps": fmt(e), "device": r.to_dict(), "covers": v.covers, "clause": v.clause,
-           "statement": f"device {name} {'covers' if v.covers else 'does not cover'} {json_belief(p)} (ε = {fmt(e)}): {v.reason}"}
-    if v.plan is not None:
-        out["blocking plan"] = {"signal": label(v.plan.signal), "response": v.plan.response.to_dict()}
-    return out
-
-
-def redesign_certificate(env: Environment, p: Belief, B: Any, eps: Any) -> dict[str, Any]:
-    """Certificate that *no* admissible ρ(s) exists at belief p (so no simple plan can redesign
-    a signal with posterior p): the redesign LP of :class:`_Redesign` with its Farkas
-    certificate, or its feasible point when one exists."""
-    e = check_eps(eps)
-    B = _belief_set(B)
-    red = _Redesign(env, p, B, e)
-    res = red.solve(LinExpr())
-    ok = res.status.value == "infeasible"
-    stmt = (f"at belief {json_belief(p)} {'no' if ok else 'some'} redesign ρ(s) is IC, worth v̄ + ε = {fmt(vbar(env, p)[0] + e)}"
-            f" and has its posteriors in B")
-    return {"format": COMMITMENT_FORMAT, "question": "redesign", "statement": stmt, "environment": env.to_dict(),
-            "belief": p.to_dict(), "B": _B_to_json(B), "eps": fmt(e), "admissible": not ok, "lp": res.certificate()}
-
-
 def json_belief(p: Belief) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in p.to_dict().items()) + "}"
-
-
-def verify_commitment_certificate(doc: Mapping[str, Any]) -> tuple[bool, str]:
-    """True iff the document holds, rebuilt from its environment: a covered verdict's
-    witness passes :func:`covers`; an uncovered revelation verdict's LP is the V*(p) LP of
-    the environment, its certificate holds and V*(p) < v̄(p) + ε; an uncovered elimination
-    verdict is recomputed; a redesign LP is rebuilt and its certificate checked."""
-    from .design import verify_mechanism_certificate
-    from .lp.verify import verify_certificate
-
-    try:
-        if doc.get("format") != COMMITMENT_FORMAT:
-            return False, f"format {doc.get('format')!r} is not {COMMITMENT_FORMAT!r}"
-        if doc.get("question") == "uc-sequence":
-            return _verify_uc_sequence(doc)
-        if doc.get("question") == "lemma-7-cases":
-            again = lemma_7_cases_json(doc["t_lo"], doc["t_hi"], doc["weights"], doc["ir"], doc["reading"])
-            if again != doc["cases"]:
-                return False, "recomputed cases differ from the stated ones"
-            return True, f"{doc['statement']} [recomputed]"
-        env = Environment.from_dict(doc["environment"], source="certificate")
-        p = Belief(env.types, doc["belief"])
-        B = _B_from_json(env, doc["B"])
-        e = check_eps(doc["eps"])
-        if doc["question"] == "covers":
-            v = covers(env, composite_from_dict(env, doc["device"]), p, B, e)
-            if v.covers != doc["covers"] or v.clause != doc["clause"]:
-                return False, f"recomputed: {v.reason}"
-            return True, f"{doc['statement']} [recomputed from the definition]"
-        if doc["question"] == "redesign":
-            red = _Redesign(env, p, B, e)
-            if json.dumps(red.problem, sort_keys=True) != json.dumps({**doc["lp"]["problem"], "objective": {}, "sense": "min"}, sort_keys=True):
-                return False, "the LP is not the redesign LP of the stated environment, belief, B and ε"
-            ok, why = verify_certificate(doc["lp"])
-            if not ok:
-                return False, why
-            if (doc["lp"]["status"] == "infeasible") == doc["admissible"]:
-                return False, "the stated admissibility contradicts the LP's status"
-            return True, f"{doc['statement']} [{why}]"
-        vb = vbar(env, p)[0]
-        if fmt(vb) != doc["vbar"]:
-            return False, f"v̄(p) is {fmt(vb)}, not {doc['vbar']}"
-        if doc["covered"]:
-            w = composite_from_dict(env, doc["witness"])
-            cv = covers(env, w, p, B, e)
-            if not cv.covers:
-                return False, f"the witness does not cover p: {cv.reason}"
-            return True, f"{doc['statement']} [the witness covers p: re-checked from the definition]"
-        if doc["method"] == "revelation":
-            lp = doc["lp"]
-            ok, why = verify_mechanism_certificate(lp)
-            if not ok:
-                return False, why
-            if Environment.from_dict(lp["environment"], source="certificate").to_dict() != env.to_dict() or Belief(env.types, lp["belief"]) != p:
-                return False, "the commitment LP is for another environment or belief"
-            if lp.get("constraints") != ["IC"] or lp.get("objective") != "planner" or lp.get("sense") != "max" or lp["lp"]["status"] != "optimal":
-                return False, "the embedded LP is not max v(f, p) over IC(p)"
-            V = Q(lp["lp"]["value"])
-            if V - e >= vb:
-                return False, f"V*(p) = {fmt(V)} reaches v̄(p) + ε = {fmt(vb + e)}: not a proof of 'not covered'"
-            return True, f"{doc['statement']} [V*(p) = {fmt(V)} < v̄(p) + ε, certified]"
-        again = covered(env, p, B, e)
-        if again.covered:
-            return False, "recomputed: p is covered"
-        return True, f"{doc['statement']} [recomputed by elimination]"
-    except (KeyError, TypeError, AttributeError, ValueError) as ex:
-        return False, f"malformed commitment certificate: {type(ex).__name__}: {ex}"
-    except ExactMDError as ex:
-        return False, f"the certificate does not hold: {ex}"
-
-
-def uc_sequence_certificate(env: Environment, universe: Sequence[Belief], seq: UCSequence) -> dict[str, Any]:
-    """The UC sequence on a universe as a document; ``exactmd verify`` recomputes it."""
-    d = seq.to_dict()
-    stmt = (f"on the universe {seq.universe} ({len(universe)} beliefs), ε = {fmt(seq.eps)}: |UC^t| = {d['sizes']}, "
-            f"{d['repeats']}; UC^t ⊆ UC^t+1 for all t: {seq.monotone_increasing}; |UC*| = {len(seq.star)}")
-    return {"format": COMMITMENT_FORMAT, "question": "uc-sequence", "statement": stmt, "environment": env.to_dict(),
-            **d, "beliefs": [b.to_dict() for b in universe]}
-
-
-def _verify_uc_sequence(doc: Mapping[str, Any]) -> tuple[bool, str]:
-    env = Environment.from_dict(doc["environment"], source="certificate")
-    G = [Belief(env.types, b) for b in doc["beliefs"]]
-    seq = uc_sequence(env, G, doc["eps"], name=doc["universe"], progress=False)
-    again = seq.to_dict()
-    for key in ("sizes", "repeats", "monotone (UC^t ⊆ UC^t+1)", "monotone (UC^t+1 ⊆ UC^t)", "iterates", "UC*"):
-        if again[key] != doc[key]:
-            return False, f"recomputed {key!r} differs from the stated one"
-    return True, f"{doc['statement']} [recomputed]"
 
 
 def example_environment() -> Environment:
@@ -1439,22 +1304,6 @@ def lemma_7_cases_json(t_lo: Any, t_hi: Any, weights: Sequence[Any], ir: str | N
     return out
 
 
-def lemma_7_cases_certificate(t_lo: Any, t_hi: Any, weights: Sequence[Any] = ("1/3", "1/3", "1/3"), ir: str | None = "interim-IR",
-                              reading: str = "current") -> dict[str, Any]:
-    """The nine cases of Lemma 7 as a document; ``exactmd verify`` recomputes it."""
-    cases = lemma_7_cases_json(t_lo, t_hi, weights, ir, reading)
-    bad = [f"case {c['case']} (s = {r['s']}): " + "; ".join(
-        name for name, ok in (("not strategically consistent", r["strategic consistency"][0]),
-                              ("not structurally consistent", r["structural consistency"][0]),
-                              ("not Bellman optimal", r["Bellman optimal (eps = 0)"])) if not ok)
-           for c in cases for r in c["by signal"]
-           if not (r["strategic consistency"][0] and r["structural consistency"][0] and r["Bellman optimal (eps = 0)"])]
-    stmt = (f"σ* of eqs. (13)–(15), t = {fmt(Q(t_lo))}, t̄ = {fmt(Q(t_hi))}, {ir or 'no IR'}, reading '{reading}': "
-            + ("consistent and Bellman optimal in all nine cases" if not bad else f"{len(bad)} (case, signal) states fail: " + "; ".join(bad[:4])))
-    return {"format": COMMITMENT_FORMAT, "question": "lemma-7-cases", "statement": stmt, "t_lo": fmt(Q(t_lo)), "t_hi": fmt(Q(t_hi)),
-            "weights": [fmt(Q(w)) for w in weights], "ir": ir, "reading": reading, "failures": bad, "cases": cases}
-
-
 def _partitions(xs: Sequence[Any]) -> Iterable[list[list[Any]]]:
     if not xs:
         yield []
@@ -1546,3 +1395,16 @@ def in_choice_set(rule: FiniteStateRule, prev_phase: int, p: Belief, r: Composit
         if rule.after(phase, S, s) is not STOP:
             return False, f"σ redesigns after signal {label(s)} (posterior support {sorted(profile_label(t) for t in S)})"
     return True, "r is IC and σ keeps every signal of r"
+
+
+_CERTIFICATE_NAMES = frozenset({"covering_certificate", "covers_certificate", "redesign_certificate", "uc_sequence_certificate",
+                                "lemma_7_cases_certificate", "verify_commitment_certificate", "universe_name"})
+
+
+def __getattr__(name: str) -> Any:
+    """The certificate writers and the verifier live in :mod:`exactmd.commitment_certificates`."""
+    if name in _CERTIFICATE_NAMES:
+        from . import commitment_certificates
+
+        return getattr(commitment_certificates, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
