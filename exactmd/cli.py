@@ -9,8 +9,8 @@ Subcommands::
     exactmd table bargaining [--K 1..8] [--prior uniform] [--format csv|markdown|latex|json]
     exactmd table neeman-pavlov [--format csv|markdown|latex|json]
     exactmd renegotiation ENV.toml [--budget balanced|feasible] [--shape] [-o OUT]
-    exactmd uc ENV.toml --grid N [--eps 1/10] [--universe grid|interior] [--workers K | --scheduler ADDR] [-o REPORT] [--plot PNG]
-    exactmd covers ENV.toml --belief "θ=p; ..." [--device FILE] [--B all|grid:N|interior:N] [--eps 1/10] [-o CERT]
+    exactmd uc ENV.toml --grid N [--eps 1/10] [--universe grid|no-vertices] [--workers K | --scheduler ADDR] [-o REPORT] [--plot PNG]
+    exactmd covers ENV.toml --belief "θ=p; ..." [--device FILE] [--B all|grid:N|no-vertices:N|uc:T:grid:N|uc:T:no-vertices:N] [--eps 1/10] [-o CERT]
     exactmd plot bargaining [--K 6] [--prior uniform] [-o region.png]
     exactmd claims
     exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
@@ -165,18 +165,63 @@ def _parse_belief(env: Any, text: str) -> Any:
     return Belief(env.types, probs, name="belief")
 
 
-def _parse_B(env: Any, spec: str) -> tuple[Any, str]:
-    from .commitment import ALL, grid
+_INTERIOR_REFUSED = ("'interior' is not accepted: it meant G_N without its vertices, which keeps the beliefs on the "
+                     "boundary of the simplex; write 'no-vertices'")
+
+
+def _universe(env: Any, kind: str, n: int) -> tuple[list[Any], str]:
+    """G_N (``grid``) or G_N without its vertices (``no-vertices``), with its printed name."""
+    from .commitment import grid
+
+    if kind == "interior":
+        raise ExactMDError(f"--universe/--B {_INTERIOR_REFUSED}")
+    G = grid(env.types, n)
+    if kind == "no-vertices":
+        return [b for b in G if len(b.support()) >= 2], f"G_{n} without the vertices"
+    return G, f"G_{n}"
+
+
+def _parse_B(env: Any, spec: str, eps: str) -> tuple[Any, str]:
+    """--B: ``all`` (Δ), ``grid:N``, ``no-vertices:N``, or ``uc:T:grid:N`` / ``uc:T:no-vertices:N``
+    (the iterate UC^T of the UC sequence on that universe, computed first)."""
+    from .commitment import ALL, uc_sequence
 
     if spec == "all":
         return ALL, "Δ"
-    kind, _, n = spec.partition(":")
-    if kind in ("grid", "interior") and n.isdigit() and int(n) >= 1:
-        G = grid(env.types, int(n))
-        if kind == "interior":
-            return [b for b in G if len(b.support()) >= 2], f"G_{n} without the vertices"
-        return G, f"G_{n}"
-    raise ExactMDError(f"--B {spec!r} must be 'all', 'grid:N' or 'interior:N'")
+    parts = spec.split(":")
+    if len(parts) == 2 and parts[0] == "interior":
+        raise ExactMDError(f"--B {spec!r}: {_INTERIOR_REFUSED} (no-vertices:{parts[1]})")
+    if len(parts) == 2 and parts[0] in ("grid", "no-vertices") and parts[1].isdigit() and len(parts[1]) <= 6 and int(parts[1]) >= 1:
+        return _universe(env, parts[0], int(parts[1]))
+    if (len(parts) == 4 and parts[0] == "uc" and parts[1].isdigit() and len(parts[1]) <= 6
+            and parts[2] in ("grid", "no-vertices", "interior") and parts[3].isdigit() and len(parts[3]) <= 6 and int(parts[3]) >= 1):
+        T = int(parts[1])
+        G, name = _universe(env, parts[2], int(parts[3]))
+        _progress(f"computing UC^{T} on {name} ({len(G)} beliefs) for B")
+        seq = uc_sequence(env, G, eps, name=name, progress=None)
+        its, rep = seq.iterates, seq.repeats_at
+        # UC^t for t ≥ rep repeats with period len(its) - 1 - rep
+        idx = T if T < len(its) else rep + (T - rep) % (len(its) - 1 - rep)
+        return its[idx], f"UC^{T} on {name} ({len(its[idx])} beliefs)"
+    raise ExactMDError(f"--B {spec!r} must be 'all', 'grid:N', 'no-vertices:N', 'uc:T:grid:N' or 'uc:T:no-vertices:N'")
+
+
+def _write_report(path: str, doc: Any) -> None:
+    """Write a JSON document atomically: a temporary file in the same folder, then os.replace."""
+    import os
+    import tempfile
+
+    from .lp.solution import dump_json
+
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(dump_json(doc) + "\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _sweep_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -186,24 +231,19 @@ def _sweep_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_uc(args: argparse.Namespace) -> int:
-    from .commitment import check_eps, grid, uc_sequence, uc_sequence_certificate
+    from .commitment import check_eps, uc_sequence, uc_sequence_certificate
     from .environment import load_environment
-    from .lp.solution import dump_json
     from .rational import fmt
     from .sweep import describe
 
     env = load_environment(args.env)
     args.eps = fmt(check_eps(args.eps))
-    G = grid(env.types, args.grid)
-    name = f"G_{args.grid}"
-    if args.universe == "interior":
-        G = [b for b in G if len(b.support()) >= 2]
-        name += " without the vertices"
+    G, name = _universe(env, args.universe, args.grid)
     opts = _sweep_options(args)
     _progress(f"UC sequence of {env.name or args.env} on the universe {name} ({len(G)} beliefs), eps = {args.eps}, "
               f"{describe(workers=opts['workers'], scheduler=opts['scheduler'])}")
     t0 = time.perf_counter()
-    seq = uc_sequence(env, G, args.eps, name=name, **opts)
+    seq = uc_sequence(env, G, args.eps, name=name, evidence=bool(args.output), **opts)
     d = seq.to_dict()
     _print(f"universe: {name} ({len(G)} beliefs); eps = {d['eps']}")
     for t, it in enumerate(seq.iterates):
@@ -214,7 +254,7 @@ def _cmd_uc(args: argparse.Namespace) -> int:
         _print("  " + "; ".join(f"{k}={v}" for k, v in b.to_dict().items()))
     _progress(f"done in {time.perf_counter() - t0:.1f} s")
     if args.output:
-        Path(args.output).write_text(dump_json(uc_sequence_certificate(env, G, seq)) + "\n", encoding="utf-8")
+        _write_report(args.output, uc_sequence_certificate(env, G, seq))
         _progress(f"report written to {args.output} (check it with: exactmd verify {args.output})")
     if args.plot:
         from .plots import uc_ternary
@@ -224,22 +264,30 @@ def _cmd_uc(args: argparse.Namespace) -> int:
 
 
 def _cmd_covers(args: argparse.Namespace) -> int:
-    from .commitment import check_eps, composite_from_dict, covered, covering_certificate, covers
+    from .commitment import check_eps, composite_from_dict, covered, covering_certificate, covers, covers_certificate
     from .environment import load_environment
-    from .lp.solution import dump_json
     from .rational import fmt
 
     env = load_environment(args.env)
     args.eps = fmt(check_eps(args.eps))
     p = _parse_belief(env, args.belief)
-    B, bname = _parse_B(env, args.B)
+    B, bname = _parse_B(env, args.B, args.eps)
     if args.device:
-        r = composite_from_dict(env, json.loads(Path(args.device).read_text(encoding="utf-8")))
+        try:
+            dev = json.loads(Path(args.device).read_text(encoding="utf-8"))
+        except OSError as e:
+            raise ExactMDError(f"--device {args.device!r}: cannot read: {e.strerror}") from None
+        except json.JSONDecodeError as e:
+            raise ExactMDError(f"--device {args.device!r}: not JSON: {e.msg} at line {e.lineno}") from None
+        r = composite_from_dict(env, dev)
         v = covers(env, r, p, B, args.eps)
-        _print(("covers" if v.covers else f"does not cover (clause {v.clause})") + f": {v.reason}")
+        _print(("covers" if v.covers else f"does not cover (clause {v.clause})") + f" under {bname}: {v.reason}")
         if v.plan is not None:
             _print(f"blocking plan: at signal {v.plan.signal!r} play")
             _print(json.dumps(v.plan.response.to_dict(), indent=1, ensure_ascii=False))
+        if args.output:
+            _write_report(args.output, covers_certificate(env, r, p, B, args.eps, "r"))
+            _progress(f"certificate written to {args.output} (check it with: exactmd verify {args.output})")
         return 0 if v.covers else 1
     c = covered(env, p, B, args.eps)
     _print(f"p is {'covered' if c.covered else 'not covered'} under {bname} (eps = {args.eps}, {c.method}): {c.evidence['reason']}")
@@ -247,7 +295,7 @@ def _cmd_covers(args: argparse.Namespace) -> int:
         _print("witness device (re-checked from the definition):")
         _print(json.dumps(c.witness.to_dict(), indent=1, ensure_ascii=False))
     if args.output:
-        Path(args.output).write_text(dump_json(covering_certificate(env, p, B, args.eps, c)) + "\n", encoding="utf-8")
+        _write_report(args.output, covering_certificate(env, p, B, args.eps, c))
         _progress(f"certificate written to {args.output} (check it with: exactmd verify {args.output})")
     return 0
 
@@ -379,7 +427,8 @@ def _parser() -> argparse.ArgumentParser:
     uc.add_argument("env", help="a finite environment file (.toml)")
     uc.add_argument("--grid", type=int, required=True, help="the universe G_N = {p : N p(θ) integer}")
     uc.add_argument("--eps", default="1/10", help="the planner's cost of changing plans (exact, e.g. 1/10)")
-    uc.add_argument("--universe", default="grid", choices=["grid", "interior"], help="G_N, or G_N without its vertices")
+    uc.add_argument("--universe", default="grid", choices=["grid", "no-vertices", "interior"],
+                    help="G_N, or G_N without its vertices (no-vertices; 'interior' is refused: it would keep boundary beliefs)")
     uc.add_argument("--workers", type=int, default=None, help="local worker processes (default: serial)")
     uc.add_argument("--scheduler", default=None, help="a Dask scheduler address (needs exactmd[distributed])")
     uc.add_argument("-o", "--output", help="write the report (a certificate exactmd verify recomputes)")
@@ -390,7 +439,7 @@ def _parser() -> argparse.ArgumentParser:
     cv.add_argument("env", help="a finite environment file (.toml)")
     cv.add_argument("--belief", required=True, help='e.g. "L,L=1/2; H,H=1/2" (unlisted profiles: 0)')
     cv.add_argument("--device", help="a device JSON {device: {profile: {signal: prob}}, g: {signal: outcome}}")
-    cv.add_argument("--B", default="all", help="all (default), grid:N or interior:N")
+    cv.add_argument("--B", default="all", help="all (default), grid:N, no-vertices:N (G_N without its vertices), or uc:T:grid:N / uc:T:no-vertices:N (UC^T on that universe)")
     cv.add_argument("--eps", default="1/10")
     cv.add_argument("-o", "--output", help="write the certificate here")
     cv.set_defaults(func=_cmd_covers)

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -797,12 +798,19 @@ def _ceil(q: fmpq) -> int:
 # universes and the UC sequence
 
 
+#: the most beliefs :func:`grid` builds (checked before any work)
+MAX_GRID_BELIEFS = 100_000
+
+
 def grid(types: Sequence[Sequence[Any]], N: int) -> list[Belief]:
     """G_N = {p : N·p(θ) ∈ ℤ for all θ}, in lexicographic order of (N·p(θ))_θ."""
     if not isinstance(N, int) or isinstance(N, bool) or N < 1:
         raise ModelError(f"grid N={N!r} must be a positive integer")
     profiles = list(itertools.product(*types))
     m = len(profiles)
+    if m > 1 and (N > MAX_GRID_BELIEFS or math.comb(N + m - 1, m - 1) > MAX_GRID_BELIEFS):
+        count = "more than" if N > MAX_GRID_BELIEFS else f"{math.comb(N + m - 1, m - 1)}, more than"
+        raise ModelError(f"grid N={N} over {m} profiles has {count} {MAX_GRID_BELIEFS} beliefs (the limit)")
     out = []
     for bars in itertools.combinations(range(N + m - 1), m - 1):
         cuts = (-1,) + bars + (N + m - 1,)
@@ -830,16 +838,23 @@ def _decode(env_dict: Any, B_dicts: Any) -> tuple[Environment, Any]:
     return hit[2], hit[3]
 
 
-def _decide_one(args: tuple) -> tuple[bool, str]:
-    env_dict, p_dict, B_dicts, eps = args
+def _decide_one(args: tuple) -> tuple:
+    env_dict, p_dict, B_dicts, eps = args[:4]
     env, B = _decode(env_dict, B_dicts)
     p = Belief(env.types, p_dict)
     cv = covered(env, p, B, eps)
+    if len(args) > 4 and args[4]:
+        # standalone evidence: the witness of a covered verdict, the V*(p) LP of an uncovered revelation verdict
+        lp = cv.commitment_certificate if not cv.covered and cv.method == "revelation" else None
+        return cv.covered, cv.method, None if cv.witness is None else cv.witness.to_dict(), lp
     return cv.covered, cv.method
 
 
-def uncovered(env: Environment, universe: Sequence[Belief], B: Any = ALL, eps: Any = "1/10", **sweep: Any) -> list[tuple[Belief, bool, str]]:
-    """UC_G(B) on the universe G: for each p ∈ G, ``(p, covered, method)``.
+def uncovered(env: Environment, universe: Sequence[Belief], B: Any = ALL, eps: Any = "1/10", *, evidence: bool = False,
+              **sweep: Any) -> list[tuple]:
+    """UC_G(B) on the universe G: for each p ∈ G, ``(p, covered, method)`` — with
+    ``evidence=True`` ``(p, covered, method, witness, lp)``: the covering witness as JSON
+    (covered), the V*(p) LP certificate (uncovered by revelation), else None.
 
     One independent job per belief, run by :func:`exactmd.sweep.run` (``workers``,
     ``scheduler``, ``executor``, ``progress``, ``chunksize`` are passed on; in parallel
@@ -852,12 +867,12 @@ def uncovered(env: Environment, universe: Sequence[Belief], B: Any = ALL, eps: A
     B = _belief_set(B)
     ed = env.to_dict()
     Bd = None if B is ALL else [b.to_dict() for b in sorted(B, key=lambda c: tuple(c[th] for th in c.profiles()))]
-    jobs = [(ed, p.to_dict(), Bd, fmt(e)) for p in universe]
+    jobs = [(ed, p.to_dict(), Bd, fmt(e), True) if evidence else (ed, p.to_dict(), Bd, fmt(e)) for p in universe]
     if sweep.get("chunksize") is None and (sweep.get("executor") or sweep.get("scheduler") or (sweep.get("workers") or 1) > 1):
         # a few chunks per worker: the environment and B travel (and are decoded) once per chunk
         sweep["chunksize"] = max(1, -(-len(jobs) // (8 * max(2, sweep.get("workers") or 2))))
     res = run(_decide_one, jobs, desc="beliefs", **sweep)
-    return [(p, c, m) for p, (c, m) in zip(universe, res)]
+    return [(p, *r) for p, r in zip(universe, res)]
 
 
 @dataclass
@@ -871,6 +886,7 @@ class UCSequence:
     monotone_increasing: bool
     monotone_decreasing: bool
     beliefs: list[Belief] = field(default_factory=list)  # the universe G, in order
+    evidence: list[list[tuple]] | None = None  # per iterate, per belief of G: (covered, method, witness, lp)
 
     @property
     def star(self) -> list[Belief]:
@@ -889,16 +905,21 @@ class UCSequence:
         }
 
 
-def uc_sequence(env: Environment, universe: Sequence[Belief], eps: Any = "1/10", *, name: str = "G", max_iter: int = 50, **sweep: Any) -> UCSequence:
+def uc_sequence(env: Environment, universe: Sequence[Belief], eps: Any = "1/10", *, name: str = "G", max_iter: int = 50,
+                evidence: bool = False, **sweep: Any) -> UCSequence:
     """The iterates UC⁰ = UC_G(Δ), UCᵗ⁺¹ = UC_G(UCᵗ) until one repeats; whether the sequence is
-    monotone (the paper asserts UCᵗ ⊆ UCᵗ⁺¹ — reported, not assumed); UC* = ∩_t UCᵗ."""
+    monotone (the paper asserts UCᵗ ⊆ UCᵗ⁺¹ — reported, not assumed); UC* = ∩_t UCᵗ.
+    ``evidence=True`` keeps, per iterate and belief, the evidence of :func:`uncovered`."""
     e = check_eps(eps)
     G = list(universe)
     its: list[list[Belief]] = []
+    ev: list[list[tuple]] = []
     B: Any = ALL
     while True:
-        res = uncovered(env, G, B, e, **sweep)
-        it = [p for p, c, _ in res if not c]
+        res = uncovered(env, G, B, e, evidence=evidence, **sweep)
+        it = [r[0] for r in res if not r[1]]
+        if evidence:
+            ev.append([tuple(r[1:]) for r in res])
         sets = [frozenset(x) for x in its]
         fs = frozenset(it)
         its.append(it)
@@ -910,7 +931,7 @@ def uc_sequence(env: Environment, universe: Sequence[Belief], eps: Any = "1/10",
         B = fs
     inc = all(set(a) <= set(b) for a, b in zip(its, its[1:]))
     dec = all(set(b) <= set(a) for a, b in zip(its, its[1:]))
-    return UCSequence(name, e, its, rep, inc, dec, G)
+    return UCSequence(name, e, its, rep, inc, dec, G, ev if evidence else None)
 
 
 # ---------------------------------------------------------------------------
@@ -935,6 +956,12 @@ def _B_from_json(env: Environment, d: Any) -> Any:
 
 def composite_from_dict(env: Environment, d: Mapping[str, Any]) -> Composite:
     """Inverse of :meth:`Composite.to_dict` (signals are strings; outcomes resolved in env)."""
+    if not isinstance(d, Mapping) or not isinstance(d.get("device"), Mapping) or not isinstance(d.get("g"), Mapping) \
+            or set(d) != {"device", "g"}:
+        raise ModelError("a device must be an object {\"device\": {profile: {signal: probability}}, \"g\": {signal: outcome}}")
+    for k, v in d["device"].items():
+        if not isinstance(v, Mapping):
+            raise ModelError(f"device row {k!r} must be an object {{signal: probability}}")
     dev = Device(env.types, {k: dict(v) for k, v in d["device"].items()})
     g = {s: env.resolve_outcome(x) for s, x in d["g"].items()}
     return Composite(dev, g)
@@ -1398,7 +1425,7 @@ def in_choice_set(rule: FiniteStateRule, prev_phase: int, p: Belief, r: Composit
 
 
 _CERTIFICATE_NAMES = frozenset({"covering_certificate", "covers_certificate", "redesign_certificate", "uc_sequence_certificate",
-                                "lemma_7_cases_certificate", "verify_commitment_certificate", "universe_name"})
+                                "lemma_7_cases_certificate", "verify_commitment_certificate", "verify_uc_verdict", "universe_name"})
 
 
 def __getattr__(name: str) -> Any:

@@ -47,7 +47,7 @@ from .rational import Q, fmt
 
 __all__ = [
     "QUESTIONS", "MAX_BELIEFS", "covering_certificate", "covers_certificate", "redesign_certificate",
-    "uc_sequence_certificate", "lemma_7_cases_certificate", "verify_commitment_certificate", "universe_name",
+    "uc_sequence_certificate", "lemma_7_cases_certificate", "verify_commitment_certificate", "verify_uc_verdict", "universe_name",
 ]
 
 #: the questions a commitment certificate may answer
@@ -68,7 +68,7 @@ _KEYS: dict[str, tuple[frozenset, frozenset]] = {
                  frozenset()),
     "uc-sequence": (frozenset({"format", "question", "statement", "environment", "universe", "eps", "sizes", "repeats",
                                "monotone (UC^t ⊆ UC^t+1)", "monotone (UC^t+1 ⊆ UC^t)", "iterates", "UC*", "beliefs"}),
-                    frozenset()),
+                    frozenset({"evidence"})),
     "lemma-7-cases": (frozenset({"format", "question", "statement", "t_lo", "t_hi", "weights", "ir", "reading", "failures",
                                  "cases"}), frozenset()),
 }
@@ -210,13 +210,44 @@ def redesign_certificate(env: Environment, p: Belief, B: Any, eps: Any) -> dict[
 
 
 def uc_sequence_certificate(env: Environment, universe: Sequence[Belief], seq: UCSequence) -> dict[str, Any]:
-    """The UC sequence on a universe as a document; ``exactmd verify`` recomputes it.  The
-    universe is named by :func:`universe_name` (whatever name the sequence was computed under)."""
+    """The UC sequence on a universe as a document; ``exactmd verify`` recomputes it, or, when
+    the sequence was computed with ``evidence=True``, re-checks its evidence (see
+    :func:`verify_uc_verdict`).  The universe is named by :func:`universe_name` (whatever
+    name the sequence was computed under)."""
     name = universe_name(env.types, universe)
     d = {**seq.to_dict(), "universe": name}
-    return {"format": COMMITMENT_FORMAT, "question": "uc-sequence",
-            "statement": _uc_statement(name, len(universe), d, seq.monotone_increasing, len(seq.star)),
-            "environment": env.to_dict(), **d, "beliefs": [b.to_dict() for b in universe]}
+    doc = {"format": COMMITMENT_FORMAT, "question": "uc-sequence",
+           "statement": _uc_statement(name, len(universe), d, seq.monotone_increasing, len(seq.star)),
+           "environment": env.to_dict(), **d, "beliefs": [b.to_dict() for b in universe]}
+    if seq.evidence is not None:
+        doc["evidence"] = _evidence_json(seq.evidence)
+    return doc
+
+
+def _evidence_json(evidence: Sequence[Sequence[tuple]]) -> dict[str, Any]:
+    """Per iterate t and belief j of G: ``{"covered": true, "witness": k}`` (the k-th device of
+    ``witnesses`` UC^(t-1)-covers p_j; UC^(-1) = Δ), ``{"covered": false, "method": "revelation"}``
+    (the V*(p_j) LP certificate ``commitment LPs[j]`` shows V*(p_j) < v̄(p_j) + ε) or
+    ``{"covered": false, "method": "elimination"}`` (recomputed by elimination)."""
+    witnesses: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    lps: dict[str, Any] = {}
+    verdicts = []
+    for row in evidence:
+        out = []
+        for j, (is_covered, method, witness, lp) in enumerate(row):
+            if is_covered:
+                key = json.dumps(witness, sort_keys=True, ensure_ascii=False)
+                if key not in index:
+                    index[key] = len(witnesses)
+                    witnesses.append(witness)
+                out.append({"covered": True, "witness": index[key]})
+            else:
+                out.append({"covered": False, "method": method})
+                if method == "revelation":
+                    lps.setdefault(str(j), lp)
+        verdicts.append(out)
+    return {"witnesses": witnesses, "commitment LPs": lps, "verdicts": verdicts}
 
 
 def lemma_7_cases_certificate(t_lo: Any, t_hi: Any, weights: Sequence[Any] = ("1/3", "1/3", "1/3"), ir: str | None = "interim-IR",
@@ -403,12 +434,117 @@ def _verify_uc_sequence(doc: Mapping[str, Any]) -> str:
     for key in ("sizes", "repeats", "monotone (UC^t ⊆ UC^t+1)", "monotone (UC^t+1 ⊆ UC^t)", "UC*"):
         _same(doc, key, d[key])
     _check_statement(doc, _uc_statement(name, len(G), d, stated.monotone_increasing, len(stated.star)))
+    if "evidence" in doc:
+        # ... and every verdict must hold by its evidence, under B = the stated previous iterate
+        chk = _EvidenceCheck(env, G, e, doc)
+        for t in range(len(its)):
+            again_t = [p for j, p in enumerate(G) if not chk.entry(t, j)]
+            _same({"iterates": doc["iterates"][t]}, "iterates", [b.to_dict() for b in again_t])
+        chk.all_used()
+        how = f"{len(its)} iterates × {len(G)} verdicts re-checked from their evidence ({len(chk.W)} witnesses, {len(chk.lps)} V*(p) LPs, {chk.recomputed} recomputed by elimination)"
+        return f"{_check_statement(doc, _uc_statement(name, len(G), d, stated.monotone_increasing, len(stated.star)))} [{how}]"
     # ... and the iterates must be the recomputed ones
     seq = uc_sequence(env, G, e, name=name, progress=False)
     again = seq.to_dict()
     _same(doc, "iterates", again["iterates"])
     stmt = _uc_statement(name, len(G), again, seq.monotone_increasing, len(seq.star))
     return f"{_check_statement(doc, stmt)} [recomputed: {sum(again['sizes'])} uncovered verdicts over {len(again['sizes'])} iterates]"
+
+
+class _EvidenceCheck:
+    """The evidence of a uc-sequence document, checked verdict by verdict (caches the parsed
+    witnesses and the checked V*(p) LPs)."""
+
+    def __init__(self, env: Environment, G: Sequence[Belief], e: fmpq, doc: Mapping[str, Any]) -> None:
+        ev = doc["evidence"]
+        _need(isinstance(ev, Mapping) and set(ev) == {"witnesses", "commitment LPs", "verdicts"},
+              "'evidence' must hold exactly 'witnesses', 'commitment LPs' and 'verdicts'")
+        self.env, self.G, self.e = env, list(G), e
+        self.W, self.lps, self.verdicts = ev["witnesses"], ev["commitment LPs"], ev["verdicts"]
+        _need(isinstance(self.W, list) and isinstance(self.lps, Mapping) and isinstance(self.verdicts, list),
+              "'evidence': 'witnesses' and 'verdicts' must be lists, 'commitment LPs' an object")
+        _need(len(self.W) <= MAX_BELIEFS * 4 and len(self.lps) <= len(self.G), "'evidence' holds more witnesses or LPs than verdicts")
+        self.its = doc["iterates"]
+        _need(len(self.verdicts) == len(self.its) and all(isinstance(r, list) and len(r) == len(self.G) for r in self.verdicts),
+              "'evidence': 'verdicts' must hold one list per iterate with one verdict per belief")
+        self._w: dict[int, Composite] = {}
+        self._V: dict[int, fmpq] = {}
+        self._B: dict[int, Any] = {}
+        self.used_w: set[int] = set()
+        self.recomputed = 0
+
+    def B(self, t: int) -> Any:
+        if t not in self._B:
+            self._B[t] = ALL if t == 0 else frozenset(_beliefs(self.env, self.its[t - 1], "iterates"))
+        return self._B[t]
+
+    def entry(self, t: int, j: int) -> bool:
+        """The verdict on belief j at iterate t holds by its evidence; returns 'covered'."""
+        where = f"'evidence': t = {t}, belief {json_belief(self.G[j])}"
+        v = self.verdicts[t][j]
+        _need(isinstance(v, Mapping) and isinstance(v.get("covered"), bool), f"{where}: a verdict must say 'covered'")
+        p, B = self.G[j], self.B(t)
+        if v["covered"]:
+            _need(set(v) == {"covered", "witness"}, f"{where}: a covered verdict holds 'covered' and 'witness' only")
+            k = v["witness"]
+            _need(isinstance(k, int) and not isinstance(k, bool) and 0 <= k < len(self.W), f"{where}: witness {k!r} is not in 'witnesses'")
+            if k not in self._w:
+                self._w[k] = composite_from_dict(self.env, self.W[k])
+            self.used_w.add(k)
+            cv = covers(self.env, self._w[k], p, B, self.e)
+            _need(cv.covers, f"{where}: witness {k} does not cover p under {'Δ' if t == 0 else f'UC^{t - 1}'}: {cv.reason}")
+            return True
+        _need(set(v) == {"covered", "method"} and v["method"] in ("revelation", "elimination"),
+              f"{where}: an uncovered verdict holds 'covered' and 'method' ('revelation' or 'elimination') only")
+        if v["method"] == "revelation":
+            _need(str(j) in self.lps, f"{where}: no V*(p) LP in 'commitment LPs' for belief {j}")
+            if j not in self._V:
+                try:
+                    self._V[j] = _commitment_lp(self.env, p, self.lps[str(j)])
+                except _Fail as ex:
+                    raise _Fail(f"{where}: 'commitment LPs' [{j}]: {ex}") from None
+            vb = vbar(self.env, p)[0]
+            _need(self._V[j] - self.e < vb, f"{where}: V*(p) = {fmt(self._V[j])} reaches v̄(p) + ε = {fmt(vb + self.e)}")
+            return False
+        again = covered(self.env, p, B, self.e, check=False)
+        self.recomputed += 1
+        _need(not again.covered, f"{where}: recomputed, p is covered")
+        return False
+
+    def all_used(self) -> None:
+        _need(self.used_w == set(range(len(self.W))), "'evidence': a witness is listed but used by no verdict")
+        _need(set(self.lps) == {str(j) for j in self._V}, "'evidence': a V*(p) LP is listed but used by no verdict")
+
+
+def verify_uc_verdict(doc: Mapping[str, Any], t: int, belief: Any) -> tuple[bool, str]:
+    """Check one verdict of a uc-sequence report alone: "``belief`` is covered (or not) at
+    iterate ``t``", from its evidence, with B = the report's UC^(t-1) (Δ for t = 0).  The
+    other iterates are not re-checked (``exactmd verify`` checks them all)."""
+    try:
+        _need(isinstance(doc, Mapping) and doc.get("format") == COMMITMENT_FORMAT and doc.get("question") == "uc-sequence",
+              "not a uc-sequence certificate")
+        _keys(doc, "uc-sequence")
+        _need("evidence" in doc, "the report carries no evidence (write it with exactmd uc -o)")
+        env = Environment.from_dict(doc["environment"], source="certificate")
+        G = _beliefs(env, doc["beliefs"], "beliefs")
+        e = check_eps(_number(doc, "eps"))
+        _need(isinstance(doc["iterates"], list), "'iterates' must be a list")
+        _need(isinstance(t, int) and 0 <= t < len(doc["iterates"]), f"t = {t!r} is not an iterate of the report (0..{len(doc['iterates']) - 1})")
+        p = belief if isinstance(belief, Belief) else Belief(env.types, belief)
+        _need(p in G, f"belief {json_belief(p)} is not in the universe")
+        j = G.index(p)
+        chk = _EvidenceCheck(env, G, e, doc)
+        is_covered = chk.entry(t, j)
+        stated = p.to_dict() not in doc["iterates"][t]
+        _need(stated == is_covered, f"'iterates': UC^{t} {'lists' if is_covered else 'omits'} {json_belief(p)}, its evidence says {'covered' if is_covered else 'not covered'}")
+        B = "Δ" if t == 0 else f"UC^{t - 1} ({len(chk.B(t))} beliefs)"
+        return True, f"belief {json_belief(p)} is {'covered' if is_covered else 'not covered'} under {B} with ε = {fmt(e)}: {'p ∉' if is_covered else 'p ∈'} UC^{t}"
+    except _Fail as ex:
+        return False, str(ex)
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as ex:
+        return False, f"malformed commitment certificate: {type(ex).__name__}: {ex}"
+    except ExactMDError as ex:
+        return False, f"the certificate does not hold: {ex}"
 
 
 def _verify_lemma7(doc: Mapping[str, Any]) -> str:

@@ -135,7 +135,7 @@ def test_uc_prints_the_sequence_and_writes_a_verifiable_report(tmp_path, capsys)
 
 
 def test_uc_with_two_workers_prints_the_same(tmp_path, capsys):
-    args = ["uc", str(EXAMPLES / "commitment-2x2.toml"), "--grid", "2", "--universe", "interior"]
+    args = ["uc", str(EXAMPLES / "commitment-2x2.toml"), "--grid", "2", "--universe", "no-vertices"]
     assert main(args) == 0
     serial = capsys.readouterr().out
     assert main([*args, "--workers", "2"]) == 0

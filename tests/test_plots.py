@@ -15,7 +15,7 @@ def test_uc_ternary_one_panel_per_iterate(tmp_path):
 
     out = tmp_path / "uc.png"
     env = str(Path(__file__).resolve().parent.parent / "examples" / "commitment-three-types.toml")
-    assert main(["uc", env, "--grid", "4", "--universe", "interior", "--plot", str(out)]) == 0
+    assert main(["uc", env, "--grid", "4", "--universe", "no-vertices", "--plot", str(out)]) == 0
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
 
