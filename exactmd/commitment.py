@@ -946,14 +946,6 @@ def _B_to_json(B: Any) -> Any:
     return [b.to_dict() for b in sorted(B, key=lambda c: tuple(c[th] for th in c.profiles()))]
 
 
-def _B_from_json(env: Environment, d: Any) -> Any:
-    if d == "all":
-        return ALL
-    if not isinstance(d, list):
-        raise ModelError("B must be \"all\" or a list of beliefs")
-    return frozenset(Belief(env.types, b) for b in d)
-
-
 def composite_from_dict(env: Environment, d: Mapping[str, Any]) -> Composite:
     """Inverse of :meth:`Composite.to_dict` (signals are strings; outcomes resolved in env)."""
     if not isinstance(d, Mapping) or not isinstance(d.get("device"), Mapping) or not isinstance(d.get("g"), Mapping) \

@@ -36,7 +36,7 @@ from flint import fmpq
 
 from .belief import Belief, label
 from .commitment import (
-    ALL, COMMITMENT_FORMAT, Composite, Covering, UCSequence, _B_from_json, _B_to_json, _belief_set, _Redesign,
+    ALL, COMMITMENT_FORMAT, Composite, Covering, UCSequence, _B_to_json, _belief_set, _Redesign,
     _support_sub, check_eps, commitment_value, composite_from_dict, covered, covers, grid, json_belief,
     lemma_7_cases_json, uc_sequence, vbar, vertices,
 )
@@ -56,6 +56,7 @@ QUESTIONS = ("covered", "covers", "redesign", "uc-sequence", "lemma-7-cases")
 #: the most beliefs a universe (uc-sequence) or a finite B may list; checked before any work
 MAX_BELIEFS = 10_000
 
+_MAX_ITERATES = 51  # uc_sequence stops after 50 iterates without a repeat
 _MAX_NUMBER_CHARS = 200  # a stated number (ε, v̄, t, t̄, weights) longer than this is refused
 
 # every key each question's document may hold; "optional" keys are required or forbidden by the verdict
@@ -424,7 +425,8 @@ def _verify_uc_sequence(doc: Mapping[str, Any]) -> str:
     name = universe_name(env.types, G)
     _same(doc, "universe", name)
     # cheap first: sizes, repeats, monotonicity, UC* and the statement must follow from the stated iterates ...
-    _need(isinstance(doc["iterates"], list) and bool(doc["iterates"]), "'iterates' must be a non-empty list")
+    _need(isinstance(doc["iterates"], list) and 2 <= len(doc["iterates"]) <= _MAX_ITERATES,
+          f"'iterates' must list 2 to {_MAX_ITERATES} iterates (the last repeats an earlier one)")
     its = [_beliefs(env, it, "iterates") for it in doc["iterates"]]
     sets = [frozenset(it) for it in its]
     _need(sets[-1] in sets[:-1], "'iterates': the last iterate repeats no earlier one")
@@ -463,10 +465,11 @@ class _EvidenceCheck:
         self.W, self.lps, self.verdicts = ev["witnesses"], ev["commitment LPs"], ev["verdicts"]
         _need(isinstance(self.W, list) and isinstance(self.lps, Mapping) and isinstance(self.verdicts, list),
               "'evidence': 'witnesses' and 'verdicts' must be lists, 'commitment LPs' an object")
-        _need(len(self.W) <= MAX_BELIEFS * 4 and len(self.lps) <= len(self.G), "'evidence' holds more witnesses or LPs than verdicts")
         self.its = doc["iterates"]
         _need(len(self.verdicts) == len(self.its) and all(isinstance(r, list) and len(r) == len(self.G) for r in self.verdicts),
               "'evidence': 'verdicts' must hold one list per iterate with one verdict per belief")
+        _need(len(self.W) <= len(self.G) * len(self.its) and len(self.lps) <= len(self.G),
+              "'evidence' holds more witnesses or V*(p) LPs than verdicts")
         self._w: dict[int, Composite] = {}
         self._V: dict[int, fmpq] = {}
         self._B: dict[int, Any] = {}
