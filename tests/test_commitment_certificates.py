@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exactmd.belief import Belief
 from exactmd.commitment import (
@@ -20,6 +22,7 @@ from exactmd.commitment import (
 )
 from exactmd.commitment_certificates import universe_name
 from exactmd.mechanism import Device
+from exactmd.strategies import commitment_environments, devices, grid_beliefs
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs" / "vartiainen2014"
 ENV = example_environment()
@@ -297,3 +300,37 @@ def test_verify_command_names_the_forged_field(tmp_path, capsys):
     assert main(["verify", str(bad)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("FAIL") and "'lp'" in out
+
+
+@settings(max_examples=15)
+@given(st.data())
+def test_random_covering_certificates_verify_and_a_flipped_verdict_fails(data):
+    env = data.draw(commitment_environments(max_outcomes=2))
+    p = data.draw(grid_beliefs(env.types, 3))
+    B = data.draw(st.sampled_from(["all", "no-vertices"]))
+    Bset = ALL if B == "all" else [b for b in grid(env.types, 3) if len(b.support()) >= 2]
+    doc = covering_certificate(env, p, Bset, EPS)
+    ok, why = verify_commitment_certificate(doc)
+    assert ok, why
+    forged = copy.deepcopy(doc)
+    forged["covered"] = not doc["covered"]
+    ok, why = verify_commitment_certificate(forged)
+    assert not ok and ("'covered'" in why or "'witness'" in why or "'rounds'" in why), why
+
+
+@settings(max_examples=15)
+@given(st.data())
+def test_random_covers_certificates_verify_and_a_flipped_verdict_fails(data):
+    from exactmd.commitment import Composite
+
+    env = data.draw(commitment_environments(max_outcomes=2))
+    p = data.draw(grid_beliefs(env.types, 2))
+    dev = data.draw(devices(env.types, max_signals=2))
+    g = {s: data.draw(st.sampled_from(env.outcomes)) for s in dev.signals()}
+    doc = covers_certificate(env, Composite(dev, g), p, ALL, EPS)
+    ok, why = verify_commitment_certificate(doc)
+    assert ok, why
+    forged = copy.deepcopy(doc)
+    forged["covers"] = not doc["covers"]
+    ok, why = verify_commitment_certificate(forged)
+    assert not ok and "'covers'" in why, why
