@@ -62,25 +62,30 @@ def _cmd_lp_solve(args: argparse.Namespace) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .design import verify_document
+    from .errors import InputError
+    from .jsonio import load_strict
 
     bad = 0
     for f in args.files:
         try:
-            doc = json.loads(Path(f).read_text(encoding="utf-8"))
+            doc = load_strict(f, source=None)
             ok, why = verify_document(doc)
         except OSError as e:
             ok, why = False, f"cannot read: {e.strerror}"
-        except json.JSONDecodeError as e:
-            ok, why = False, f"not JSON: {e.msg} at line {e.lineno}"
+        except InputError as e:  # duplicate keys, NaN, floats, too deep, too large
+            ok, why = False, str(e)
         _print(f"{'OK  ' if ok else 'FAIL'} {f}: {why}")
         bad += not ok
     return 1 if bad else 0
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
+    from .jsonio import load_strict
     from .lp import explain_certificate
 
-    doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    doc = load_strict(args.file)
+    if not isinstance(doc, dict):
+        raise ExactMDError(f"{args.file}: a certificate must be a JSON object")
     if doc.get("format") in ("exactmd-mechanism-certificate/1", "exactmd-renegotiation-certificate/1"):
         _print(doc.get("statement", ""))
         if "lp" not in doc:  # a recomputable check of a stated mechanism
@@ -273,13 +278,9 @@ def _cmd_covers(args: argparse.Namespace) -> int:
     p = _parse_belief(env, args.belief)
     B, bname = _parse_B(env, args.B, args.eps)
     if args.device:
-        try:
-            dev = json.loads(Path(args.device).read_text(encoding="utf-8"))
-        except OSError as e:
-            raise ExactMDError(f"--device {args.device!r}: cannot read: {e.strerror}") from None
-        except json.JSONDecodeError as e:
-            raise ExactMDError(f"--device {args.device!r}: not JSON: {e.msg} at line {e.lineno}") from None
-        r = composite_from_dict(env, dev)
+        from .jsonio import load_strict
+
+        r = composite_from_dict(env, load_strict(args.device))
         v = covers(env, r, p, B, args.eps)
         _print(("covers" if v.covers else f"does not cover (clause {v.clause})") + f" under {bname}: {v.reason}")
         if v.plan is not None:

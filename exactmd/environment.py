@@ -438,10 +438,15 @@ def load_environment(path: str | Path) -> Environment:
         text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise ModelError(f"cannot read environment file {str(p)!r}: {e.strerror}") from None
+    from .rational import MAX_DIGITS, int_digits
+
     try:
-        data = tomllib.loads(text)
+        with int_digits():  # TOML integers of up to MAX_DIGITS digits, read exactly
+            data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ModelError(f"{p}: not valid TOML: {e}") from None
+    except ValueError:  # an integer literal beyond the limit (tomllib converts with int)
+        raise ModelError(f"{p}: an integer has more than {MAX_DIGITS:,} digits; exactmd reads numbers of at most {MAX_DIGITS:,} digits") from None
     _refuse_floats(data, str(p))
     body = data.get("environment", data)
     return _from_dict(body, str(p))

@@ -18,6 +18,7 @@ __all__ = [
     "BudgetExceededError",
     "CertificateError",
     "ClaimError",
+    "InputError",
 ]
 
 
@@ -58,3 +59,7 @@ class CertificateError(ExactMDError, ValueError):
 
 class ClaimError(ExactMDError, ValueError):
     """An unknown claim id, or a claim asked to run on an instance it cannot take."""
+
+
+class InputError(ExactMDError, ValueError):
+    """A file exactmd refuses to read: JSON with duplicate keys, NaN, floats, too deep or too large."""

@@ -6,6 +6,12 @@
 * ``fractions.Fraction`` and sympy ``Rational`` / ``Integer``;
 * strings ``"3"``, ``"-2/6"``, decimals ``"0.25"``, ``"-1.5e-3"`` (read exactly).
 
+Written numbers are bounded *before* any big-integer work (``MAX_DIGITS`` digits,
+decimal exponents up to ``MAX_EXPONENT`` in absolute value), so ``"1e999999999"`` is
+refused at once instead of building a billion-digit integer.  Within the bounds there is
+no other limit: digits are converted by python-flint's ``fmpz``, which (unlike ``int``)
+has no 4,300-digit string limit, and ``fmt`` prints any ``fmpq`` in full.
+
 Floats, NaN, infinities, bools, ``Decimal`` and junk strings are refused with an
 :class:`~exactmd.errors.ExactMDError` whose message shows how to write the number
 exactly.  Never compare an ``fmpq`` with a ``Fraction`` or a float using ``==``: the
@@ -23,8 +29,11 @@ exactmd.errors.NotExactError: 0.1 is a float, which is not exact; write it as th
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+import sys
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any, Union
 
@@ -32,14 +41,66 @@ from flint import fmpq, fmpz
 
 from .errors import InvalidNumberError, NotExactError
 
-__all__ = ["Q", "Rational", "RationalLike", "fmt", "latex", "to_fraction", "is_rational_string"]
+__all__ = ["Q", "Rational", "RationalLike", "fmt", "latex", "to_fraction", "is_rational_string",
+           "MAX_DIGITS", "MAX_EXPONENT", "show_value", "int_digits"]
 
 Rational = fmpq
 RationalLike = Union[int, str, Fraction, fmpq, fmpz, Any]
 
-_INT = re.compile(r"^[+-]?\d+$")
-_FRAC = re.compile(r"^([+-]?\d+)\s*/\s*([+-]?\d+)$")
-_DEC = re.compile(r"^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
+#: at most this many digits in one written number (numerator and denominator, or the
+#: digits of a decimal, together): 20 times the 4,921-digit optimum of the largest LP
+#: we have seen, and still parsed in milliseconds.
+MAX_DIGITS = 100_000
+#: at most this |e| in a decimal exponent ``1.5e-3``: 30 times a double's range (±308),
+#: so every number an LP or MPS file writes in scientific notation fits.
+MAX_EXPONENT = 10_000
+
+_INT = re.compile(r"^[+-]?[0-9]+$")
+_FRAC = re.compile(r"^([+-]?[0-9]+)\s*/\s*([+-]?[0-9]+)$")
+_DEC = re.compile(r"^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$")
+
+
+def show_value(s: str, limit: int = 40) -> str:
+    """``repr(s)``, shortened to about ``limit`` characters for an error message."""
+    if len(s) <= limit:
+        return repr(s)
+    return f"{s[: limit // 2]!r}…{s[-10:]!r} ({len(s):,} characters)"
+
+
+@contextlib.contextmanager
+def int_digits(limit: int = MAX_DIGITS) -> Iterator[None]:
+    """Within the block, ``int(str)`` and ``str(int)`` take up to ``limit`` digits (Python's
+    default is 4,300); for readers that convert with ``int`` themselves (``tomllib``).  The
+    limit is process-wide while the block runs, and restored after it."""
+    get = getattr(sys, "get_int_max_str_digits", None)
+    old = get() if get is not None else 0
+    if old == 0 or old >= limit:  # already unlimited or high enough (or Python < 3.11)
+        yield
+        return
+    sys.set_int_max_str_digits(limit)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+def _z(digits: str) -> fmpz:
+    """An ASCII integer string (already matched) as ``fmpz``: no 4,300-digit limit."""
+    return fmpz(digits[1:] if digits[:1] == "+" else digits)
+
+
+def _bounded(s: str, t: str, ndigits: int, exp: str | None = None) -> None:
+    if ndigits > MAX_DIGITS:
+        raise InvalidNumberError(
+            f"{show_value(s)} has {ndigits:,} digits; exactmd reads numbers of at most {MAX_DIGITS:,} digits"
+        )
+    if exp is not None:
+        e = exp.lstrip("+-").lstrip("0")
+        if len(e) > len(str(MAX_EXPONENT)) or int(e or "0") > MAX_EXPONENT:
+            raise InvalidNumberError(
+                f"{show_value(s)} has the decimal exponent {exp if len(exp) <= 20 else exp[:12] + '…'}; "
+                f"exactmd reads decimal exponents of at most {MAX_EXPONENT:,} in absolute value"
+            )
 
 
 def _float_hint(x: float) -> str:
@@ -59,27 +120,33 @@ def _float_hint(x: float) -> str:
 
 
 def _parse_string(s: str) -> fmpq | None:
+    """The number ``s`` writes, ``None`` if it writes none; raises if it is beyond the bounds."""
     t = s.strip().replace("_", "")
     if not t:
         return None
+    if len(t) > 2 * MAX_DIGITS + 64:  # more digits than allowed, whatever the form
+        _bounded(s, t, sum(map(str.isdigit, t)))
+        return None  # pragma: no cover - so long a string has too many digits or is not a number
     if _INT.match(t):
-        return fmpq(int(t))
+        _bounded(s, t, len(t))
+        return fmpq(_z(t))
     m = _FRAC.match(t)
     if m:
-        den = int(m.group(2))
+        _bounded(s, t, len(m.group(1)) + len(m.group(2)))
+        den = _z(m.group(2))
         if den == 0:
             return None
-        return fmpq(int(m.group(1)), den)
+        return fmpq(_z(m.group(1)), den)
     m = _DEC.match(t)
     if m and (m.group(2) or m.group(3)):
-        sign = -1 if m.group(1) == "-" else 1
         whole = m.group(2) or "0"
         frac = m.group(3) or ""
+        _bounded(s, t, len(whole) + len(frac), m.group(4))
         exp = int(m.group(4) or 0) - len(frac)
-        num = sign * int(whole + frac)
+        num = _z(m.group(1) + whole + frac)
         if exp >= 0:
-            return fmpq(num * 10**exp)
-        return fmpq(num, 10 ** (-exp))
+            return fmpq(num * fmpz(10) ** exp)
+        return fmpq(num, fmpz(10) ** (-exp))
     return None
 
 
@@ -119,10 +186,13 @@ def Q(x: RationalLike, *, name: str | None = None) -> fmpq:
     if isinstance(x, float):
         raise NotExactError(where + _float_hint(x))
     if isinstance(x, str):
-        v = _parse_string(x)
+        try:
+            v = _parse_string(x)
+        except InvalidNumberError as e:
+            raise InvalidNumberError(f"{where}{e}") from None
         if v is None:
             raise InvalidNumberError(
-                f"{where}{x!r} is not a rational number; write an integer \"3\", "
+                f"{where}{show_value(x)} is not a rational number; write an integer \"3\", "
                 f'a fraction "3/4" or a decimal "0.75"'
             )
         return v
@@ -163,7 +233,7 @@ def latex(x: RationalLike) -> str:
     if q.q == 1:
         return f"{q.p}"
     sign = "-" if q.p < 0 else ""
-    return f"{sign}\\frac{{{abs(int(q.p))}}}{{{q.q}}}"
+    return f"{sign}\\frac{{{abs(q.p)}}}{{{q.q}}}"
 
 
 def to_fraction(x: RationalLike) -> Fraction:
@@ -173,5 +243,10 @@ def to_fraction(x: RationalLike) -> Fraction:
 
 
 def is_rational_string(s: str) -> bool:
-    """Whether ``s`` is a string ``Q`` accepts."""
+    """Whether ``s`` is a string ``Q`` accepts.
+
+    A number beyond the bounds (``"1e999999999"``) is a number, but one exactmd refuses:
+    this raises :class:`~exactmd.errors.InvalidNumberError` naming it, rather than
+    letting a caller read it as a label.
+    """
     return _parse_string(s) is not None

@@ -1,14 +1,23 @@
 """Independent verifier of ``exactmd-lp-certificate/1`` documents (CERTIFICATES.md).
 
-It imports nothing but ``fractions``, ``json`` and ``math`` (for ``math.lcm``) from the
-standard library, so that the trusted base is this file alone.  Row activities are summed
+It imports nothing but ``fractions`` and ``math`` (for ``math.lcm``) from
+the standard library, so that the trusted base is this file alone (``exactmd.lp.verify_file``
+reads a file with exactmd's strict JSON reader, ``exactmd.jsonio``, and calls it).  Row activities are summed
 in integers: numerators per denominator, then one common denominator per row.  ``verify_certificate(cert)`` returns ``(ok, reason)``; it never raises on
 malformed input.
+
+Numbers are read as the contract writes them and nothing else: canonical strings
+``"p/q"`` (lowest terms, q > 1) or ``"p"``, ASCII digits, no ``+``, no leading zeros, no
+``"-0"``, at most ``MAX_DIGITS`` digits.  Digits are converted (and printed) in pieces
+of 4,000, so Python's 4,300-digit limit on ``int(str)`` never applies, and a decimal
+exponent (``"1e999999999"``) is not a number here at all.
 """
 
-import json
 import math
 from fractions import Fraction
+
+#: digits in one number, numerator and denominator together (as exactmd.rational.MAX_DIGITS)
+MAX_DIGITS = 100000
 
 
 class _Bad(Exception):
@@ -17,18 +26,66 @@ class _Bad(Exception):
 
 _parsed = {}  # string -> Fraction; certificates repeat a few coefficients many times
 _pair = {}  # string -> (numerator, denominator) of a row coefficient
+_pow10 = {}  # k -> 10**k, for the conversions below
+
+
+def _ten(k):
+    t = _pow10.get(k)
+    if t is None:
+        t = _pow10[k] = 10**k
+    return t
+
+
+def _int(s):
+    """int(s) for a string of ASCII digits of any length (divide and conquer)."""
+    if len(s) <= 4000:
+        return int(s)
+    k = len(s) // 2
+    return _int(s[:-k]) * _ten(k) + _int(s[-k:])
+
+
+def _str(n):
+    """str(n) for an integer of any size."""
+    if n < 0:
+        return "-" + _str(-n)
+    if n.bit_length() <= 13000:  # < 10**3913
+        return str(n)
+    k = n.bit_length() * 3 // 20  # about half the digits
+    hi, lo = divmod(n, _ten(k))
+    return _str(hi) + _str(lo).rjust(k, "0")
+
+
+def _show(x):
+    r = repr(x) if not isinstance(x, str) or len(x) <= 40 else repr(x[:20]) + "..." + repr(x[-10:]) + " (" + str(len(x)) + " characters)"
+    return r if len(r) <= 80 else r[:60] + "..."
+
+
+def _digits(s, lead_zero_ok):
+    return s.isascii() and s.isdigit() and (s[0] != "0" or (lead_zero_ok and s == "0"))
+
+
+def _parse(x, what):
+    if len(x) > MAX_DIGITS + 2:
+        raise _Bad(what + " = " + _show(x) + " has more than " + str(MAX_DIGITS) + " digits")
+    body = x[1:] if x[:1] == "-" else x
+    num, slash, den = body.partition("/")
+    if not (num and _digits(num, True) and (not slash or (den and _digits(den, False) and den != "1"))
+            and not (body != x and num == "0")):
+        raise _Bad(what + " = " + _show(x) + " is not a canonical number 'p/q' or 'p'")
+    p = _int(num)
+    q = _int(den) if slash else 1
+    if q != 1 and math.gcd(p, q) != 1:
+        raise _Bad(what + " = " + _show(x) + " is not in lowest terms")
+    return Fraction(-p if body != x else p, q)
 
 
 def _q(x, what):
     if not isinstance(x, str):
-        raise _Bad(what + " must be a string 'p/q', got " + repr(x))
+        raise _Bad(what + " must be a string 'p/q', got " + _show(x))
     q = _parsed.get(x)
     if q is None:
-        try:
-            q = Fraction(x.strip())
-        except (ValueError, ZeroDivisionError):
-            raise _Bad(what + " = " + repr(x) + " is not a rational number")
-        if len(_parsed) < 100000:
+        q = _parse(x, what)
+        if len(_parsed) < 100000 and len(x) <= 64:
             _parsed[x] = q
     return q
 
@@ -61,7 +118,7 @@ def _dot(a, x):
 
 
 def _fmt(q):
-    return str(q.numerator) if q.denominator == 1 else str(q.numerator) + "/" + str(q.denominator)
+    return _str(q.numerator) if q.denominator == 1 else _str(q.numerator) + "/" + _str(q.denominator)
 
 
 def _read(cert):
@@ -124,7 +181,7 @@ def _read(cert):
                 if t is None:
                     q = _q(x, "coefficient of " + repr(v) + " in row " + repr(nm))
                     t = (q.numerator, q.denominator)
-                    if isinstance(x, str) and len(_pair) < 100000:
+                    if isinstance(x, str) and len(_pair) < 100000 and len(x) <= 64:
                         _pair[x] = t
                 a[v] = t
         rows.append((nm, a, r["op"], _q(r.get("rhs"), "rhs of row " + repr(nm))))
@@ -269,14 +326,3 @@ def verify_certificate(cert):
     except _Bad as e:
         return False, str(e)
 
-
-def verify_file(path):
-    """Read a JSON certificate and verify it."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            cert = json.load(f)
-    except OSError as e:
-        return False, "cannot read " + str(path) + ": " + str(e.strerror)
-    except ValueError as e:
-        return False, "not JSON: " + str(e)
-    return verify_certificate(cert)

@@ -24,7 +24,7 @@ from typing import Any
 
 from flint import fmpq
 
-from ..errors import BudgetExceededError, LPError
+from ..errors import BudgetExceededError, InvalidNumberError, LPError
 from ..rational import Q, fmt
 
 BLAND_AFTER = 50
@@ -89,7 +89,7 @@ def parse_problem(problem: Mapping[str, Any]) -> tuple[str, list[str], list[fmpq
                 q = _num(a, f"coefficient of {v!r} in row {name!r}")
                 if q != 0:
                     coeffs[j] = q
-                    if isinstance(a, str) and len(_nonzero) < 100000:
+                    if isinstance(a, str) and len(_nonzero) < 100000 and len(a) <= 64:
                         _nonzero[a] = q
         rows.append((name, coeffs, op, _num(c.get("rhs"), f"rhs of row {name!r}")))
     return sense, names, lo, hi, obj, rows
@@ -111,7 +111,7 @@ def _is_canonical(x: Any) -> bool:
         ok = fmt(Q(x)) == x
     except Exception:
         return False
-    if ok and len(_canonical) < 200000:
+    if ok and len(_canonical) < 200000 and len(x) <= 64:
         _canonical.add(x)
     return ok
 
@@ -153,7 +153,7 @@ def _num(x: Any, what: str) -> fmpq:
         if q is not None:
             return q
         q = _num_uncached(x, what)
-        if len(_parsed) < 100000:
+        if len(_parsed) < 100000 and len(x) <= 64:
             _parsed[x] = q
         return q
     return _num_uncached(x, what)
@@ -171,8 +171,8 @@ def _num_uncached(x: Any, what: str) -> fmpq:
         raise LPError(f"{what} = {x!r} must be a string \"p/q\" (JSON numbers are not exact)")
     try:
         return Q(x)
-    except Exception:
-        raise LPError(f"{what} = {x!r} is not a rational number") from None
+    except InvalidNumberError as e:
+        raise LPError(f"{what}: {e}") from None
 
 
 class _Tableau:

@@ -13,15 +13,20 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from ..errors import CertificateError
+from ..rational import fmt, to_fraction
+
 __all__ = ["explain"]
 
 
 def _f(s: Any) -> Fraction:
-    return Fraction(str(s))
+    if not isinstance(s, str):
+        raise CertificateError(f"{s!r} is not a number string \"p/q\"")
+    return to_fraction(s)  # bounded, and no 4,300-digit limit (exactmd.rational)
 
 
 def _fmt(q: Fraction) -> str:
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+    return fmt(q)
 
 
 def _terms(w: dict[str, Fraction], limit: int = 12) -> str:

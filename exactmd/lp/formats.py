@@ -24,14 +24,15 @@ solves the LP relaxation.
 from __future__ import annotations
 
 import gzip
-import json
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
 from flint import fmpq
 
-from ..errors import LPFormatError
+from ..errors import InputError, InvalidNumberError, LPFormatError
+from ..jsonio import MAX_BYTES, loads_strict
 from ..rational import Q, fmt, is_rational_string
 from .model import OBJECTIVE_CONSTANT as CONST
 
@@ -41,9 +42,12 @@ FORMAT = "exactmd-lp-problem/1"
 
 
 def _num(tok: str, src: str, line: int) -> fmpq:
-    if not is_rational_string(tok):
-        raise LPFormatError(f"{src}:{line}: {tok!r} is not a number")
-    return Q(tok)
+    try:
+        if is_rational_string(tok):
+            return Q(tok)
+    except InvalidNumberError as e:  # a number beyond exactmd's bounds (rational.MAX_EXPONENT, MAX_DIGITS)
+        raise LPFormatError(f"{src}:{line}: {e}") from None
+    raise LPFormatError(f"{src}:{line}: {tok!r} is not a number")
 
 
 class _Builder:
@@ -178,7 +182,7 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
             t = tok[0].upper()
             if t in ("FR", "MI", "PL", "BV"):
                 # '{t} [set] column'; a value after the column is ignored, as most readers do
-                if len(tok) == 4 or (len(tok) == 3 and is_rational_string(tok[2])):
+                if len(tok) == 4 or (len(tok) == 3 and _is_value(tok[2])):
                     col = tok[-2]
                 elif len(tok) in (2, 3):
                     col = tok[-1]
@@ -249,6 +253,13 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
             else:
                 r["lo"], r["hi"] = v + R, v
     return b.finish()
+
+
+def _is_value(tok: str) -> bool:
+    try:
+        return is_rational_string(tok)
+    except InvalidNumberError:  # a number, if one exactmd would refuse: ignored like any value there
+        return True
 
 
 def _sense(tok: str, src: str, ln: int) -> str:
@@ -344,7 +355,7 @@ def _expr(tokens: list[tuple[str, int]], i: int, src: str, stop: set[str]) -> tu
                 if ln != coef_line:
                     break  # the pending number was a constant; a new unnamed row
                 raise LPFormatError(f"{src}:{ln}: two numbers in a row ({fmt(coef)} {t})")
-            coef, coef_line = Q(t), ln
+            coef, coef_line = _num(t, src, ln), ln
         elif t.lower() in ("inf", "infinity"):
             raise LPFormatError(f"{src}:{ln}: 'infinity' may appear only in bounds")
         elif t == ":":
@@ -376,7 +387,7 @@ def _rhs(tokens: list[tuple[str, int]], i: int, src: str) -> tuple[dict[str, fmp
                    and _section_of(tokens, j + 1)[0] is None
                    and not (j + 2 < len(tokens) and tokens[j + 2][0] == ":"))
         if not is_coef:
-            return {}, sign * Q(tokens[j][0]), j + 1
+            return {}, sign * _num(tokens[j][0], src, tokens[j][1]), j + 1
     return _expr(tokens, i, src, set())
 
 
@@ -491,7 +502,7 @@ def _bnum(toks: list[tuple[str, int]], i: int, src: str) -> tuple[fmpq | None | 
     if t.lower() in ("inf", "infinity"):
         return ("-inf" if sign < 0 else "+inf"), i + 1
     if _is_num(t):
-        return sign * Q(t), i + 1
+        return sign * _num(t, src, toks[i][1]), i + 1
     return None, i
 
 
@@ -543,11 +554,12 @@ def _bound(b: _Builder, toks: list[tuple[str, int]], i: int, src: str) -> int:
 def read_problem_json(text: str, *, source: str = "<string>") -> dict[str, Any]:
     """Read an ``exactmd-lp-problem/1`` JSON document.  Its envelope is checked here; its
     variables, numbers and rows are validated by the solver (``parse_problem``), which
-    names the offending value — so a large problem is parsed once, not twice."""
+    names the offending value — so a large problem is parsed once, not twice.  The JSON
+    is read strictly (:mod:`exactmd.jsonio`: no duplicate keys, NaN, floats, deep nesting)."""
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise LPFormatError(f"{source}:{e.lineno}: not JSON: {e.msg}") from None
+        doc = loads_strict(text, source=source)
+    except InputError as e:
+        raise LPFormatError(str(e)) from None
     if not isinstance(doc, dict):
         raise LPFormatError(f"{source}: a problem must be a JSON object")
     if doc.get("format", FORMAT) != FORMAT:
@@ -566,11 +578,19 @@ def load_problem(path: str | Path) -> dict[str, Any]:
     if ext is None:
         raise LPFormatError(f"{p}: unknown problem format; use .json, .lp, .mps (optionally .gz)")
     try:
-        data = p.read_bytes()
+        if p.stat().st_size > MAX_BYTES:
+            raise LPFormatError(f"{p}: {p.stat().st_size:,} bytes; exactmd reads problem files of at most {MAX_BYTES:,} bytes")
+        if gz:
+            with gzip.open(p, "rb") as f:
+                data = f.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise LPFormatError(f"{p}: more than {MAX_BYTES:,} bytes uncompressed; exactmd reads problem files of at most {MAX_BYTES:,} bytes")
+        else:
+            data = p.read_bytes()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+        raise LPFormatError(f"{p}: not a complete gzip file ({e})") from None
     except OSError as e:
         raise LPFormatError(f"cannot read {str(p)!r}: {e.strerror}") from None
-    if gz:
-        data = gzip.decompress(data)
     return readers[ext](data.decode("utf-8", errors="replace"), source=str(p))
 
 
