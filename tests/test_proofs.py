@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from exactmd.design import verify_document
+from exactmd.jsonio import load_strict
 from exactmd.reproduce import reproduce
 from exactmd.theorems import CLAIMS
 
@@ -20,7 +21,7 @@ def test_proofs_directory_is_populated():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(PROOFS).as_posix())
 def test_committed_certificate_verifies(path):
-    ok, why = verify_document(json.loads(path.read_text(encoding="utf-8")))
+    ok, why = verify_document(load_strict(path))  # as `exactmd verify` reads it
     assert ok, why
 
 
