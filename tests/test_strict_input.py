@@ -250,6 +250,31 @@ def test_huge_exponent_in_an_mps_file(tmp_path, capsys):
     assert f"{f}:" in line and HUGE in line
 
 
+@pytest.mark.parametrize("rows", ["c0: x + 2 y <=\n c1: 3 x + y <= 6", "c0: x + 2 y <=", "c0: 0 <= x + y <="])
+def test_an_lp_row_without_right_hand_side_is_refused(tmp_path, capsys, rows):
+    # it was read as "<= 0"
+    f = tmp_path / "p.lp"
+    f.write_text(f"Maximize\n obj: x + y\nSubject To\n {rows}\nEnd\n")
+    line = one_line_error(capsys, main(["lp", "solve", str(f)]))
+    assert f"{f}:4: row 'c0' has no" in line
+
+
+@pytest.mark.parametrize(
+    "edit, said",
+    [
+        (lambda p: p["constraints"][0].update(coeffs=[1, 1]), "'coeffs' of row 'c0' must map variables"),
+        (lambda p: p.update(constraints={}), "'constraints' must be a list"),
+        (lambda p: p.update(objective=["x"]), "'objective' must map variables"),
+    ],
+)
+def test_malformed_lp_json_is_one_line(tmp_path, capsys, edit, said):
+    problem = json.loads(json.dumps(PROBLEM))
+    edit(problem)
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(problem))
+    assert said in one_line_error(capsys, main(["lp", "solve", str(f)]))
+
+
 def test_a_truncated_gzip_problem_is_one_line(tmp_path, capsys):
     data = gzip.compress(b"Maximize\n obj: x\nSubject To\n c0: x <= 1\nEnd\n" * 20)
     f = tmp_path / "p.lp.gz"

@@ -57,7 +57,13 @@ def parse_problem(problem: Mapping[str, Any]) -> tuple[str, list[str], list[fmpq
         lo.append(lb)
         hi.append(ub)
     obj: dict[int, fmpq] = {}
-    for v, c in (problem.get("objective") or {}).items():
+    objective = problem.get("objective")
+    if objective is not None and not isinstance(objective, Mapping):
+        raise LPError(f"'objective' must map variables to coefficients, not a {type(objective).__name__}")
+    constraints = problem.get("constraints")
+    if constraints is not None and not isinstance(constraints, (list, tuple)):
+        raise LPError(f"'constraints' must be a list of rows, not a {type(constraints).__name__}")
+    for v, c in (objective or {}).items():
         if v not in index:
             raise LPError(f"the objective uses unknown variable {v!r}")
         q = _num(c, f"objective coefficient of {v!r}")
@@ -65,7 +71,7 @@ def parse_problem(problem: Mapping[str, Any]) -> tuple[str, list[str], list[fmpq
             obj[index[v]] = q
     rows = []
     seen: set[str] = set()
-    for k, c in enumerate(problem.get("constraints") or []):
+    for k, c in enumerate(constraints or []):
         if not isinstance(c, Mapping):
             raise LPError(f"constraint #{k} must be an object")
         name = c.get("name")
@@ -77,7 +83,11 @@ def parse_problem(problem: Mapping[str, Any]) -> tuple[str, list[str], list[fmpq
         op = c.get("op")
         if op not in _OPS:
             raise LPError(f"op {op!r} in row {name!r} must be one of '<=', '>=', '=='")
-        co = c.get("coeffs") or {}
+        co = c.get("coeffs")
+        if co is None:
+            co = {}
+        elif not isinstance(co, Mapping):
+            raise LPError(f"'coeffs' of row {name!r} must map variables to coefficients, not a {type(co).__name__}")
         try:  # every coefficient a nonzero string seen before (the common case), at C speed
             coeffs = {index[v]: _nonzero[a] for v, a in co.items()}
         except (KeyError, TypeError):

@@ -438,15 +438,21 @@ def read_lp(text: str, *, source: str = "<string>") -> dict[str, Any]:
                 raise LPFormatError(f"{source}:{start_line}: row {name!r} has no relation (<=, >=, =)")
             op1 = _op(toks[i][0])
             i += 1
+            after_op = i
             if lhs_co:  # expression (op) constant
                 rhs_co, rhs_c, i = _rhs(toks, i, source)
             else:  # constant (op) expression, or L <= expression <= U
                 rhs_co, rhs_c, i = _expr(toks, i, source, set())
+            if i == after_op:  # nothing after the relation: not "<= 0"
+                raise LPFormatError(f"{source}:{start_line}: row {name!r} has no right-hand side after {toks[i - 1][0]!r}")
             op2 = None
             if i < len(toks) and toks[i][0] in _RELATIONS:
                 op2 = _op(toks[i][0])
                 i += 1
+                after_op = i
                 r3_co, r3_c, i = _rhs(toks, i, source)
+                if i == after_op:
+                    raise LPFormatError(f"{source}:{start_line}: row {name!r} has no bound after its second {toks[i - 1][0]!r}")
                 # L <= expr <= U : lhs is a constant
                 if lhs_co or r3_co:
                     raise LPFormatError(f"{source}: ranged row {name!r} must read 'L <= expression <= U'")
