@@ -74,6 +74,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             ok, why = False, f"cannot read: {e.strerror}"
         except InputError as e:  # duplicate keys, NaN, floats, too deep, too large
             ok, why = False, str(e)
+        except ExactMDError as e:  # a value refused while rebuilding the question (a number beyond the bounds, ...)
+            ok, why = False, f"malformed: {e}"
         _print(f"{'OK  ' if ok else 'FAIL'} {f}: {why}")
         bad += not ok
     return 1 if bad else 0

@@ -359,3 +359,14 @@ def test_huge_numbers_in_a_certificate_fail_verify_quickly(tmp_path, capsys):
     assert main(["verify", str(f)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("FAIL") and len(out) < 300
+
+
+def test_a_huge_number_inside_a_mechanism_certificate_is_a_fail_line(tmp_path, capsys):
+    src = Path(__file__).resolve().parent.parent / "proofs" / "vartiainen2014" / "lemma-5" / "K1-uniform" / "zero-transfer-mechanism.json"
+    cert = json.loads(src.read_text())
+    cert["environment"]["types"][0][0] = HUGE
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps(cert))
+    assert main(["verify", str(f)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("FAIL") and out.count("\n") == 1 and HUGE in out
