@@ -172,6 +172,17 @@ def _parse_belief(env: Any, text: str) -> Any:
     return Belief(env.types, probs, name="belief")
 
 
+def _device_json(doc: Any, path: str) -> Any:
+    """The shape ``{"device": {profile: {signal: prob}}, "g": {signal: outcome}}``, or one error naming what differs."""
+    if not isinstance(doc, dict) or set(doc) != {"device", "g"}:
+        raise ExactMDError(f"{path}: a device is a JSON object with exactly the keys 'device' and 'g'")
+    if not isinstance(doc["device"], dict) or not all(isinstance(v, dict) for v in doc["device"].values()):
+        raise ExactMDError(f"{path}: 'device' maps each profile to {{signal: probability}}")
+    if not isinstance(doc["g"], dict):
+        raise ExactMDError(f"{path}: 'g' maps each signal to an outcome")
+    return doc
+
+
 _INTERIOR_REFUSED = ("'interior' is not accepted: it meant G_N without its vertices, which keeps the beliefs on the "
                      "boundary of the simplex; write 'no-vertices'")
 
@@ -282,7 +293,7 @@ def _cmd_covers(args: argparse.Namespace) -> int:
     if args.device:
         from .jsonio import load_strict
 
-        r = composite_from_dict(env, load_strict(args.device))
+        r = composite_from_dict(env, _device_json(load_strict(args.device), args.device))
         v = covers(env, r, p, B, args.eps)
         _print(("covers" if v.covers else f"does not cover (clause {v.clause})") + f" under {bname}: {v.reason}")
         if v.plan is not None:

@@ -370,3 +370,11 @@ def test_a_huge_number_inside_a_mechanism_certificate_is_a_fail_line(tmp_path, c
     assert main(["verify", str(f)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("FAIL") and out.count("\n") == 1 and HUGE in out
+
+
+@pytest.mark.parametrize("text", ["[]", "{}", '{"device": [], "g": {}}', '{"device": {"L,L": {"s": "1"}}, "g": 5}'])
+def test_a_malformed_device_is_one_line(tmp_path, capsys, text):
+    f = tmp_path / "dev.json"
+    f.write_text(text)
+    line = one_line_error(capsys, main(["covers", str(EXAMPLES / "commitment-2x2.toml"), "--belief", "L,L=1", "--device", str(f)]))
+    assert str(f) in line

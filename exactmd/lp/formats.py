@@ -29,7 +29,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from flint import fmpq
+from flint import fmpq, fmpz
 
 from ..errors import InputError, InvalidNumberError, LPFormatError
 from ..jsonio import MAX_BYTES, loads_strict
@@ -617,7 +617,7 @@ def _dec(s: str, what: str) -> str:
     while t != 1:
         t = t // 2 if t % 2 == 0 else t // 5
         digits += 1
-    scaled = abs(int(q.p)) * 10**digits // int(q.q)
+    scaled = abs(q.p) * fmpz(10) ** digits // q.q  # fmpz: no 4,300-digit limit on str
     txt = str(scaled).rjust(digits + 1, "0")
     out = txt[:-digits] + "." + txt[-digits:]
     out = out.rstrip("0").rstrip(".")
