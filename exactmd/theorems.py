@@ -115,7 +115,7 @@ def _decide_veto_ic(env: Environment) -> Verdict:
                 continue
             res = optimal_mechanism(env, ["veto-IC"], {fvar(x, th): 1})
             if res.status == "optimal" and res.value is not None and res.value > 0:
-                cert = dict(res.certificate, violates=["ex-post-IR"])
+                cert = res.counterexample(["ex-post-IR"])
                 certs.append(("expost-ir-counterexample", cert))
                 i = bad[0]
                 return Verdict(
@@ -132,7 +132,7 @@ def _decide_veto_ic(env: Environment) -> Verdict:
             continue  # cannot happen: the feasible set is non-empty and bounded
         if res.value < 0:
             gain = -res.value / row.meta["weight"]
-            cert = dict(res.certificate, violates=["IC"])
+            cert = res.counterexample(["IC"])
             return Verdict(
                 cid, "refuted",
                 f"a veto-IC mechanism violates {row.label}: the lie gains {fmt(gain)} (interim)",

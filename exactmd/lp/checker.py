@@ -121,6 +121,45 @@ def _fmt(q):
     return _str(q.numerator) if q.denominator == 1 else _str(q.numerator) + "/" + _str(q.denominator)
 
 
+_EVIDENCE = {"optimal": ("value", "primal", "dual"), "infeasible": ("farkas",), "unbounded": ("primal", "ray")}
+_PROBLEM_KEYS = frozenset(("sense", "variables", "objective", "constraints"))
+_ROW_KEYS = frozenset(("name", "coeffs", "op", "rhs"))
+
+
+def _keys(cert):
+    """Every field is one the contract defines for the certificate's status, and its
+    evidence is present: unknown fields are refused by name, so nothing in the file is
+    left unchecked."""
+    if not isinstance(cert, dict):
+        raise _Bad("a certificate must be a JSON object")
+    if cert.get("format") != "exactmd-lp-certificate/1":
+        raise _Bad("format " + repr(cert.get("format")) + " is not 'exactmd-lp-certificate/1'")
+    status = cert.get("status")
+    if status not in _EVIDENCE:
+        raise _Bad("status " + repr(status) + " must be 'optimal', 'infeasible' or 'unbounded'")
+    allowed = ("format", "problem", "status") + _EVIDENCE[status]
+    for k in cert:
+        if k not in allowed:
+            other = [s for s, ev in _EVIDENCE.items() if k in ev]
+            raise _Bad("field " + repr(k) + (" belongs to " + " or ".join(other) + " certificates" if other else " is not in the format")
+                       + ": an " + status + " certificate holds " + ", ".join(allowed))
+    for k in _EVIDENCE[status]:
+        if k not in cert:
+            raise _Bad("an " + status + " certificate needs '" + k + "'")
+    p = cert.get("problem")
+    if isinstance(p, dict):
+        for k in p:
+            if k not in _PROBLEM_KEYS:
+                raise _Bad("'problem' has field " + repr(k) + ", which is not in the format")
+        cons = p.get("constraints")
+        if isinstance(cons, list) and not all(type(r) is dict and r.keys() == _ROW_KEYS for r in cons):
+            for r in cons:
+                if isinstance(r, dict):
+                    for k in r:
+                        if k not in _ROW_KEYS:
+                            raise _Bad("row " + repr(r.get("name")) + " has field " + repr(k) + ", which is not in the format")
+
+
 def _read(cert):
     if not isinstance(cert, dict):
         raise _Bad("a certificate must be a JSON object")
@@ -242,7 +281,10 @@ def _combine(y, rows, keys):
 
 
 def _check(cert):
+    """The facts the certificate proves, recomputed: status, sense, value, sizes."""
+    _keys(cert)
     sense, lo, hi, c, rows = _read(cert)
+    facts = {"status": cert["status"], "sense": sense, "value": None, "rows": len(rows), "variables": len(lo)}
     keys = list(lo)
     rownames = [r[0] for r in rows]
     status = cert.get("status")
@@ -273,7 +315,8 @@ def _check(cert):
         own = val if sense == "max" else -val
         if stated != own:
             raise _Bad("stated value " + _fmt(stated) + " differs from c·x = " + _fmt(own))
-        return "optimal: primal feasible, dual feasible, value " + _fmt(own) + " = dual bound"
+        facts["value"] = own
+        return facts
     if status == "infeasible":
         y = _vector(cert.get("farkas"), rownames, "farkas")
         _signs(y, rows, "farkas multiplier")
@@ -290,7 +333,9 @@ def _check(cert):
                 low += w[v] * hi[v]
         if not low > beta:
             raise _Bad("the combination gives min w·x = " + _fmt(low) + " <= " + _fmt(beta) + ": no contradiction")
-        return "infeasible: the Farkas combination gives " + _fmt(low) + " <= w·x <= " + _fmt(beta) + ", a contradiction"
+        facts["used"] = sum(1 for q in y.values() if q)
+        facts["low"], facts["beta"] = low, beta
+        return facts
     if status == "unbounded":
         x = _vector(cert.get("primal"), keys, "primal")
         _feasible(x, lo, hi, rows)
@@ -315,14 +360,46 @@ def _check(cert):
         gain = _dot(_pairs(c), dp)
         if (sense == "max" and not gain > 0) or (sense == "min" and not gain < 0):
             raise _Bad("the ray does not improve the objective (c·d = " + _fmt(gain) + ")")
-        return "unbounded: feasible point and improving ray (c·d = " + _fmt(gain) + ")"
+        facts["gain"] = gain
+        return facts
     raise _Bad("status " + repr(status) + " must be 'optimal', 'infeasible' or 'unbounded'")
 
 
-def verify_certificate(cert):
-    """(True, reason) iff the certificate proves its status; (False, reason) otherwise."""
+def message(facts):
+    """What a checked certificate proves, in the verifier's own words (nothing copied
+    from the file: the status, the value and the sizes are those just recomputed)."""
+    size = _plural(facts["rows"], "row") + ", " + _plural(facts["variables"], "variable")
+    st = facts["status"]
+    if st == "optimal":
+        return ("optimal: value " + _fmt(facts["value"]) + " (" + facts["sense"] + "), primal and dual certificates hold; " + size)
+    if st == "infeasible":
+        return ("infeasible: the Farkas combination of " + _plural(facts["used"], "row") + " gives "
+                + _fmt(facts["low"]) + " <= w·x <= " + _fmt(facts["beta"]) + ", a contradiction; " + size)
+    return ("unbounded (" + facts["sense"] + "): a feasible point and an improving ray (c·d = " + _fmt(facts["gain"])
+            + ") hold; " + size)
+
+
+def _plural(n, word):
+    return str(n) + " " + word + ("" if n == 1 else "s")
+
+
+def check_certificate(cert):
+    """(facts, None) when the certificate proves its status, (None, reason) otherwise.
+
+    ``facts`` holds what was recomputed: ``status``, ``sense``, ``value`` (a Fraction, in
+    the problem's sense; None unless optimal), ``rows`` and ``variables`` (the sizes).
+    """
     try:
-        return True, _check(cert)
+        return _check(cert), None
     except _Bad as e:
-        return False, str(e)
+        return None, str(e)
+
+
+def verify_certificate(cert):
+    """(True, message) iff the certificate proves its status; (False, reason) otherwise.
+    The message is generated from the recomputed facts (:func:`message`)."""
+    facts, why = check_certificate(cert)
+    if facts is None:
+        return False, why
+    return True, message(facts)
 
