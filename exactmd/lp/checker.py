@@ -1,10 +1,15 @@
 """Independent verifier of ``exactmd-lp-certificate/1`` documents (CERTIFICATES.md).
 
-It imports nothing but ``fractions`` and ``math`` (for ``math.lcm``) from
-the standard library, so that the trusted base is this file alone (``exactmd.lp.verify_file``
-reads a file with exactmd's strict JSON reader, ``exactmd.jsonio``, and calls it).  Row activities are summed
-in integers: numerators per denominator, then one common denominator per row.  ``verify_certificate(cert)`` returns ``(ok, reason)``; it never raises on
-malformed input.
+It imports nothing but ``fractions`` and ``math`` (for ``math.lcm``) from the standard
+library, so that the trusted base is this file alone (``exactmd.lp.verify_file`` reads a
+file with exactmd's strict JSON reader, ``exactmd.jsonio``, and calls it).  Row
+activities are summed in integers: numerators per denominator, then one common
+denominator per row.
+
+``verify_certificate(cert)`` returns ``(ok, message)``: the message is written from what
+was recomputed (status, value, sizes), never copied from the file; a field the format
+does not define for the certificate's status is refused by name.  ``check_certificate``
+returns the recomputed facts themselves.  Neither raises on malformed input.
 
 Numbers are read as the contract writes them and nothing else: canonical strings
 ``"p/q"`` (lowest terms, q > 1) or ``"p"``, ASCII digits, no ``+``, no leading zeros, no
