@@ -14,7 +14,7 @@ Subcommands::
     exactmd plot bargaining [--K 6] [--prior uniform] [-o region.png]
     exactmd claims
     exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
-    exactmd reproduce [--out DIR]
+    exactmd reproduce [CLAIM...] [--out DIR]
 
 Errors are one line on stderr and exit status 2; ``verify`` exits 1 when a
 certificate fails; a refuted claim in ``check`` exits 1.
@@ -69,7 +69,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     for f in args.files:
         try:
             doc = load_strict(f, source=None)
-            ok, why = verify_document(doc)
+            if isinstance(doc, dict) and doc.get("format") == "exactmd-manifest/1":
+                from .reproduce import verify_manifest
+
+                ok, why = verify_manifest(f, log=_progress)  # decides every entry again (progress on stderr)
+            else:
+                ok, why = verify_document(doc)
         except OSError as e:
             ok, why = False, f"cannot read: {e.strerror}"
         except InputError as e:  # duplicate keys, NaN, floats, too deep, too large
@@ -315,18 +320,9 @@ def _cmd_covers(args: argparse.Namespace) -> int:
 
 
 def _cmd_table_np(args: argparse.Namespace) -> int:
-    from .tables import render
-    from .theorems import CLAIMS
+    from .tables import NEEMAN_PAVLOV_COLUMNS, neeman_pavlov_rows, render
 
-    rows = []
-    for cid, claim in sorted(CLAIMS.items()):
-        if claim.paper != "neemanpavlov2007":
-            continue
-        for name, inst in claim.paper_instances():
-            _progress(f"[{cid}] {name} ...")
-            v = claim.decide(inst)
-            rows.append({"claim": claim.label, "where": claim.where, "instance": name, "verdict": v.status, "summary": v.summary})
-    return _emit_table(render(rows, args.format, ["claim", "where", "instance", "verdict", "summary"]), args.output)
+    return _emit_table(render(neeman_pavlov_rows(log=_progress), args.format, NEEMAN_PAVLOV_COLUMNS), args.output)
 
 
 def _emit_table(text: str, output: str | None) -> int:
@@ -357,7 +353,18 @@ def _cmd_claims(args: argparse.Namespace) -> int:
     from .theorems import CLAIMS
 
     for cid, c in sorted(CLAIMS.items()):
-        _print(f"{cid}  ({c.where})\n    \"{c.statement}\"\n    checks: {c.checks}")
+        _print(f"{cid}  ({c.where})\n    \"{c.statement}\"")
+        for r in c.readings:
+            if r.id == "as-stated":
+                _print("    reading as-stated: the statement read literally")
+            else:
+                _print(f"    reading {r.id}: {r.sentence}\n        the paper: \"{r.support}\"")
+        for d in c.domains:
+            if d.decided == "the instance":
+                _print("    domain: the instance (one of the paper's environments)")
+            else:
+                _print(f"    domain: {d.decided} — {'contains' if d.contains else 'omits part of'} what {d.paper} contains: {d.meaning}")
+        _print(f"    checks: {c.checks}")
     return 0
 
 

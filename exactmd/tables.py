@@ -18,7 +18,7 @@ from typing import Any
 from .errors import ModelError
 from .rational import Q, fmt, latex
 
-__all__ = ["BARGAINING_COLUMNS", "bargaining_rows", "render", "parse_range"]
+__all__ = ["BARGAINING_COLUMNS", "NEEMAN_PAVLOV_COLUMNS", "bargaining_rows", "neeman_pavlov_rows", "render", "parse_range"]
 
 BARGAINING_COLUMNS = [
     "K", "prior", "regular", "first_best", "first_best_attainable", "second_best", "best_threshold", "gamma", "prop2",
@@ -65,6 +65,33 @@ def bargaining_rows(Ks: Iterable[int], prior: str = "uniform", *, log: Callable[
             "gamma": r.best.gamma if r.best else None,
             "prop2": ("confirmed" if r.confirmed else "refuted") if r.regular else "not-applicable",
         })
+    return rows
+
+
+NEEMAN_PAVLOV_COLUMNS = ["claim", "where", "instance", "verdict", "readings", "domain", "summary"]
+
+
+def neeman_pavlov_rows(*, log: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+    """One row per Neeman–Pavlov claim and paper instance: the headline verdict, each
+    reading's status (``reading on domain: status``) and the domains decided on."""
+    from .theorems import CLAIMS
+
+    rows = []
+    for cid, claim in sorted(CLAIMS.items()):
+        if claim.paper != "neemanpavlov2007":
+            continue
+        for name, inst in claim.paper_instances():
+            if log:
+                log(f"[{cid}] {name} ...")
+            v = claim.decide(inst)
+            rows.append({
+                "claim": claim.label, "where": claim.where, "instance": name, "verdict": v.status,
+                "readings": "; ".join(f"{r.reading} on {r.domain_name}: {r.status}" for r in v.readings),
+                "domain": "; ".join(d.decided if d.decided == "the instance" else
+                                    (f"{d.decided} (contains what {d.paper} contains)" if d.contains else f"{d.decided} (omits part of {d.paper})")
+                                    for d in v.domains),
+                "summary": v.summary,
+            })
     return rows
 
 

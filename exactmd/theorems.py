@@ -20,8 +20,9 @@ Every certificate is a mechanism certificate (:mod:`exactmd.design`) that
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flint import fmpq
@@ -33,18 +34,223 @@ from .environment import Environment
 from .errors import ClaimError
 from .rational import fmt
 
-__all__ = ["Claim", "Verdict", "CLAIMS", "register", "get_claim", "instance_strategy"]
+__all__ = ["Claim", "Verdict", "Reading", "ReadingVerdict", "Domain", "headline_status", "as_stated", "AS_STATED",
+           "INSTANCE_DOMAIN", "READING_STATUSES", "HEADLINE_STATUSES", "CLAIMS", "register", "get_claim", "instance_strategy"]
+
+
+# ---------------------------------------------------------------------------------
+# Readings and domains as data
+#
+# A claim is decided under one or more *readings* (how an ambiguous sentence of the
+# paper is taken) on one or more *domains* (the paper's own domain, or a finite stand-in
+# for it).  ``decide`` returns one :class:`ReadingVerdict` per (reading, domain) decided;
+# the headline status of the :class:`Verdict` is computed from them by
+# :func:`headline_status`, never written by hand.
+
+#: statuses of one reading on one domain
+READING_STATUSES = ("confirmed", "refuted", "not-applicable")
+#: headline statuses, computed by :func:`headline_status`
+HEADLINE_STATUSES = ("confirmed", "refuted", "depends-on-reading", "refuted-on-variant", "confirmed-on-variant", "not-applicable")
+
+_READING_ID = re.compile(r"^[a-z0-9][a-z0-9=._+-]{0,47}$")
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One way of reading a claim: a short ``id`` (e.g. ``ucstar=intersection``), one
+    ``sentence`` saying what is decided, and ``support``: the paper's own words that
+    support it, quoted exactly (pieces of one passage joined by `` … ``)."""
+
+    id: str
+    sentence: str
+    support: str
+
+    def __post_init__(self) -> None:
+        if not _READING_ID.match(self.id):
+            raise ClaimError(f"reading id {self.id!r} must be a short lower-case id such as 'ucstar=intersection'")
+        if not self.sentence.strip() or not self.support.strip():
+            raise ClaimError(f"reading {self.id!r} needs a sentence and the paper's words that support it")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"reading": self.id, "sentence": self.sentence, "support": self.support}
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where a claim is decided: ``paper`` names the paper's own domain (e.g. ``Δ(Θ)``, "a
+    continuum of prices [2, 5]"), ``decided`` the set actually decided on (e.g. ``G_4
+    without the vertices``, ``price menu {2, 3, 4, 5}``; equal to ``paper`` when the paper's
+    domain itself is decided), ``contains`` whether ``decided`` contains what the paper's
+    domain contains, in the exact sense that ``meaning`` states (e.g. "contains the
+    vertices δ_θ of Δ, which decide covering").  Only a verdict on a domain with
+    ``contains=True`` can give a headline ``confirmed`` or ``refuted``."""
+
+    paper: str
+    decided: str
+    contains: bool
+    meaning: str
+
+    def __post_init__(self) -> None:
+        if not (self.paper.strip() and self.decided.strip() and self.meaning.strip()):
+            raise ClaimError("a domain needs the paper's domain, the domain decided and what 'contains' means for it")
+        if not isinstance(self.contains, bool):
+            raise ClaimError(f"Domain.contains={self.contains!r} must be True or False")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"paper": self.paper, "decided": self.decided, "contains": self.contains, "meaning": self.meaning}
+
+
+#: the reading of a claim that declares none: its statement, literally
+AS_STATED = "as-stated"
+
+#: the domain of a claim that declares none: the instance it is run on
+INSTANCE_DOMAIN = Domain(
+    paper="the environments the statement quantifies over",
+    decided="the instance",
+    contains=True,
+    meaning="the instance is itself one of the paper's environments: a counterexample on it is a counterexample to the "
+            "statement; a confirmation covers this instance only",
+)
+
+
+def as_stated(statement: str) -> Reading:
+    """The default reading: the statement as quoted, read literally."""
+    return Reading(AS_STATED, "The statement read literally, as quoted.", statement)
+
+
+Certificates = tuple[tuple[str, dict[str, Any]], ...]
+
+
+@dataclass(frozen=True)
+class ReadingVerdict:
+    """The outcome of a claim under one reading on one domain (``None``: the claim's
+    declared domain, filled in by :meth:`Claim.decide`)."""
+
+    reading: str
+    status: str  # one of READING_STATUSES
+    summary: str
+    certificates: Certificates = ()
+    domain: Domain | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in READING_STATUSES:
+            raise ClaimError(f"status={self.status!r} of reading {self.reading!r} must be one of {', '.join(READING_STATUSES)}")
+        object.__setattr__(self, "certificates", tuple(self.certificates))
+
+    @property
+    def contains(self) -> bool:
+        return True if self.domain is None else self.domain.contains
+
+    @property
+    def domain_name(self) -> str:
+        return (self.domain or INSTANCE_DOMAIN).decided
+
+
+def headline_status(readings: Iterable[tuple[str, str, bool]]) -> str:
+    """The headline status of a claim on an instance, from ``(reading id, status,
+    contains)`` per reading verdict — the one rule, documented in docs/claims.md.
+
+    Not-applicable reading verdicts are set aside (the instance is outside that reading's
+    hypotheses); if nothing is left, the headline is ``not-applicable``.  Of the rest, a
+    verdict is *full* when its domain contains what the paper's domain contains, a
+    *variant* otherwise.
+
+    - ``confirmed``: every full verdict confirms, every reading has a full verdict, and no
+      variant refutes;
+    - ``refuted``: every full verdict refutes and every reading has a full verdict;
+    - ``depends-on-reading``: full verdicts disagree, or some full verdict refutes while a
+      reading has no full verdict;
+    - ``refuted-on-variant``: no full verdict refutes, but a variant does (only a stand-in
+      that omits part of the paper's domain refutes);
+    - ``confirmed-on-variant``: nothing refutes, but some reading is confirmed only on
+      stand-ins that omit part of the paper's domain.
+
+    >>> headline_status([("a", "confirmed", True), ("a", "refuted", False)])
+    'refuted-on-variant'
+    >>> headline_status([("x", "confirmed", True), ("y", "refuted", True)])
+    'depends-on-reading'
+    >>> headline_status([("x", "not-applicable", True)])
+    'not-applicable'
+    """
+    rs = list(readings)
+    for rid, status, contains in rs:
+        if status not in READING_STATUSES or not isinstance(contains, bool):
+            raise ClaimError(f"reading {rid!r}: status {status!r} / contains {contains!r} is not a reading verdict")
+    decided = [(rid, s, c) for rid, s, c in rs if s != "not-applicable"]
+    if not decided:
+        return "not-applicable"
+    full = {s for _, s, c in decided if c}
+    variant = {s for _, s, c in decided if not c}
+    covered = {rid for rid, _, _ in decided} == {rid for rid, _, c in decided if c}
+    if full == {"confirmed"} and covered and "refuted" not in variant:
+        return "confirmed"
+    if full == {"refuted"} and covered:
+        return "refuted"
+    if "refuted" in full:
+        return "depends-on-reading"
+    if "refuted" in variant:
+        return "refuted-on-variant"
+    return "confirmed-on-variant"
+
+
+@dataclass(frozen=True, init=False)
 class Verdict:
-    """The outcome of one claim on one instance."""
+    """The outcome of one claim on one instance: one :class:`ReadingVerdict` per reading
+    (and domain) decided; ``status``, ``summary`` and ``certificates`` are computed.
+
+    ``Verdict(claim, status, summary, instance, certificates)`` is the single-reading
+    shorthand (reading ``as-stated``, or the claim's one declared reading, on the claim's
+    declared domain); ``Verdict(claim, instance=..., readings=[...], note=...)`` gives
+    several.  ``note`` is a sentence about all readings together, appended to the summary.
+    """
 
     claim: str
-    status: str  # "confirmed" | "refuted" | "not-applicable"
-    summary: str
     instance: str
-    certificates: tuple[tuple[str, dict[str, Any]], ...] = ()
+    readings: tuple[ReadingVerdict, ...]
+    note: str
+
+    def __init__(self, claim: str, status: str | None = None, summary: str | None = None, instance: str = "",
+                 certificates: Iterable[tuple[str, dict[str, Any]]] = (), *,
+                 readings: Iterable[ReadingVerdict] | None = None, note: str = "") -> None:
+        if readings is None:
+            if status is None or summary is None:
+                raise ClaimError(f"verdict of {claim}: give status and summary, or readings")
+            rs: tuple[ReadingVerdict, ...] = (ReadingVerdict(AS_STATED, status, summary, tuple(certificates)),)
+        else:
+            if status is not None or summary is not None or tuple(certificates):
+                raise ClaimError(f"verdict of {claim}: with readings, the status, summary and certificates are computed from them")
+            rs = tuple(readings)
+            if not rs:
+                raise ClaimError(f"verdict of {claim}: at least one reading verdict is needed")
+        object.__setattr__(self, "claim", claim)
+        object.__setattr__(self, "instance", instance)
+        object.__setattr__(self, "readings", rs)
+        object.__setattr__(self, "note", note)
+
+    @property
+    def status(self) -> str:
+        return headline_status((r.reading, r.status, r.contains) for r in self.readings)
+
+    @property
+    def summary(self) -> str:
+        if len(self.readings) == 1:
+            text = self.readings[0].summary
+        else:
+            text = "; ".join(f"[{r.reading} on {r.domain_name}] {r.summary}" for r in self.readings)
+        return text + (f". {self.note}" if self.note else "")
+
+    @property
+    def certificates(self) -> Certificates:
+        """Every certificate of every reading, once each, in order."""
+        seen: dict[str, dict[str, Any]] = {}
+        for r in self.readings:
+            for name, cert in r.certificates:
+                seen.setdefault(name, cert)
+        return tuple(seen.items())
+
+    @property
+    def domains(self) -> tuple[Domain, ...]:
+        return tuple(dict.fromkeys(r.domain or INSTANCE_DOMAIN for r in self.readings))
 
     def __str__(self) -> str:
         return f"{self.claim} [{self.instance}]: {self.status} — {self.summary}"
@@ -52,7 +258,14 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Claim:
-    """A named, runnable claim of one of the papers."""
+    """A named, runnable claim of one of the papers.
+
+    ``readings`` are the readings it is decided under (default: one, ``as-stated``, the
+    statement itself); ``domains`` the domains it is decided on (default: the instance).
+    A ``decide`` function returns a :class:`Verdict` whose reading verdicts name declared
+    readings only, and every declared reading at least once; :meth:`decide` checks that
+    and fills in the declared domain where a reading verdict names none.
+    """
 
     id: str
     statement: str
@@ -62,6 +275,18 @@ class Claim:
     paper_instances: Callable[[], list[tuple[str, Any]]]
     checks: str = ""  # what exactly is decided, for the docs and the summary table
     extra: dict[str, Any] = field(default_factory=dict)
+    readings: tuple[Reading, ...] = ()
+    domains: tuple[Domain, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "readings", tuple(self.readings) or (as_stated(self.statement),))
+        object.__setattr__(self, "domains", tuple(self.domains) or (INSTANCE_DOMAIN,))
+        ids = [r.id for r in self.readings]
+        if len(set(ids)) != len(ids):
+            raise ClaimError(f"claim {self.id!r} declares a reading twice: {ids}")
+        raw = self.decide
+        object.__setattr__(self, "decide_raw", raw)
+        object.__setattr__(self, "decide", self._decide_checked)
 
     @property
     def paper(self) -> str:
@@ -70,6 +295,48 @@ class Claim:
     @property
     def label(self) -> str:
         return self.id.split("/", 1)[1]
+
+    def reading(self, rid: str) -> Reading:
+        for r in self.readings:
+            if r.id == rid:
+                return r
+        raise ClaimError(f"claim {self.id} has no reading {rid!r}; its readings: {', '.join(r.id for r in self.readings)}")
+
+    def _decide_checked(self, instance: Any) -> Verdict:
+        v = self.decide_raw(instance)  # type: ignore[attr-defined]
+        return self.resolve(v)
+
+    def resolve(self, v: Verdict) -> Verdict:
+        """Check a verdict against the declared readings and fill in the declared domain."""
+        if v.claim != self.id:
+            raise ClaimError(f"claim {self.id} returned a verdict of {v.claim}")
+        declared = [r.id for r in self.readings]
+        rs = list(v.readings)
+        if len(rs) == 1 and rs[0].reading == AS_STATED and AS_STATED not in declared:
+            r0 = rs[0]
+            if len(declared) == 1:
+                rs = [replace(r0, reading=declared[0])]
+            elif r0.status == "not-applicable":
+                rs = [replace(r0, reading=d) for d in declared]
+            else:
+                raise ClaimError(f"claim {self.id} declares readings {declared}: its verdict must give one per reading")
+        unknown = [r.reading for r in rs if r.reading not in declared]
+        if unknown:
+            raise ClaimError(f"claim {self.id}: reading {unknown[0]!r} is not declared (declared: {', '.join(declared)})")
+        missing = [d for d in declared if d not in {r.reading for r in rs}]
+        if missing:
+            raise ClaimError(f"claim {self.id}: no verdict under the declared reading {missing[0]!r}")
+        rs = [r if r.domain is not None else replace(r, domain=self.domains[0]) for r in rs]
+        pairs = [(r.reading, r.domain_name) for r in rs]
+        if len(set(pairs)) != len(pairs):
+            raise ClaimError(f"claim {self.id}: reading {pairs[0][0]!r} decided twice on {pairs[0][1]!r}")
+        names: dict[str, dict[str, Any]] = {}
+        for r in rs:
+            for name, cert in r.certificates:
+                if name in names and names[name] is not cert and names[name] != cert:
+                    raise ClaimError(f"claim {self.id}: two different certificates are named {name!r}")
+                names[name] = cert
+        return Verdict(v.claim, instance=v.instance, readings=rs, note=v.note)
 
 
 CLAIMS: dict[str, Claim] = {}
@@ -1139,6 +1406,29 @@ def _commitment_universes(env: Environment, N: int) -> list[tuple[str, list[Any]
     return [(f"G_{N}", G), (f"G_{N} without the vertices", [b for b in G if len(b.support()) >= 2])]
 
 
+_DELTA = "Δ (all beliefs over Θ)"
+
+
+def _universe_domain(name: str) -> Domain:
+    """The domain of a finite universe of beliefs standing in for the paper's Δ."""
+    if name.endswith("without the vertices"):
+        return Domain(_DELTA, name, False,
+                      "omits the degenerate beliefs δ_θ of Δ: a universe without them changes which beliefs are covered "
+                      "(covering asks for posteriors in B), so its UC sequence is not the paper's")
+    return Domain(_DELTA, name, True,
+                  "contains the vertices δ_θ of Δ; by the revelation theorem (proofs/derivations/commitment.md) p is covered "
+                  "under any B containing them iff V*(p) ≥ v̄(p) + ε, so each iterate on this universe is the paper's UCᵗ "
+                  "restricted to it")
+
+
+#: the declared (templated) universes of the §4 claims
+_UNIVERSE_DOMAINS = (_universe_domain("G_N"), _universe_domain("G_N without the vertices"))
+
+_UCSTAR_INTERSECTION = Reading(
+    "ucstar=intersection", "UC* is the intersection ∩_t UCᵗ of the iterates, taken literally.",
+    "Denote $$UC^* = \\cap_t UC^t.$$")
+
+
 def _decide_commit_lemma1(env: Environment) -> Verdict:
     from .commitment import ALL, covered, covering_certificate, vertices
 
@@ -1203,21 +1493,21 @@ def _decide_uc_monotone(instance: tuple[Environment, int]) -> Verdict:
 
     env, N = instance
     cid = "vartiainen2014/uc-monotone"
-    certs = []
-    parts = []
+    readings = []
     ok = True
     for name, G, seq in _uc_sequence_for(env, N):
-        certs.append((f"sequence-{name}", uc_sequence_certificate(env, G, seq)))
         d = seq.to_dict()
-        parts.append(f"on {name}: |UC^t| = {d['sizes']}, {d['repeats']}, monotone: {seq.monotone_increasing}")
+        text = f"|UC^t| = {d['sizes']}, {d['repeats']}, monotone: {seq.monotone_increasing}"
         if not seq.monotone_increasing:
             ok = False
             t = next(t for t in range(len(seq.iterates) - 1) if not set(seq.iterates[t]) <= set(seq.iterates[t + 1]))
             lost = next(b for b in seq.iterates[t] if b not in set(seq.iterates[t + 1]))
-            parts[-1] += f" (UC^{t} ⊄ UC^{t + 1}: {{{', '.join(f'{k}: {v}' for k, v in lost.to_dict().items())}}} is uncovered at t = {t}, covered at t = {t + 1})"
-    summary = "; ".join(parts) + (". On a universe containing the vertices every iterate equals UC⁰ = {p : V*(p) < v̄(p) + ε} (revelation theorem), as on Δ itself; "
-                                  "the assertion fails only on universes that omit beliefs the designer needs" if not ok else ". Every sequence is monotone.")
-    return Verdict(cid, "confirmed" if ok else "refuted", summary, env.name, tuple(certs))
+            text += f" (UC^{t} ⊄ UC^{t + 1}: {{{', '.join(f'{k}: {v}' for k, v in lost.to_dict().items())}}} is uncovered at t = {t}, covered at t = {t + 1})"
+        readings.append(ReadingVerdict(AS_STATED, "confirmed" if seq.monotone_increasing else "refuted", text,
+                                       ((f"sequence-{name}", uc_sequence_certificate(env, G, seq)),), _universe_domain(name)))
+    note = ("On a universe containing the vertices every iterate equals UC⁰ = {p : V*(p) < v̄(p) + ε} (revelation theorem), as on Δ itself; "
+            "the assertion fails only on universes that omit beliefs the designer needs" if not ok else "Every sequence is monotone")
+    return Verdict(cid, instance=env.name, readings=readings, note=note)
 
 
 def _uc_monotone_strategy() -> Any:
@@ -1234,6 +1524,7 @@ register(Claim(
     where="§4, after the definition of UC(B)",
     decide=_decide_uc_monotone,
     strategy=_uc_monotone_strategy,
+    domains=_UNIVERSE_DOMAINS,
     paper_instances=lambda: [("commitment-2x2-G4", (_commitment_instances()[0][1], 4))],
     checks="The iterates UC^0 = UC_G(Δ), UC^{t+1} = UC_G(UC^t) are computed exactly on two finite universes (the grid G_N, and G_N without its vertices) until one repeats, and UC^t ⊆ UC^{t+1} is tested for every t. Each sequence is a certificate that exactmd verify recomputes. On the paper's Δ the sequence is constant (revelation theorem: fully revealing devices are never blocked), so the assertion holds there trivially; a refutation here is for the finite universe named.",
 ))
@@ -1244,13 +1535,12 @@ def _decide_commit_lemma3(instance: tuple[Environment, int]) -> Verdict:
 
     env, N = instance
     cid = "vartiainen2014/lemma-3"
-    certs = []
-    parts = []
-    ok = True
+    readings = []
     for name, G, seq in _uc_sequence_for(env, N):
         star = frozenset(seq.star)
         outside = [p for p in G if p not in star]
         fails = []
+        certs = []
         for k, p in enumerate(outside):
             c = covered(env, p, star, _COMMIT_EPS)
             if not c.covered:
@@ -1259,11 +1549,12 @@ def _decide_commit_lemma3(instance: tuple[Environment, int]) -> Verdict:
             elif k < 3:
                 certs.append((f"{name}-covered-{k}", covering_certificate(env, p, star, _COMMIT_EPS, c)))
         if fails:
-            ok = False
-            parts.append(f"on {name}: {len(fails)} of the {len(outside)} beliefs outside UC* are not UC*-covered, e.g. {{{', '.join(f'{a}: {b}' for a, b in fails[0].to_dict().items())}}}")
+            text = f"{len(fails)} of the {len(outside)} beliefs outside UC* are not UC*-covered, e.g. {{{', '.join(f'{a}: {b}' for a, b in fails[0].to_dict().items())}}}"
         else:
-            parts.append(f"on {name}: each of the {len(outside)} beliefs outside UC* (|UC*| = {len(star)}) is UC*-covered (witnesses re-checked)")
-    return Verdict(cid, "confirmed" if ok else "refuted", "; ".join(parts), env.name, tuple(certs))
+            text = f"each of the {len(outside)} beliefs outside UC* (|UC*| = {len(star)}) is UC*-covered (witnesses re-checked)"
+        readings.append(ReadingVerdict(_UCSTAR_INTERSECTION.id, "refuted" if fails else "confirmed", text, tuple(certs),
+                                       _universe_domain(name)))
+    return Verdict(cid, instance=env.name, readings=readings)
 
 
 register(Claim(
@@ -1272,6 +1563,8 @@ register(Claim(
     where="§4, Lemma 3",
     decide=_decide_commit_lemma3,
     strategy=_uc_monotone_strategy,
+    readings=(_UCSTAR_INTERSECTION,),
+    domains=_UNIVERSE_DOMAINS,
     paper_instances=lambda: [("commitment-2x2-G4", (_commitment_instances()[0][1], 4))],
     checks="On each finite universe G (G_N and G_N without vertices), UC* = ∩ UC^t is computed; for every p ∈ G \\ UC*, covered(p, B = UC*) must find a covering device (witness re-checked from the definition). Certificates: the first three witnesses per universe and every failure.",
 ))
@@ -1288,15 +1581,17 @@ def _decide_commit_lemma4(instance: tuple[Environment, int]) -> Verdict:
     p = cands[0]
     x = vbar(env, p)[1]
     cert = redesign_certificate(env, p, star, _COMMIT_EPS)
+    dom = _universe_domain(name)
     if cert["admissible"]:
-        return Verdict(cid, "confirmed", f"at {p.to_dict()} ∈ UC* an admissible redesign exists", env.name, (("redesign", cert),))
+        return Verdict(cid, instance=env.name, readings=[ReadingVerdict(
+            AS_STATED, "confirmed", f"at {p.to_dict()} ∈ UC* an admissible redesign exists", (("redesign", cert),), dom)])
     r = constant(env, x)
-    return Verdict(cid, "refuted", (
+    return Verdict(cid, instance=env.name, readings=[ReadingVerdict(AS_STATED, "refuted", (
         f"on {name}: p = {{{', '.join(f'{a}: {b}' for a, b in p.to_dict().items())}}} ∈ UC* and r = 1_{label(x)} ∈ IC(p), but no simple plan "
         f"UC*-blocks r: its only signal has posterior p, and no redesign at p is IC with value ≥ v̄(p) + ε and posteriors in UC* (Farkas certificate). "
         f"The proof's step 'no r covers p, thus r is blocked' ignores covering's first two clauses; the form used in (5)–(6) — r with v(r, p) − ε ≥ v̄(p) and "
         f"P(r, p) ⊆ UC* — holds by the definition of UC*, and is vacuous on this universe (no r ∈ IC(p) reaches v̄(p) + ε at p ∈ UC*)"),
-        env.name, (("redesign-at-p", cert),))
+        (("redesign-at-p", cert),), dom)])
     _ = r
 
 
@@ -1306,9 +1601,22 @@ register(Claim(
     where="§4, Lemma 4",
     decide=_decide_commit_lemma4,
     strategy=_uc_monotone_strategy,
+    domains=_UNIVERSE_DOMAINS[:1],
     paper_instances=lambda: [("commitment-2x2-G4", (_commitment_instances()[0][1], 4))],
     checks="On G_N, for the belief p ∈ UC* with the largest support and the constant device r = 1_{x(p)} (IC at every belief): a simple plan can redesign only r's one signal, whose posterior is p; the redesign LP at p (IC, v ≥ v̄(p) + ε, posteriors in UC*) is decided exactly — infeasible (Farkas) refutes the lemma as stated.",
 ))
+
+
+_PHASE_READINGS = {
+    "current": Reading(
+        "phase=current", "The phase condition 'h ∈ H⁰' of (15) tests the phase of the history at which σ* acts, as the cases of the proof use it.",
+        "1. $\\text{supp}(p|_h) = \\{(\\bar{t}, \\bar{t}), (\\bar{t}, \\underline{t}), (\\underline{t}, \\underline{t})\\}$ and $h \\in H^0$. "
+        "Then $C^{\\sigma^*}(h) \\setminus \\{1_0\\} = \\emptyset$."),
+    "previous": Reading(
+        "phase=previous", "The phase condition 'h ∈ H⁰' of (15) tests the phase of the predecessor h of h' = (h, (r, s)), as (15) is written.",
+        "Construct a choice rule σ^* such that, for any $h' = (h, (r, s)) \\in H$, … "
+        "\\text{stop}, & \\text{if } \\text{supp}(p_{|h'}) = \\{(\\bar{t}, \\bar{t}), (\\bar{t}, \\underline{t}), (\\underline{t}, \\underline{t})\\}, s = 0, \\text{ and } h \\in H^0"),
+}
 
 
 def _decide_lemma7_cases(instance: tuple[Any, Any, Any]) -> Verdict:
@@ -1316,20 +1624,21 @@ def _decide_lemma7_cases(instance: tuple[Any, Any, Any]) -> Verdict:
 
     cid = "vartiainen2014/lemma-7-cases"
     t_lo, t_hi, weights = instance
-    certs = []
-    parts = []
+    readings = []
     ok = True
     for reading in ("current", "previous"):
         doc = lemma_7_cases_certificate(t_lo, t_hi, weights, "interim-IR", reading)
-        certs.append((f"cases-{reading}-phase", doc))
         ok = ok and not doc["failures"]
         cases = {c["case"]: c for c in doc["cases"]}
         typo = [f"case {k}: C = {{1_{cases[k]['choice set'][0]['pattern'] and next(iter(cases[k]['choice set'][0]['pattern']))}}}, not {cases[k]['stated choice set']}"
                 for k in (7, 9) if len(cases[k]["choice set"]) == 1]
-        parts.append(f"reading '{reading}': " + (f"{len(doc['failures'])} failing (case, signal) states, e.g. {doc['failures'][0]}" if doc["failures"] else "all nine cases hold")
-                     + ("; " + "; ".join(typo) if typo else ""))
-    summary = "; ".join(parts) + (". Whichever phase (15) tests, 1_0 at a history with (t̄,t̄) and (t,t) in the support moves the next history to the other phase (eq. 14), where σ* redesigns (r* or r**): 1_0 ∉ C^σ*(h)." if not ok else "")
-    return Verdict(cid, "confirmed" if ok else "refuted", summary, f"t = {t_lo}, t̄ = {t_hi}", tuple(certs))
+        text = ((f"{len(doc['failures'])} failing (case, signal) states, e.g. {doc['failures'][0]}" if doc["failures"] else "all nine cases hold")
+                + ("; " + "; ".join(typo) if typo else ""))
+        readings.append(ReadingVerdict(_PHASE_READINGS[reading].id, "refuted" if doc["failures"] else "confirmed", text,
+                                       ((f"cases-{reading}-phase", doc),)))
+    note = ("Whichever phase (15) tests, 1_0 at a history with (t̄,t̄) and (t,t) in the support moves the next history to the other phase (eq. 14), "
+            "where σ* redesigns (r* or r**): 1_0 ∉ C^σ*(h)." if not ok else "")
+    return Verdict(cid, instance=f"t = {t_lo}, t̄ = {t_hi}", readings=readings, note=note)
 
 
 register(Claim(
@@ -1338,6 +1647,7 @@ register(Claim(
     where="§5, Lemma 7, proof, cases 1–9 and the consistency / Bellman optimality paragraphs",
     decide=_decide_lemma7_cases,
     strategy=_lemma7_strategy,
+    readings=tuple(_PHASE_READINGS.values()),
     paper_instances=lambda: [("t0-t1-uniform", (0, 1, ["1/3", "1/3", "1/3"]))],
     checks="σ* is a finite-state rule (phase by eq. 14, support of the current belief, last signal) with g* of eq. (13). For each case's support (belief: the weights conditioned on it) and each last signal s ∈ {<t̄,t̄>, <t̄,t>, <t,t>, 0}: σ*(h); the choice set C^σ*(h) over devices with signals in S* that are IC and interim IR, enumerated by their signal patterns (s ↦ posterior support; each pattern an exact strict-feasibility LP); sup v over it against v(σ*(h)) (Bellman optimality, ε = 0); strategic consistency σ*(h) ∈ C^σ*(h); structural consistency (an IC r with r∘σ* IC but not in C^σ*(h)). Both readings of whose phase (15) tests are reported. Zero-probability signals get the current belief (as the proof's case 4 does).",
 ))
@@ -1395,6 +1705,7 @@ register(Claim(
 
 
 def _decide_np_example5(prices: tuple[Any, ...]) -> Verdict:
+    from .rational import Q
     from .renegotiation import (enumeration_certificate, ex_post_ir_deterministic, example_5_environment, first_breaking_psi,
                                 voting_certificate)
 
@@ -1440,7 +1751,22 @@ def _decide_np_example5(prices: tuple[Any, ...]) -> Verdict:
     ok = not unbroken and random_ok and witness is None
     status = "confirmed" if ok else "refuted"
     summary = ir_part + wit + (". The paper's argument (the buyer can secure price 2, the seller price 5) needs trade at (5, 2) and no trade elsewhere — ex post IR" if witness is not None else "")
-    return Verdict(cid, status, summary, env.name, tuple(certs))
+    menu = "price menu {" + ", ".join(fmt(Q(p)) for p in prices) + "}"
+    return Verdict(cid, instance=env.name, readings=[ReadingVerdict(_PROPOSALS_MENU.id, status, summary, tuple(certs), _price_menu_domain(menu))])
+
+
+_EXAMPLE_5_ALTERNATIVES = ("The set of social alternatives consists of a continuum of alternatives: “no trade,” and “trade at the price p ,” "
+                           "where $p \\in [2, 5]$.")
+
+_PROPOSALS_MENU = Reading(
+    "proposals=menu", "Mechanisms and renegotiation proposals ψ(a) choose among the example's alternatives only (no trade, or "
+    "trade at a price of the menu), without further transfers.", _EXAMPLE_5_ALTERNATIVES)
+
+
+def _price_menu_domain(menu: str) -> Domain:
+    return Domain("a continuum of alternatives: no trade, and trade at p ∈ [2, 5]", menu, False,
+                  "a finite menu of prices in [2, 5] containing 2 and 5: the prices between the listed ones are omitted, "
+                  "as alternatives of a mechanism and of a proposal ψ")
 
 
 def _example5_instances() -> list[tuple[str, Any]]:
@@ -1460,6 +1786,8 @@ register(Claim(
     where="§4.1.1, Example 5",
     decide=_decide_np_example5,
     strategy=_example5_strategy,
+    readings=(_PROPOSALS_MENU,),
+    domains=(_price_menu_domain("a finite price menu in [2, 5] containing 2 and 5"),),
     paper_instances=_example5_instances,
     checks="On finite price menus in [2, 5] containing 2 and 5, over deterministic direct mechanisms: every ex post IR mechanism (enumerated; the list is recomputed by verify) is shown not ex post RP by an explicit ψ (rp_against_psi, recomputed); random mechanisms (a lottery over the menu at every profile) are decided by one LP over the lotteries, every ψ at once (random_rp_model: Farkas certificate when none exists); and the first mechanism that is ex post RP against every ψ without a participation constraint is given with all its ψ cases. The continuum of prices is not enumerated; the paper's two-line argument (buyer secures 2, seller secures 5) is the same on every menu containing 2 and 5.",
 ))

@@ -1,5 +1,7 @@
-"""The committed proofs/ directory: every certificate verifies, and it is not stale."""
+"""The committed proofs/ directory: every certificate verifies, the manifest lists them
+with their sha256, and it is not stale."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -7,8 +9,8 @@ import pytest
 
 from exactmd.design import verify_document
 from exactmd.jsonio import load_strict
-from exactmd.reproduce import reproduce
-from exactmd.theorems import CLAIMS
+from exactmd.reproduce import MANIFEST_FORMAT, load_manifest, reproduce
+from exactmd.theorems import CLAIMS, HEADLINE_STATUSES, READING_STATUSES
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 FILES = sorted(p for p in PROOFS.rglob("*.json") if p.name != "manifest.json")
@@ -25,12 +27,18 @@ def test_committed_certificate_verifies(path):
     assert ok, why
 
 
-def test_manifest_lists_every_file_and_every_claim():
-    manifest = json.loads((PROOFS / "manifest.json").read_text(encoding="utf-8"))
-    listed = {c for e in manifest for c in e["certificates"]}
-    assert listed == {p.relative_to(PROOFS).as_posix() for p in FILES}
+def test_manifest_lists_every_file_with_its_hash_and_every_claim():
+    assert json.loads((PROOFS / "manifest.json").read_text(encoding="utf-8"))["format"] == MANIFEST_FORMAT
+    manifest = load_manifest(PROOFS / "manifest.json")
+    listed = {c["path"]: c["sha256"] for e in manifest for r in e["readings"] for c in r["certificates"]}
+    assert set(listed) == {p.relative_to(PROOFS).as_posix() for p in FILES}
+    for rel, sha in listed.items():
+        assert hashlib.sha256((PROOFS / rel).read_bytes()).hexdigest() == sha, rel
     assert {e["claim"] for e in manifest} == set(CLAIMS)
-    assert all(e["status"] in ("confirmed", "refuted", "not-applicable") for e in manifest)
+    assert all(e["status"] in HEADLINE_STATUSES for e in manifest)
+    assert all(r["status"] in READING_STATUSES for e in manifest for r in e["readings"])
+    for e in manifest:  # every reading the claim declares is decided in every entry
+        assert {r["reading"] for r in e["readings"]} == {r.id for r in CLAIMS[e["claim"]].readings}, e["claim"]
 
 
 def test_proofs_are_not_stale(tmp_path):
@@ -41,3 +49,11 @@ def test_proofs_are_not_stale(tmp_path):
     assert fresh == committed
     for rel in fresh:
         assert (tmp_path / rel).read_bytes() == (PROOFS / rel).read_bytes(), f"proofs/{rel} is stale: run exactmd reproduce"
+
+
+@pytest.mark.slow
+def test_committed_manifest_verifies_by_deciding_every_entry_again():
+    from exactmd.reproduce import verify_manifest
+
+    ok, why = verify_manifest(PROOFS / "manifest.json")
+    assert ok, why

@@ -9,7 +9,7 @@ from exactmd.design import verify_document
 from exactmd.environment import Environment
 from exactmd.errors import ClaimError
 from exactmd.reproduce import check_claims, reproduce
-from exactmd.theorems import CLAIMS, get_claim
+from exactmd.theorems import CLAIMS, HEADLINE_STATUSES, READING_STATUSES, get_claim, headline_status
 
 
 def test_ids_follow_the_naming_rule():
@@ -31,7 +31,10 @@ def test_every_claim_decides_random_instances_with_verifiable_certificates(cid):
     @given(claim.extra.get("test_strategy", claim.strategy)())
     def run(instance):
         v = claim.decide(instance)
-        assert v.status in ("confirmed", "refuted", "not-applicable")
+        assert v.status in HEADLINE_STATUSES
+        assert all(r.status in READING_STATUSES and r.domain is not None for r in v.readings)
+        assert {r.reading for r in v.readings} == {r.id for r in claim.readings}
+        assert v.status == headline_status((r.reading, r.status, r.domain.contains) for r in v.readings)
         for _, cert in v.certificates:
             ok, why = verify_document(json.loads(json.dumps(cert)))
             assert ok, why
@@ -81,5 +84,21 @@ def test_reproduce_subset_writes_manifest(tmp_path):
     rc = reproduce(tmp_path, claims=["veto-ic"], log=lambda s: None, echo=lambda s: None)
     assert rc == 0
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert {e["claim"] for e in manifest} == {"vartiainen2014/veto-ic"}
-    assert (tmp_path / "summary.md").read_text().count("| vartiainen2014/veto-ic |") == len(manifest)
+    assert manifest["format"] == "exactmd-manifest/1"
+    assert {e["claim"] for e in manifest["entries"]} == {"vartiainen2014/veto-ic"}
+    assert (tmp_path / "summary.md").read_text().count("| vartiainen2014/veto-ic |") == len(manifest["entries"])
+
+
+def test_check_counts_per_reading_and_never_says_confirmed():
+    lines = []
+    rc = check_claims(["vartiainen2014/eq-16-17"], examples=2, seed=0, log=lambda s: None, echo=lines.append)
+    assert rc == 0 and len(lines) == 1
+    assert "never refuted on 2 random instances (as-stated: held on 2, outside its hypotheses on 0)" in lines[0]
+    assert "confirmed" not in lines[0]
+
+
+def test_check_counts_each_domain_of_a_two_universe_claim():
+    lines = []
+    rc = check_claims(["vartiainen2014/uc-monotone"], examples=2, seed=0, log=lambda s: None, echo=lines.append)
+    assert rc == 0
+    assert "as-stated on G_2: held on 2" in lines[0] and "as-stated on G_2 without the vertices: held on 2" in lines[0]
