@@ -363,7 +363,7 @@ def _cmd_claims(args: argparse.Namespace) -> int:
             if d.decided == "the instance":
                 _print("    domain: the instance (one of the paper's environments)")
             else:
-                _print(f"    domain: {d.decided} — {'contains' if d.contains else 'omits part of'} what {d.paper} contains: {d.meaning}")
+                _print(f"    domain: {d.decided}, for {d.paper} ({'contains what it contains' if d.contains else 'omits part of it'}): {d.meaning}")
         _print(f"    checks: {c.checks}")
     return 0
 

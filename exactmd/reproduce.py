@@ -18,7 +18,7 @@ The manifest is a certificate of the verdicts::
 ``verify_manifest(path)`` re-checks it without trusting it: every listed certificate
 (paths relative to the manifest's folder, never absolute, never ``..``) exists, has the
 recorded sha256 and verifies; every entry's headline status is the rule
-:func:`exactmd.theorems.headline_status` applied to its reading statuses; and every
+:func:`exactmd.claims.headline_status` applied to its reading statuses; and every
 entry is decided again — the claim looked up by id in the registry, the instance by
 name among the claim's paper instances — and must give the same statuses, summaries,
 domains and certificate contents.
@@ -47,10 +47,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .claims import READING_STATUSES, Claim, Verdict, headline_status
 from .design import verify_document
 from .errors import CertificateError, ClaimError, InputError
 from .jsonio import loads_strict
-from .theorems import CLAIMS, READING_STATUSES, Claim, Verdict, get_claim, headline_status
+from .theorems import CLAIMS, get_claim
 
 __all__ = ["reproduce", "check_claims", "write_verdict", "verify_manifest", "load_manifest", "MANIFEST_FORMAT",
            "summary_table"]
@@ -322,7 +323,7 @@ def _safe_path(base: Path, rel: Any) -> Path:
     if not isinstance(rel, str) or not rel or len(rel) > 1024:
         raise CertificateError(f"certificate path {rel!r} must be a non-empty relative path")
     pp = PurePosixPath(rel)
-    if "\\" in rel or ":" in rel or pp.is_absolute() or any(part in ("", ".", "..") for part in rel.split("/")):
+    if "\\" in rel or ":" in rel or "\0" in rel or pp.is_absolute() or any(part in ("", ".", "..") for part in rel.split("/")):
         raise CertificateError(f"certificate path {rel!r} must stay inside the manifest's folder (no absolute path, no '..')")
     root = base.resolve()
     p = (root / pp).resolve()
@@ -392,8 +393,9 @@ def _check_entry_files(base: Path, e: dict[str, Any], verified: dict[str, bool])
                 p = _safe_path(base, c["path"])
             except CertificateError as err:
                 return str(err)
-            if c["path"] in verified:
-                if not verified[c["path"]]:
+            key = f"{c['path']}\0{c['sha256']}"
+            if key in verified:
+                if not verified[key]:
                     return f"certificate {c['path']} fails"
                 continue
             if not p.is_file():
@@ -407,7 +409,7 @@ def _check_entry_files(base: Path, e: dict[str, Any], verified: dict[str, bool])
                 ok, why = verify_document(_strict_loads(data))
             except CertificateError as err:
                 ok, why = False, str(err)
-            verified[c["path"]] = ok
+            verified[key] = ok
             if not ok:
                 return f"certificate {c['path']} fails: {why}"
     return None

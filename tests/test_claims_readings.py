@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from exactmd.claims import INSTANCE_DOMAIN, Claim, Domain, Reading, ReadingVerdict, Verdict, headline_status
 from exactmd.errors import ClaimError
 from exactmd.reproduce import load_manifest, reproduce, verify_manifest
-from exactmd.theorems import (CLAIMS, INSTANCE_DOMAIN, Claim, Domain, Reading, ReadingVerdict, Verdict, get_claim,
-                              headline_status)
+from exactmd.theorems import CLAIMS, get_claim
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 PAPERS = Path("/work/shared/papers")
@@ -265,7 +265,8 @@ def test_tampered_certificate_file_fails(small_run, tmp_path):
     assert not ok and rel in why and "sha256" in why
 
 
-@pytest.mark.parametrize("path", ["/etc/passwd", "../outside.json", "a/../../outside.json", "a\\b.json", "", "./x.json"])
+@pytest.mark.parametrize("path", ["/etc/passwd", "../outside.json", "a/../../outside.json", "a\\b.json", "", "./x.json",
+                                  "C:/x.json", "a\0b.json", "//host/x.json"])
 def test_paths_outside_the_folder_are_refused(small_run, tmp_path, path):
     d, doc = _copy(small_run, tmp_path)
     doc["entries"][0]["readings"][0]["certificates"][0]["path"] = path
@@ -346,3 +347,49 @@ def test_partial_reproduce_refuses_an_old_list_manifest(tmp_path):
     with pytest.raises(Exception, match="old list format"):
         reproduce(tmp_path, claims=["veto-ic"], log=lambda s: None, echo=lambda s: None)
     assert (tmp_path / "manifest.json").read_text() == "[]"
+
+
+def _consistent(d):
+    """Every file the manifest in ``d`` lists exists with its recorded sha256."""
+    import hashlib
+
+    entries = load_manifest(d / "manifest.json")
+    for e in entries:
+        for r in e["readings"]:
+            for c in r["certificates"]:
+                assert hashlib.sha256((d / c["path"]).read_bytes()).hexdigest() == c["sha256"], c["path"]
+    return entries
+
+
+def test_interrupted_reproduce_leaves_a_manifest_consistent_with_its_files(small_run, tmp_path, monkeypatch):
+    import hashlib
+
+    import exactmd.reproduce as rp
+
+    d, doc = _copy(small_run, tmp_path)
+    # a listed certificate whose content a new run changes (as after a code change), recorded consistently
+    e = next(e for e in doc["entries"] if e["instance"] == "veto-2x2")
+    c = e["readings"][0]["certificates"][0]
+    data = (d / c["path"]).read_bytes() + b"\n"
+    (d / c["path"]).write_bytes(data)
+    c["sha256"] = hashlib.sha256(data).hexdigest()
+    (d / "manifest.json").write_text(json.dumps(doc), encoding="utf-8")
+    real = rp._write_atomic
+
+    def interrupted(path, data):
+        if path.name != "manifest.json":
+            raise KeyboardInterrupt
+        real(path, data)
+
+    monkeypatch.setattr(rp, "_write_atomic", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        reproduce(d, claims=["veto-ic"], log=lambda s: None, echo=lambda s: None)
+    entries = _consistent(d)  # the shorter manifest: the entry whose file changes is withdrawn first
+    assert [(x["claim"], x["instance"]) for x in entries] == [
+        ("vartiainen2014/lemma-3", "commitment-2x2-G4"), ("vartiainen2014/veto-ic", "veto-nonneg-2x2")]
+    assert not list(d.rglob("*.tmp"))
+    monkeypatch.undo()
+    assert reproduce(d, claims=["veto-ic"], log=lambda s: None, echo=lambda s: None) == 0
+    assert len(_consistent(d)) == 3
+    ok, why = verify_manifest(d / "manifest.json")
+    assert ok, why
