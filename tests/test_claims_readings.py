@@ -393,3 +393,45 @@ def test_interrupted_reproduce_leaves_a_manifest_consistent_with_its_files(small
     assert len(_consistent(d)) == 3
     ok, why = verify_manifest(d / "manifest.json")
     assert ok, why
+
+
+# ---------------------------------------------------------------------------------
+# the command line shows readings and domains, and verifies a manifest
+def test_cli_verify_on_a_manifest(small_run, tmp_path, capsys):
+    from exactmd.cli import main
+
+    assert main(["verify", str(small_run / "manifest.json")]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("OK") and "decided again" in out.out and "[1/3]" in out.err
+    d, doc = _copy(small_run, tmp_path)
+    doc["entries"][2]["status"] = doc["entries"][2]["readings"][0]["status"] = "refuted"  # veto-nonneg-2x2 was confirmed
+    (d / "manifest.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["verify", str(d / "manifest.json")]) == 1
+    assert "FAIL" in (line := capsys.readouterr().out) and "veto-nonneg-2x2" in line
+
+
+def test_cli_claims_shows_readings_with_the_papers_words_and_domains(capsys):
+    from exactmd.cli import main
+
+    assert main(["claims"]) == 0
+    out = capsys.readouterr().out
+    block = out[out.index("vartiainen2014/lemma-3 "):out.index("vartiainen2014/lemma-4 ")]
+    assert "reading ucstar=intersection:" in block and "Denote $$UC^* = \\cap_t UC^t.$$" in block
+    assert "domain: G_N without the vertices, for Δ (all beliefs over Θ) (omits part of it)" in block
+    assert out.count("reading as-stated: the statement read literally") >= 20
+
+
+def test_neeman_pavlov_table_has_readings_and_domain(monkeypatch):
+    import exactmd.theorems as th
+    from exactmd.tables import NEEMAN_PAVLOV_COLUMNS, neeman_pavlov_rows, render
+
+    only = {c: th.CLAIMS[c] for c in ("neemanpavlov2007/example-5", "neemanpavlov2007/example-4")}
+    monkeypatch.setattr(th, "CLAIMS", only)
+    rows = neeman_pavlov_rows()
+    row = next(r for r in rows if r["instance"] == "prices-2-3-4-5")
+    assert row["verdict"] == "refuted-on-variant"
+    assert row["readings"] == "proposals=menu on price menu {2, 3, 4, 5}: refuted"
+    assert row["domain"].startswith("price menu {2, 3, 4, 5} (omits part of a continuum of alternatives")
+    assert next(r for r in rows if r["claim"] == "example-4")["readings"] == "as-stated on the instance: confirmed"
+    csv = render(rows, "csv", NEEMAN_PAVLOV_COLUMNS)
+    assert csv.splitlines()[0] == "claim,where,instance,verdict,readings,domain,summary"
