@@ -390,28 +390,35 @@ register(Claim(
 ))
 
 
+_IR_READINGS = {
+    "interim-IR": Reading(
+        "ir=interim", "Admissible devices satisfy interim individual rationality (§4.1).",
+        "Interim individual rationality The first alternative leads to the standard interim participation constraint."),
+    "ex-post-IR": Reading(
+        "ir=ex-post", "Admissible devices satisfy ex post individual rationality (§4.1).",
+        "and it is *ex post individually rational* if⁹"),
+}
+
+
 def _decide_lemma7(instance: tuple[Any, Any, Any]) -> Verdict:
     from .bargaining import continuation_devices, lemma_7
 
     cid = "vartiainen2014/lemma-7"
     t_lo, t_hi, weights = instance
-    certs: list[tuple[str, dict[str, Any]]] = []
-    parts = []
-    ok = True
+    readings = []
     name = ""
     for ir in ("interim-IR", "ex-post-IR"):
         key, free = lemma_7(t_lo, t_hi, weights, ir)
         name = key.certificate["environment"]["name"]
-        certs.append((f"key-step-{ir}", key.certificate))
-        certs.append((f"max-trade-without-a-b-{ir}", free.certificate))
-        ok = ok and key.status == "infeasible"
+        certs = ((f"key-step-{ir}", key.certificate), (f"max-trade-without-a-b-{ir}", free.certificate))
         cont = continuation_devices(t_lo, t_hi, weights, ir)
         bad = [f"{k} fails: {rep.violations[0]}" for k, rep in cont.items() if not rep.ok]
-        ok = ok and not bad
-        parts.append(f"{ir}: {'no' if key.status == 'infeasible' else 'an'} IC device trades at every support profile with g*'s outcomes "
-                     f"({'Farkas' if key.status == 'infeasible' else 'witness'}); without steps (a)-(b) the trade probability can reach {fmt(free.value)}; "
-                     + ("; ".join(bad) if bad else "the continuation devices r*, r** of eq. (15) are IC and IR"))
-    return Verdict(cid, "confirmed" if ok else "refuted", "; ".join(parts), name, tuple(certs))
+        ok = key.status == "infeasible" and not bad
+        text = (f"{'no' if key.status == 'infeasible' else 'an'} IC device trades at every support profile with g*'s outcomes "
+                f"({'Farkas' if key.status == 'infeasible' else 'witness'}); without steps (a)-(b) the trade probability can reach {fmt(free.value)}; "
+                + ("; ".join(bad) if bad else "the continuation devices r*, r** of eq. (15) are IC and IR"))
+        readings.append(ReadingVerdict(_IR_READINGS[ir].id, "confirmed" if ok else "refuted", text, certs))
+    return Verdict(cid, instance=name, readings=readings)
 
 
 def _lemma7_strategy() -> Any:
@@ -452,6 +459,7 @@ register(Claim(
     where="§5, Lemma 7, case 1 of the proof, steps (a)–(g)",
     decide=_decide_lemma7,
     strategy=_lemma7_strategy,
+    readings=tuple(_IR_READINGS.values()),
     paper_instances=_lemma7_instances,
     checks="The key step of case 1: after (a)–(b) every signal on the support carries a trade outcome of g* (eq. 13: prices t, (t̄+t)/2, t̄); (c)–(g) claim no such device is IC and IR. Decided as an LP feasibility question for interim IR and for ex post IR (Farkas certificates confirm). Also reported: the largest trade probability of IC + IR devices without (a)–(b), and the exact IC/IR check of the continuation devices r* (case 2) and r** (case 4) of eq. (15) with g* of eq. (13). Cases 2–9 and the consistency of σ* over all histories are not checked here.",
 ))
@@ -475,7 +483,8 @@ def _decide_theorem2(instance: tuple[int, Any, Any]) -> Verdict:
     for s, _, post in lemma_6(env, g, m).no_trade_posteriors:
         hi, lo = (Q(x) for x in s[1:-1].split(","))
         v7 = _decide_lemma7((lo, hi, [post[(hi, hi)], post[(hi, lo)], post[(lo, lo)]]))
-        verdicts.append(Verdict(v7.claim, v7.status, f"at signal {s}: {v7.summary}", v7.instance, v7.certificates))
+        verdicts.append(Verdict(v7.claim, "confirmed" if v7.status == "confirmed" else "refuted",  # both IR readings must hold
+                                f"at signal {s}: {v7.summary}", v7.instance, v7.certificates))
     failed = [v for v in verdicts if v.status != "confirmed"]
     certs = tuple((f"{v.claim.split('/')[1]}-{k}-{name}", c) for k, v in enumerate(verdicts) for name, c in v.certificates)
     if failed:

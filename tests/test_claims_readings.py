@@ -167,6 +167,7 @@ def test_every_support_is_quoted_from_the_paper():
 def test_converted_claims_declare_their_readings_and_domains():
     assert [r.id for r in get_claim("vartiainen2014/lemma-7-cases").readings] == ["phase=current", "phase=previous"]
     assert [r.id for r in get_claim("vartiainen2014/lemma-3").readings] == ["ucstar=intersection"]
+    assert [r.id for r in get_claim("vartiainen2014/lemma-7").readings] == ["ir=interim", "ir=ex-post"]
     assert [(d.decided, d.contains) for d in get_claim("vartiainen2014/uc-monotone").domains] == [
         ("G_N", True), ("G_N without the vertices", False)]
     assert [r.id for r in get_claim("neemanpavlov2007/example-5").readings] == ["proposals=menu"]
@@ -187,6 +188,8 @@ def test_committed_reading_verdicts_of_the_converted_claims():
         ("as-stated", "G_4", "confirmed"), ("as-stated", "G_4 without the vertices", "refuted")])
     assert got[("vartiainen2014/lemma-7-cases", "t0-t1-uniform")] == ("refuted", [
         ("phase=current", "the instance", "refuted"), ("phase=previous", "the instance", "refuted")])
+    assert got[("vartiainen2014/lemma-7", "t0-t1-uniform")] == ("confirmed", [
+        ("ir=interim", "the instance", "confirmed"), ("ir=ex-post", "the instance", "confirmed")])
     assert got[("vartiainen2014/lemma-4", "commitment-2x2-G4")] == ("refuted", [("as-stated", "G_4", "refuted")])
     assert got[("neemanpavlov2007/example-5", "prices-2-3-4-5")] == ("refuted-on-variant", [
         ("proposals=menu", "price menu {2, 3, 4, 5}", "refuted")])
