@@ -57,6 +57,10 @@ def parse_problem(problem: Mapping[str, Any]) -> tuple[str, list[str], list[fmpq
         lo.append(lb)
         hi.append(ub)
     obj: dict[int, fmpq] = {}
+    if not isinstance(problem.get("objective") or {}, Mapping):
+        raise LPError(f"'objective' must map variables to coefficients, got {problem.get('objective')!r:.60}")
+    if not isinstance(problem.get("constraints") or [], list):
+        raise LPError("'constraints' must be a list of rows")
     for v, c in (problem.get("objective") or {}).items():
         if v not in index:
             raise LPError(f"the objective uses unknown variable {v!r}")
@@ -78,6 +82,8 @@ def parse_problem(problem: Mapping[str, Any]) -> tuple[str, list[str], list[fmpq
         if op not in _OPS:
             raise LPError(f"op {op!r} in row {name!r} must be one of '<=', '>=', '=='")
         co = c.get("coeffs") or {}
+        if not isinstance(co, Mapping):
+            raise LPError(f"'coeffs' of row {name!r} must map variables to coefficients, got {co!r:.60}")
         try:  # every coefficient a nonzero string seen before (the common case), at C speed
             coeffs = {index[v]: _nonzero[a] for v, a in co.items()}
         except (KeyError, TypeError):

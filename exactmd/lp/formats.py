@@ -380,6 +380,14 @@ def _rhs(tokens: list[tuple[str, int]], i: int, src: str) -> tuple[dict[str, fmp
     return _expr(tokens, i, src, set())
 
 
+def _require_side(toks: list[tuple[str, int]], j: int, i: int, src: str, name: str, line: int) -> None:
+    """A side of a relation must hold a number or a variable: ``x + 2 y <=`` with nothing
+    after the relation is refused, not read as ``<= 0``."""
+    if not any(t not in ("+", "-") for t, _ in toks[j:i]):
+        where = f"before {toks[i][0]!r}" if i < len(toks) else "at the end of the file"
+        raise LPFormatError(f"{src}:{line}: row {name!r} has no right-hand side (nothing after the relation, {where})")
+
+
 def read_lp(text: str, *, source: str = "<string>") -> dict[str, Any]:
     """Read a CPLEX LP file (objective, constraints, bounds, integrality sections)."""
     b = _Builder(source)
@@ -422,20 +430,27 @@ def read_lp(text: str, *, source: str = "<string>") -> dict[str, Any]:
                 i += 2
             nrow += 1
             name = name or f"R{nrow}"
+            start_tok = i
             lhs_co, lhs_c, i = _expr(toks, i, source, set())
             if i >= len(toks) or toks[i][0] not in ("<=", "=<", ">=", "=>", "<", ">", "="):
                 raise LPFormatError(f"{source}:{start_line}: row {name!r} has no relation (<=, >=, =)")
+            if i == start_tok:
+                raise LPFormatError(f"{source}:{toks[i][1]}: row {name!r} has nothing before {toks[i][0]!r}")
             op1 = _op(toks[i][0])
             i += 1
+            j = i
             if lhs_co:  # expression (op) constant
                 rhs_co, rhs_c, i = _rhs(toks, i, source)
             else:  # constant (op) expression, or L <= expression <= U
                 rhs_co, rhs_c, i = _expr(toks, i, source, set())
+            _require_side(toks, j, i, source, name, start_line)
             op2 = None
             if i < len(toks) and toks[i][0] in _RELATIONS:
                 op2 = _op(toks[i][0])
                 i += 1
+                j = i
                 r3_co, r3_c, i = _rhs(toks, i, source)
+                _require_side(toks, j, i, source, name, start_line)
                 # L <= expr <= U : lhs is a constant
                 if lhs_co or r3_co:
                     raise LPFormatError(f"{source}: ranged row {name!r} must read 'L <= expression <= U'")
@@ -570,8 +585,43 @@ def load_problem(path: str | Path) -> dict[str, Any]:
     except OSError as e:
         raise LPFormatError(f"cannot read {str(p)!r}: {e.strerror}") from None
     if gz:
-        data = gzip.decompress(data)
+        data = _gunzip(data, p)
     return readers[ext](data.decode("utf-8", errors="replace"), source=str(p))
+
+
+#: The most bytes a compressed problem may expand to.
+MAX_GUNZIPPED_BYTES = 2**30
+
+
+def _gunzip(data: bytes, p: Path) -> bytes:
+    """A .gz file's content, refusing a truncated or corrupt file and one that expands
+    beyond ``MAX_GUNZIPPED_BYTES`` (decompressed in pieces, so a bomb stops early)."""
+    import zlib
+
+    out: list[bytes] = []
+    total = 0
+    rest = data
+    try:
+        while True:  # one gzip member per round (``cat a.gz b.gz`` is a valid .gz)
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            mv = memoryview(rest)
+            pos = 0
+            while not d.eof and pos < len(mv):
+                out.append(d.decompress(mv[pos:pos + 65536]))
+                pos += 65536
+                total += len(out[-1])
+                if total > MAX_GUNZIPPED_BYTES:
+                    raise LPFormatError(f"{p}: expands to more than {MAX_GUNZIPPED_BYTES // 2**20} MiB")
+            if not d.eof:
+                raise LPFormatError(f"{p}: the compressed file is truncated (the gzip stream does not end)")
+            rest = d.unused_data + bytes(mv[pos:]) if pos < len(mv) else d.unused_data
+            if not rest.strip(b"\0"):
+                break
+            if not rest.startswith(b"\x1f\x8b"):
+                raise LPFormatError(f"{p}: data after the end of the gzip stream")
+    except zlib.error as e:
+        raise LPFormatError(f"{p}: not a valid gzip file ({e})") from None
+    return b"".join(out)
 
 
 # ---------------------------------------------------------------------------------
