@@ -353,6 +353,20 @@ def _cmd_covers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_json(path: str, option: str) -> Any:
+    """A JSON input file of the command (not a certificate), read with one-line errors."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ExactMDError(f"{option} {path}: not UTF-8 text (byte {e.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ExactMDError(f"{option} {path}: not JSON: {e.msg} at line {e.lineno}") from None
+    except RecursionError:
+        raise ExactMDError(f"{option} {path}: nested too deeply") from None
+
+
 def _device_doc(d: Any, file: str) -> Any:
     """The shape of a device file, checked before it is read: {"device": {profile: {signal:
     probability}}, "g": {signal: outcome}}."""
@@ -589,6 +603,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except json.JSONDecodeError as e:
         print(f"exactmd: error: not JSON: {e.msg} at line {e.lineno}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as e:
+        print(f"exactmd: error: the input is not UTF-8 text (byte {e.start}: {e.object[e.start:e.start + 1]!r})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("exactmd: interrupted", file=sys.stderr)

@@ -308,8 +308,16 @@ def _make_prior(ts: tuple, prior: Any) -> Belief:
         return uniform(ts)
     if isinstance(prior, Mapping):
         if "independent" in prior:
-            return independent(ts, prior["independent"])
+            marg = prior["independent"]
+            if isinstance(marg, (str, bytes)) or not isinstance(marg, Sequence) or len(marg) != len(ts):
+                raise ModelError(f"prior.independent={marg!r:.60} must be a list of {len(ts)} marginals, one per agent")
+            for i, m in enumerate(marg):
+                if not isinstance(m, (Mapping, Sequence)) or isinstance(m, (str, bytes)):
+                    raise ModelError(f"prior.independent[{i}]={m!r:.60} must map agent {i + 1}'s types to probabilities")
+            return independent(ts, marg)
         if "joint" in prior:
+            if not isinstance(prior["joint"], Mapping):
+                raise ModelError(f"prior.joint={prior['joint']!r:.60} must map profiles to probabilities")
             return Belief(ts, prior["joint"], name="prior")
         if prior.get("uniform") is True:
             return uniform(ts)

@@ -16,8 +16,9 @@ An existing file is an *exactmd output* (and may be replaced without ``--force``
 
 * it is a JSON object whose first key is ``"format"`` with a value starting with
   ``"exactmd-"`` (every certificate and report exactmd writes begins so);
-* it is a table exactmd writes (``exactmd table``): CSV, Markdown or LaTeX beginning
-  with the header line of one of its tables, or a JSON list of rows with those columns;
+* it is a table exactmd writes (``exactmd table``): CSV or Markdown beginning with the
+  header line of one of its tables (LaTeX: the ``tabular`` opening and that header), or
+  a JSON list whose first row starts with the column ``"K"`` or ``"claim"``;
 * it is a picture exactmd drew (``.png``, ``.pdf``, ``.svg``) carrying exactmd's
   creator tag, which :data:`IMAGE_METADATA` puts in every picture.
 
@@ -64,10 +65,8 @@ def _table_headers() -> list[bytes]:
     heads = []
     for cols in (BARGAINING_COLUMNS, NEEMAN_PAVLOV_COLUMNS):
         for style in ("csv", "markdown", "latex"):
-            text = render([], style, cols)
-            if style == "latex":
-                text = "\n".join(text.splitlines()[:3]) + "\n"
-            heads.append(text.encode("utf-8"))
+            lines = render([], style, cols).splitlines()
+            heads.append(("\n".join(lines[:3] if style == "latex" else lines[:1]) + "\n").encode("utf-8"))
     return heads
 
 

@@ -38,6 +38,13 @@ def check_image_path(path: str | Path) -> Path:
     return p
 
 
+def check_ternary(env: Any) -> None:
+    """Refuse an environment whose beliefs cannot be drawn on a triangle (|Θ| ≠ 3)."""
+    m = len(env.profiles())
+    if m != 3:
+        raise ExactMDError(f"a ternary plot needs exactly 3 profiles; {env.name or 'the environment'} has {m}")
+
+
 def _save(fig: Any, path: str | Path, **kw: Any) -> Path:
     """Save atomically (temporary file, then rename), tagged as exactmd's (exactmd.files)."""
     from .files import IMAGE_METADATA, atomic_path
@@ -91,10 +98,9 @@ def uc_ternary(env: Any, seq: Any, path: str | Path = "uc.png") -> Path:
     """Draw each iterate UC^t of a :class:`~exactmd.commitment.UCSequence` on the simplex
     Δ(Θ) for |Θ| = 3 (one panel per iterate; uncovered beliefs filled, covered hollow)."""
     check_image_path(path)
+    check_ternary(env)
     plt = _plt()
     profiles = env.profiles()
-    if len(profiles) != 3:
-        raise ExactMDError(f"a ternary plot needs exactly 3 profiles; {env.name or 'the environment'} has {len(profiles)}")
     from .belief import profile_label
 
     corners = [(0.0, 0.0), (1.0, 0.0), (0.5, 0.8660254)]  # float-ok: drawing only

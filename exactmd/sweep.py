@@ -85,7 +85,9 @@ def _check_arguments(executor: object, workers: object, scheduler: object) -> No
         _check_positive("workers", workers)
         if workers > MAX_WORKERS:
             raise ExactMDError(f"workers={workers} is over the limit of {MAX_WORKERS} local processes")
-    if scheduler is not None and (not isinstance(scheduler, str) or not _ADDRESS.fullmatch(scheduler)):
+    if scheduler is not None and (
+        not isinstance(scheduler, str) or not _ADDRESS.fullmatch(scheduler) or not 0 < int(scheduler.rsplit(":", 1)[1]) < 65536
+    ):
         raise ExactMDError(f"scheduler={scheduler!r} must be an address such as 'tcp://127.0.0.1:8786'")
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise ExactMDError(f"executor={executor!r} has no submit() method")
