@@ -17,7 +17,10 @@ Subcommands::
     exactmd reproduce [--out DIR]
 
 Errors are one line on stderr and exit status 2; ``verify`` exits 1 when a
-certificate fails; a refuted claim in ``check`` exits 1.
+certificate fails; a refuted claim in ``check`` exits 1.  Options and sizes are
+checked before any work (limits: README "Limits and safety").  ``-o`` never replaces
+an input of the command, nor, without ``--force``, an existing file that is not an
+exactmd output; outputs are written atomically (:mod:`exactmd.files`).
 """
 
 from __future__ import annotations

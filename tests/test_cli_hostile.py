@@ -395,3 +395,22 @@ def test_a_worker_that_dies_every_time_fails_naming_the_missing_jobs(tmp_path):
     assert 3 in exc.value.missing
     assert all(exc.value.results[k] == k * k for k in range(6) if k not in exc.value.missing)
     assert all(exc.value.results[k] is None for k in exc.value.missing)
+
+
+@pytest.mark.parametrize("bound, named", [
+    ("x >= inf", "+inf"),  # was read as a free variable
+    ("x <= -inf", "-inf"),  # was read as no upper bound
+    ("-inf <= x <= -inf", "-inf"),
+    ("3 <=", "End"),  # was read as a bound on a variable named End
+    ("3 <= 4", "'4'"),
+])
+def test_lp_bounds_that_cannot_hold_are_refused(tmp_path, capsys, bound, named):
+    f = write(tmp_path, "b.lp", f"Maximize\n x\nSubject To\n c: x <= 10\nBounds\n {bound}\nEnd\n")
+    one_line_error(capsys, ["lp", "solve", f], named, "'x'" if "x" in bound else "bound")
+
+
+def test_lp_infinite_bounds_on_their_own_side_mean_no_bound(tmp_path, capsys):
+    f = write(tmp_path, "b.lp", "Maximize\n x\nSubject To\n c: x <= 10\nBounds\n -inf <= x <= inf\nEnd\n")
+    assert main(["lp", "solve", f]) == 0
+    cert = json.loads(capsys.readouterr().out)
+    assert cert["value"] == "10" and cert["problem"]["variables"]["x"] == [None, None]

@@ -499,9 +499,11 @@ def _op(t: str) -> str:
 
 def _bnum(toks: list[tuple[str, int]], i: int, src: str) -> tuple[fmpq | None | str, int]:
     sign = 1
-    if toks[i][0] in ("+", "-"):
+    if i < len(toks) and toks[i][0] in ("+", "-"):
         sign = -1 if toks[i][0] == "-" else 1
         i += 1
+    if i >= len(toks):
+        return None, i
     t = toks[i][0]
     if t.lower() in ("inf", "infinity"):
         return ("-inf" if sign < 0 else "+inf"), i + 1
@@ -510,47 +512,59 @@ def _bnum(toks: list[tuple[str, int]], i: int, src: str) -> tuple[fmpq | None | 
     return None, i
 
 
+def _set_bound(b: _Builder, var: str, op: str, val: fmpq | str, src: str, ln: int) -> None:
+    """var op val (op "<=": an upper bound, ">=": a lower bound, "==": both).  An
+    infinite bound on its own side means "no bound"; on the other side (``x >= inf``,
+    ``x <= -inf``, ``x = inf``) it is refused, not dropped."""
+    sides = {"<=": (1,), ">=": (0,), "==": (0, 1)}[op]
+    for side in sides:
+        if isinstance(val, str):
+            if (side == 0 and val == "+inf") or (side == 1 and val == "-inf"):
+                word = "lower" if side == 0 else "upper"
+                raise LPFormatError(f"{src}:{ln}: {word} bound {val} for {var!r} leaves no feasible value")
+            b.vars[var][side] = None
+        else:
+            b.vars[var][side] = val
+
+
+def _bound_var(toks: list[tuple[str, int]], k: int, src: str, ln: int) -> str:
+    if (k >= len(toks) or _is_num(toks[k][0]) or toks[k][0] in ("+", "-", ":") or toks[k][0] in _RELATIONS
+            or _section_of(toks, k)[0] is not None):
+        got = repr(toks[k][0]) if k < len(toks) else "the end of the file"
+        raise LPFormatError(f"{src}:{ln}: expected a variable in the bound, got {got}")
+    return toks[k][0]
+
+
 def _bound(b: _Builder, toks: list[tuple[str, int]], i: int, src: str) -> int:
     ln = toks[i][1]
     first, j = _bnum(toks, i, src)
     if first is not None:  # L <= x [<= U]  or  L >= x
+        if j >= len(toks) or toks[j][0] not in _RELATIONS:
+            raise LPFormatError(f"{src}:{ln}: bad bound: expected <=, >= or = after {toks[i][0]!r}")
         op = _op(toks[j][0])
-        var = toks[j + 1][0]
+        var = _bound_var(toks, j + 1, src, ln)
         b.var(var)
-        val = None if isinstance(first, str) else first
-        if op == "<=":
-            b.vars[var][0] = val
-        elif op == ">=":
-            b.vars[var][1] = val
-        else:
-            b.vars[var][0] = b.vars[var][1] = val
+        _set_bound(b, var, {"<=": ">=", ">=": "<=", "==": "=="}[op], first, src, ln)  # L <= x is x >= L
         k = j + 2
         if k < len(toks) and toks[k][0] in ("<=", "=<", ">=", "=>", "<", ">"):
             op2 = _op(toks[k][0])
             second, k = _bnum(toks, k + 1, src)
             if second is None:
                 raise LPFormatError(f"{src}:{ln}: bad bound for {var!r}")
-            val2 = None if isinstance(second, str) else second
-            b.vars[var][1 if op2 == "<=" else 0] = val2
+            _set_bound(b, var, op2, second, src, ln)
         return k
-    var = toks[i][0]
+    var = _bound_var(toks, i, src, ln)
     b.var(var)
     if i + 1 < len(toks) and toks[i + 1][0].lower() == "free":
         b.vars[var][0] = b.vars[var][1] = None
         return i + 2
-    if i + 1 >= len(toks):
+    if i + 1 >= len(toks) or toks[i + 1][0] not in _RELATIONS:
         raise LPFormatError(f"{src}:{ln}: incomplete bound for {var!r}")
     op = _op(toks[i + 1][0])
     val, k = _bnum(toks, i + 2, src)
     if val is None:
         raise LPFormatError(f"{src}:{ln}: bad bound for {var!r}")
-    v = None if isinstance(val, str) else val
-    if op == "<=":
-        b.vars[var][1] = v
-    elif op == ">=":
-        b.vars[var][0] = v
-    else:
-        b.vars[var][0] = b.vars[var][1] = v
+    _set_bound(b, var, op, val, src, ln)
     return k
 
 
