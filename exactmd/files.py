@@ -6,7 +6,8 @@ Two functions, used by every command that writes a file:
     refuses an output path that is one of the command's own inputs (same resolved path,
     or the same file through a link: :func:`os.path.samefile`), a directory, or a path
     whose folder does not exist; and, unless ``force``, an existing file that is not an
-    *exactmd output*.
+    *exactmd output*.  A device or pipe (``/dev/null``, ``/dev/stdout``) is accepted and
+    written in place.
 :func:`write_text_atomic` / :func:`atomic_path`
     write to a temporary file in the destination's folder, flush and ``fsync`` it, then
     :func:`os.replace` it onto the destination: a reader (or an interrupted run) sees
@@ -41,6 +42,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -130,11 +132,27 @@ def check_output_path(
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
         raise ExactMDError(f"{option} {str(p)!r}: the folder {str(parent)!r} does not exist")
+    if _special(p):  # /dev/null, /dev/stdout, a named pipe: written in place, nothing to lose
+        return p
     if (p.exists() or p.is_symlink()) and not force and not is_exactmd_output(p):
         raise ExactMDError(
             f"{option} {str(p)!r} exists and is not an exactmd output; give --force to overwrite it"
         )
     return p
+
+
+def _special(p: Path) -> bool:
+    """An existing file that is not a regular file (a device, a pipe): never replaced."""
+    try:
+        return not stat.S_ISREG(os.stat(p).st_mode) and not stat.S_ISDIR(os.stat(p).st_mode)
+    except OSError:
+        return False
+
+
+def _target(path: str | os.PathLike[str]) -> Path:
+    """Where to write: through a symbolic link to the file it names (the link stays)."""
+    p = Path(path)
+    return Path(os.path.realpath(p)) if p.is_symlink() and not _special(p) else p
 
 
 @contextlib.contextmanager
@@ -143,7 +161,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     fsynced and renamed onto ``path`` (:func:`os.replace`), on failure removed.
 
     For writers that want a file name (e.g. ``matplotlib``'s ``savefig``)."""
-    p = Path(path)
+    p = _target(path)
+    if _special(p):
+        yield p
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=f".tmp{p.suffix}", dir=p.parent if str(p.parent) else ".")
     os.close(fd)
     try:
@@ -161,8 +182,14 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 def write_text_atomic(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` atomically: temporary file in the same folder, flush,
-    ``fsync``, :func:`os.replace`.  An interruption leaves the old file (or none)."""
-    p = Path(path)
+    ``fsync``, :func:`os.replace`.  An interruption leaves the old file (or none).
+    Through a symbolic link the file it names is replaced; a device or pipe
+    (``/dev/stdout``) is written in place."""
+    p = _target(path)
+    if _special(p):
+        with open(p, "w", encoding=encoding, newline="") as f:
+            f.write(text)
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent if str(p.parent) else ".")
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as f:

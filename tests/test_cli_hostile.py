@@ -414,3 +414,15 @@ def test_lp_infinite_bounds_on_their_own_side_mean_no_bound(tmp_path, capsys):
     assert main(["lp", "solve", f]) == 0
     cert = json.loads(capsys.readouterr().out)
     assert cert["value"] == "10" and cert["problem"]["variables"]["x"] == [None, None]
+
+
+def test_a_link_is_written_through_and_a_device_in_place(tmp_path, capsys):
+    p = write(tmp_path, "p.json", json.dumps(PROBLEM))
+    real = tmp_path / "real.json"
+    real.write_text('{"format": "exactmd-lp-certificate/1"}\n')
+    link = tmp_path / "link.json"
+    os.symlink(real, link)
+    assert main(["lp", "solve", p, "-o", str(link)]) == 0
+    assert link.is_symlink() and json.loads(real.read_text())["value"] == "14/5"
+    assert main(["lp", "solve", p, "-o", os.devnull]) == 0  # a device: no --force, not replaced
+    assert Path(os.devnull).is_char_device()
