@@ -115,7 +115,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
     doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
     _explainable(doc, args.file)
-    if doc.get("format") in ("exactmd-mechanism-certificate/1", "exactmd-renegotiation-certificate/1"):
+    if doc.get("format") != _LP_CERT:
         _print(doc.get("statement", ""))
         if "lp" not in doc:  # a recomputable check of a stated mechanism
             for row, amount in (doc.get("violations") or {}).items():
@@ -123,9 +123,14 @@ def _cmd_explain(args: argparse.Namespace) -> int:
             if not doc.get("violations"):
                 _print("  every row holds (exactmd verify recomputes them)")
             return 0
-        doc = doc["lp"]
+        while doc.get("format") != _LP_CERT and isinstance(doc.get("lp"), dict):  # the LP inside
+            doc = doc["lp"]
     _print(explain_certificate(doc, None if args.full else 40))
     return 0
+
+
+_LP_CERT = "exactmd-lp-certificate/1"
+_STATED = ("exactmd-mechanism-certificate/1", "exactmd-renegotiation-certificate/1")
 
 
 def _explainable(doc: Any, file: str) -> None:
@@ -136,8 +141,10 @@ def _explainable(doc: Any, file: str) -> None:
     ok, why = verify_document(doc)
     if not ok:
         raise ExactMDError(f"{file}: not a valid certificate ({why}); nothing to explain")
-    inner = doc.get("lp", doc) if doc.get("format") in ("exactmd-mechanism-certificate/1", "exactmd-renegotiation-certificate/1") else doc
-    if "lp" not in doc and inner is doc and doc.get("format") != "exactmd-lp-certificate/1":
+    inner = doc
+    while inner.get("format") != _LP_CERT and isinstance(inner.get("lp"), dict):
+        inner = inner["lp"]
+    if inner.get("format") != _LP_CERT and not (inner is doc and doc.get("format") in _STATED):
         raise ExactMDError(f"{file}: a {doc.get('format')!r} document has no LP certificate to explain; "
                            f"exactmd verify {file} re-checks it")
 

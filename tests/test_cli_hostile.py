@@ -426,3 +426,15 @@ def test_a_link_is_written_through_and_a_device_in_place(tmp_path, capsys):
     assert link.is_symlink() and json.loads(real.read_text())["value"] == "14/5"
     assert main(["lp", "solve", p, "-o", os.devnull]) == 0  # a device: no --force, not replaced
     assert Path(os.devnull).is_char_device()
+
+
+def test_explain_a_nested_lp_and_refuse_a_document_without_one(tmp_path, capsys):
+    cover = tmp_path / "cover.json"
+    assert main(["covers", ENV, "--belief", "L,L=1/4; L,H=1/4; H,L=1/4; H,H=1/4", "-o", str(cover)]) == 0
+    capsys.readouterr()
+    assert main(["explain", str(cover)]) == 0  # the V*(p) LP inside the covered verdict
+    assert "IC[agent A: L -> H]" in capsys.readouterr().out
+    rep = tmp_path / "uc.json"
+    assert main(["uc", ENV, "--grid", "1", "-o", str(rep)]) == 0
+    capsys.readouterr()
+    one_line_error(capsys, ["explain", str(rep)], "no LP certificate", "exactmd verify")
