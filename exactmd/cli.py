@@ -218,12 +218,17 @@ def _parse_belief(env: Any, text: str) -> Any:
     from .belief import Belief
 
     probs: dict[str, str] = {}
+    seen: dict[Any, str] = {}
     for part in text.replace("\n", ";").split(";"):
         if not part.strip():
             continue
         key, sep, val = part.rpartition("=")
         if not sep or not key.strip():
             raise ExactMDError(f"belief entry {part.strip()!r} is not 'profile=probability'")
+        prof = env.resolve_profile(key.strip())
+        if prof in seen:
+            raise ExactMDError(f"belief lists profile {key.strip()!r} twice (also as {seen[prof]!r})")
+        seen[prof] = key.strip()
         probs[key.strip()] = val.strip()
     return Belief(env.types, probs, name="belief")
 

@@ -38,6 +38,11 @@ def check_image_path(path: str | Path) -> Path:
     return p
 
 
+def require_matplotlib() -> None:
+    """Refuse (one line) before any work when the plot extra is not installed."""
+    _plt()
+
+
 def check_ternary(env: Any) -> None:
     """Refuse an environment whose beliefs cannot be drawn on a triangle (|Θ| ≠ 3)."""
     m = len(env.profiles())

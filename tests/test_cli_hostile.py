@@ -438,3 +438,8 @@ def test_explain_a_nested_lp_and_refuse_a_document_without_one(tmp_path, capsys)
     assert main(["uc", ENV, "--grid", "1", "-o", str(rep)]) == 0
     capsys.readouterr()
     one_line_error(capsys, ["explain", str(rep)], "no LP certificate", "exactmd verify")
+
+
+def test_a_belief_listing_a_profile_twice_is_refused(capsys):
+    # the second entry used to replace the first silently
+    one_line_error(capsys, ["covers", ENV, "--belief", "L,L=1/2; H,H=1/4; L, L=1/4"], "'L, L'", "twice")
