@@ -87,7 +87,7 @@ def test_table_unknown_prior_is_refused_before_any_row(capsys):
 
 
 def test_uc_huge_grid_is_refused_before_it_is_built():
-    one_line_error_subprocess(["uc", ENV, "--grid", "1000000"], "N=1000000", "50000")
+    one_line_error_subprocess(["uc", ENV, "--grid", "1000000"], "N=1000000", "100000")
 
 
 def test_a_1000_by_1000_type_environment_is_refused(tmp_path):
@@ -98,7 +98,8 @@ def test_a_1000_by_1000_type_environment_is_refused(tmp_path):
 
 
 def test_covers_grid_B_is_bounded(capsys):
-    one_line_error(capsys, ["covers", ENV, "--belief", "L,L=1", "--B", "grid:99999999999"], "N=99999999999")
+    one_line_error(capsys, ["covers", ENV, "--belief", "L,L=1", "--B", "grid:99999999999"], "grid:99999999999")
+    one_line_error(capsys, ["covers", ENV, "--belief", "L,L=1", "--B", "grid:999999"], "N=999999", "100000")
 
 
 @pytest.mark.parametrize("argv, named", [
