@@ -37,9 +37,19 @@ from .belief import Belief, independent, label, normalize_types, profile_label, 
 from .errors import ModelError
 from .rational import Q, fmt
 
-__all__ = ["Environment", "QLOutcome", "load_environment"]
+__all__ = ["Environment", "QLOutcome", "load_environment", "MAX_AGENTS", "MAX_PROFILES", "MAX_OUTCOMES",
+           "MAX_TABLE_ENTRIES", "MAX_FILE_BYTES", "check_size"]
 
 FORMAT = "exactmd-environment/1"
+
+# Size limits (docs/environment-format.md), checked before any table is built.  The
+# largest environment exactmd's own instances and benchmarks build is bilateral trade
+# at K = 128: 16,641 profiles, 2 allocations, 2 agents (99,846 table entries).
+MAX_AGENTS = 32
+MAX_PROFILES = 20_000  # |Θ| = |Θ_1| × … × |Θ_n|
+MAX_OUTCOMES = 1_000  # |X| (finite) or |A| (quasi-linear)
+MAX_TABLE_ENTRIES = 1_000_000  # |Θ| × |X| × (n + 1): every utility and planner value
+MAX_FILE_BYTES = 16 * 2**20  # an environment file (TOML)
 
 
 class QLOutcome(NamedTuple):
@@ -133,8 +143,12 @@ class Environment:
 
     @classmethod
     def _build(cls, kind, types, prior, outcomes, utility, value, agents, name):  # type: ignore[no-untyped-def]
+        if not isinstance(types, (str, bytes)) and isinstance(types, Sequence) and len(types) > MAX_AGENTS:
+            raise ModelError(f"{len(types)} agents: at most {MAX_AGENTS} are allowed")
         ts = normalize_types(types)
         n = len(ts)
+        if not isinstance(outcomes, (str, bytes)) and isinstance(outcomes, Sequence):
+            check_size(ts, len(outcomes))
         if agents is None:
             agents = tuple(str(i + 1) for i in range(n))
         agents = tuple(str(a) for a in agents)
@@ -253,6 +267,38 @@ class Environment:
 
 
 # ---------------------------------------------------------------------------------
+def check_size(types: Sequence[Sequence[Any]], n_outcomes: int = 1) -> int:
+    """|Θ| for these type sets, refusing environments over the size limits (before any
+    profile is enumerated): at most ``MAX_AGENTS`` agents, ``MAX_PROFILES`` profiles,
+    ``MAX_OUTCOMES`` outcomes and ``MAX_TABLE_ENTRIES`` utilities and values.
+
+    >>> check_size([["L", "H"], ["L", "H"]], 3)
+    4
+    >>> check_size([range(1000), range(1000)])
+    Traceback (most recent call last):
+    ...
+    exactmd.errors.ModelError: 1000 × 1000 = 1000000 type profiles: at most 20000 are allowed
+    """
+    if len(types) > MAX_AGENTS:
+        raise ModelError(f"{len(types)} agents: at most {MAX_AGENTS} are allowed")
+    m = 1
+    for ts in types:
+        m *= len(ts)
+        if m > MAX_PROFILES:
+            break
+    if m > MAX_PROFILES:
+        sizes = [len(ts) for ts in types]
+        shown = " × ".join(map(str, sizes)) if len(sizes) <= 6 else f"{' × '.join(map(str, sizes[:6]))} × …"
+        total = m if len(sizes) <= 6 else "more than " + str(MAX_PROFILES)
+        raise ModelError(f"{shown} = {total} type profiles: at most {MAX_PROFILES} are allowed")
+    if n_outcomes > MAX_OUTCOMES:
+        raise ModelError(f"{n_outcomes} outcomes: at most {MAX_OUTCOMES} are allowed")
+    if m * n_outcomes * (len(types) + 1) > MAX_TABLE_ENTRIES:
+        raise ModelError(f"{m} profiles × {n_outcomes} outcomes × {len(types) + 1} tables = "
+                         f"{m * n_outcomes * (len(types) + 1)} entries: at most {MAX_TABLE_ENTRIES} are allowed")
+    return m
+
+
 def _make_prior(ts: tuple, prior: Any) -> Belief:
     if isinstance(prior, Belief):
         if prior.types != ts:
@@ -262,8 +308,16 @@ def _make_prior(ts: tuple, prior: Any) -> Belief:
         return uniform(ts)
     if isinstance(prior, Mapping):
         if "independent" in prior:
-            return independent(ts, prior["independent"])
+            marg = prior["independent"]
+            if isinstance(marg, (str, bytes)) or not isinstance(marg, Sequence) or len(marg) != len(ts):
+                raise ModelError(f"prior.independent={marg!r:.60} must be a list of {len(ts)} marginals, one per agent")
+            for i, m in enumerate(marg):
+                if not isinstance(m, (Mapping, Sequence)) or isinstance(m, (str, bytes)):
+                    raise ModelError(f"prior.independent[{i}]={m!r:.60} must map agent {i + 1}'s types to probabilities")
+            return independent(ts, marg)
         if "joint" in prior:
+            if not isinstance(prior["joint"], Mapping):
+                raise ModelError(f"prior.joint={prior['joint']!r:.60} must map profiles to probabilities")
             return Belief(ts, prior["joint"], name="prior")
         if prior.get("uniform") is True:
             return uniform(ts)
@@ -397,6 +451,21 @@ def _from_dict(d: Mapping[str, Any], source: str) -> Environment:
         raise ModelError(f"{source}: 'types' is missing")
     numeric = d.get("numeric_types")
     raw_types = d["types"]
+    if not isinstance(raw_types, list) or not raw_types:
+        raise ModelError(f"{source}: types={raw_types!r} must be a non-empty list of type lists, one per agent")
+    for i, ts in enumerate(raw_types):
+        if not isinstance(ts, list):
+            hint = f' (write [{", ".join(repr(c) for c in ts[:8])}] for one-letter types)' if isinstance(ts, str) else ""
+            raise ModelError(f"{source}: types[{i}]={ts!r} must be a list of type labels{hint}")
+    key = "outcomes" if kind == "finite" else "allocations"
+    xs_raw = d.get(key)
+    check_size(raw_types, len(xs_raw) if isinstance(xs_raw, list) else 1)
+    if numeric is not None and (
+        not isinstance(numeric, list) or len(numeric) != len(raw_types)
+        or any(not isinstance(r, list) or len(r) != len(ts) or any(not isinstance(b, bool) for b in r)
+               for r, ts in zip(numeric, raw_types))
+    ):
+        raise ModelError(f"{source}: numeric_types must be a list of true/false lists shaped like types")
     types = []
     for i, ts in enumerate(raw_types):
         row = []
@@ -404,16 +473,18 @@ def _from_dict(d: Mapping[str, Any], source: str) -> Environment:
             is_num = numeric[i][k] if numeric is not None else _looks_numeric(t)
             row.append(Q(t, name=f"types[{i}][{k}]") if is_num else t)
         types.append(row)
-    key = "outcomes" if kind == "finite" else "allocations"
     if key not in d:
         raise ModelError(f"{source}: '{key}' is missing (kind = {kind!r})")
     table_key = "utility" if kind == "finite" else "valuation"
     if table_key not in d:
         raise ModelError(f"{source}: '{table_key}' table is missing")
     prior = d.get("prior", "uniform")
+    agents = d.get("agents")
+    if agents is not None and (not isinstance(agents, list) or not all(isinstance(a, (str, int)) and not isinstance(a, bool) for a in agents)):
+        raise ModelError(f"{source}: agents={agents!r} must be a list of names")
     build = Environment.finite if kind == "finite" else Environment.quasilinear
     return build(
-        types, prior, d[key], d[table_key], d.get("value"), agents=d.get("agents"), name=str(d.get("name", ""))
+        types, prior, d[key], d[table_key], d.get("value"), agents=agents, name=str(d.get("name", ""))
     )
 
 
@@ -435,9 +506,18 @@ def load_environment(path: str | Path) -> Environment:
 
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        if p.is_dir():
+            raise ModelError(f"environment file {str(p)!r} is a directory")
+        with open(p, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         raise ModelError(f"cannot read environment file {str(p)!r}: {e.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ModelError(f"environment file {str(p)!r} is over {MAX_FILE_BYTES // 2**20} MiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ModelError(f"{p}: not UTF-8 text (byte {e.start})") from None
     from .rational import MAX_DIGITS, int_digits
 
     try:
@@ -447,6 +527,8 @@ def load_environment(path: str | Path) -> Environment:
         raise ModelError(f"{p}: not valid TOML: {e}") from None
     except ValueError:  # an integer literal beyond the limit (tomllib converts with int)
         raise ModelError(f"{p}: an integer has more than {MAX_DIGITS:,} digits; exactmd reads numbers of at most {MAX_DIGITS:,} digits") from None
+    except RecursionError:
+        raise ModelError(f"{p}: nested too deeply") from None
     _refuse_floats(data, str(p))
     body = data.get("environment", data)
     return _from_dict(body, str(p))

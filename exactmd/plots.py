@@ -14,7 +14,7 @@ from typing import Any
 from .errors import ExactMDError
 from .rational import fmt
 
-__all__ = ["bargaining_regions", "uc_ternary"]
+__all__ = ["bargaining_regions", "uc_ternary", "check_image_path"]
 
 
 def _plt() -> Any:
@@ -28,13 +28,49 @@ def _plt() -> Any:
     return plt
 
 
+def check_image_path(path: str | Path) -> Path:
+    """``path`` if it names a picture format exactmd writes (.png, .pdf, .svg), else refuse."""
+    from .files import IMAGE_EXTENSIONS
+
+    p = Path(path)
+    if p.suffix.lower() not in IMAGE_EXTENSIONS:
+        raise ExactMDError(f"picture file {str(p)!r} must end in {', '.join(IMAGE_EXTENSIONS)}")
+    return p
+
+
+def require_matplotlib() -> None:
+    """Refuse (one line) before any work when the plot extra is not installed."""
+    _plt()
+
+
+def check_ternary(env: Any) -> None:
+    """Refuse an environment whose beliefs cannot be drawn on a triangle (|Θ| ≠ 3)."""
+    m = len(env.profiles())
+    if m != 3:
+        raise ExactMDError(f"a ternary plot needs exactly 3 profiles; {env.name or 'the environment'} has {m}")
+
+
+def _save(fig: Any, path: str | Path, **kw: Any) -> Path:
+    """Save atomically (temporary file, then rename), tagged as exactmd's (exactmd.files)."""
+    from .files import IMAGE_METADATA, atomic_path
+
+    out = check_image_path(path)
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format=out.suffix.lower()[1:], metadata=IMAGE_METADATA[out.suffix.lower()], **kw)
+    return out
+
+
 def bargaining_regions(K: int, prior: str = "uniform", path: str | Path = "region.png") -> Path:
     """Write a PNG with the second-best and best-threshold trade regions; return its path."""
     from .bargaining import bilateral_trade, proposition_2
+    from .tables import MAX_K, parse_prior
 
+    check_image_path(path)
+    if isinstance(K, bool) or not isinstance(K, int) or not 1 <= K <= MAX_K:
+        raise ExactMDError(f"K={K!r} must be an integer in 1..{MAX_K}")
+    p1, p2 = parse_prior(prior)
     plt = _plt()
-    p1, _, p2 = prior.partition(":")
-    env = bilateral_trade(K, p1, p2 or p1)
+    env = bilateral_trade(K, p1, p2)
     r = proposition_2(env)
     T1, T2 = env.types
     panels = [("second best (LP), value " + fmt(r.second_best.value),
@@ -57,19 +93,19 @@ def bargaining_regions(K: int, prior: str = "uniform", path: str | Path = "regio
         ax.set_title(title, fontsize=9)
     fig.suptitle(f"{env.name}: probability of trade (dark = 1)", fontsize=10)
     fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    try:
+        return _save(fig, path, dpi=110)
+    finally:
+        plt.close(fig)
 
 
 def uc_ternary(env: Any, seq: Any, path: str | Path = "uc.png") -> Path:
     """Draw each iterate UC^t of a :class:`~exactmd.commitment.UCSequence` on the simplex
     Δ(Θ) for |Θ| = 3 (one panel per iterate; uncovered beliefs filled, covered hollow)."""
+    check_image_path(path)
+    check_ternary(env)
     plt = _plt()
     profiles = env.profiles()
-    if len(profiles) != 3:
-        raise ExactMDError(f"a ternary plot needs exactly 3 profiles; {env.name or 'the environment'} has {len(profiles)}")
     from .belief import profile_label
 
     corners = [(0.0, 0.0), (1.0, 0.0), (0.5, 0.8660254)]  # float-ok: drawing only
@@ -95,7 +131,7 @@ def uc_ternary(env: Any, seq: Any, path: str | Path = "uc.png") -> Path:
         ax.set_aspect("equal")
         ax.axis("off")
     fig.suptitle(f"{env.name or 'environment'} on {seq.universe}, ε = {fmt(seq.eps)} (filled: uncovered)", fontsize=9)
-    out = Path(path)
-    fig.savefig(out, dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    return out
+    try:
+        return _save(fig, path, dpi=120, bbox_inches="tight")
+    finally:
+        plt.close(fig)

@@ -29,8 +29,10 @@ to standard error; by default only when standard error is a terminal.
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import contextlib
 import multiprocessing
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -38,7 +40,10 @@ from typing import Any, Protocol, TypeVar
 
 from .errors import ExactMDError
 
-__all__ = ["run", "describe"]
+__all__ = ["run", "describe", "LostJobsError", "MAX_WORKERS"]
+
+#: The most local worker processes one run starts.
+MAX_WORKERS = 256
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,6 +65,10 @@ def _check_positive(name: str, value: object) -> int:
     return value
 
 
+# [scheme://]host:port, the host a name, an IPv4 address or a bracketed IPv6 address
+_ADDRESS = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}")
+
+
 def _check_arguments(executor: object, workers: object, scheduler: object) -> None:
     if executor is not None and scheduler is not None:
         raise ExactMDError("give either executor= or scheduler=, not both")
@@ -74,7 +83,11 @@ def _check_arguments(executor: object, workers: object, scheduler: object) -> No
         )
     if workers is not None:
         _check_positive("workers", workers)
-    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler):
+        if workers > MAX_WORKERS:
+            raise ExactMDError(f"workers={workers} is over the limit of {MAX_WORKERS} local processes")
+    if scheduler is not None and (
+        not isinstance(scheduler, str) or not _ADDRESS.fullmatch(scheduler) or not 0 < int(scheduler.rsplit(":", 1)[1]) < 65536
+    ):
         raise ExactMDError(f"scheduler={scheduler!r} must be an address such as 'tcp://127.0.0.1:8786'")
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise ExactMDError(f"executor={executor!r} has no submit() method")
@@ -214,6 +227,22 @@ def _cancel(futures: list[Any]) -> None:
             future.cancel()
 
 
+class _LostWorker(Exception):
+    """A local worker process died (``BrokenProcessPool``); ``results`` holds the jobs that
+    finished (``_MISSING`` for the others)."""
+
+    def __init__(self, results: list[Any], cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.results = results
+        self.cause = cause
+
+
+_MISSING: Any = object()
+
+#: How many times the jobs of a local pool whose worker died are re-run in a fresh pool.
+MAX_POOL_RETRIES = 2
+
+
 def _run_on(
     executor: _Submitter,
     fn: Callable[..., Any],
@@ -223,16 +252,65 @@ def _run_on(
 ) -> list[Any]:
     futures = _submit_all(executor, fn, jobs)
     index = {id(future): i for i, future in enumerate(futures)}
-    results: list[Any] = [None] * len(futures)
+    results: list[Any] = [_MISSING] * len(futures)
     try:
         for future in _as_completed(futures):
             i = index[id(future)]
             results[i] = future.result()
             bar.update(sizes[i])
+    except concurrent.futures.process.BrokenProcessPool as exc:
+        for i, future in enumerate(futures):  # keep what finished before the pool broke
+            if results[i] is _MISSING and future.done() and not future.cancelled() and future.exception() is None:
+                results[i] = future.result()
+                bar.update(sizes[i])
+        raise _LostWorker(results, exc) from exc
     except BaseException:
         _cancel(futures)
         raise
     return results
+
+
+def _run_local(
+    workers: int, fn: Callable[..., Any], jobs: list[tuple[Any, ...]], sizes: list[int], bar: Any
+) -> list[Any]:
+    """The jobs on a local process pool; the jobs of a pool whose worker process died
+    (killed, out of memory) are re-run in a fresh pool, at most ``MAX_POOL_RETRIES``
+    times, then the run fails naming the jobs still missing."""
+    results: list[Any] = [_MISSING] * len(jobs)
+    todo = list(range(len(jobs)))
+    for attempt in range(MAX_POOL_RETRIES + 1):
+        pool = _process_pool(workers)
+        try:
+            out = _run_on(pool, fn, [jobs[i] for i in todo], [sizes[i] for i in todo], bar)
+        except _LostWorker as lost:
+            out = lost.results
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        for i, r in zip(todo, out):
+            results[i] = r
+        todo = [i for i in todo if results[i] is _MISSING]
+        if not todo:
+            return results
+    done = len(jobs) - len(todo)
+    shown = ", ".join(str(i) for i in todo[:10]) + (", …" if len(todo) > 10 else "")
+    raise LostJobsError(
+        f"a local worker process died in each of {MAX_POOL_RETRIES + 1} pools; {done} of {len(jobs)} jobs "
+        f"finished, {len(todo)} missing (job numbers {shown})",
+        results=[None if r is _MISSING else r for r in results],
+        missing=todo,
+    )
+
+
+class LostJobsError(ExactMDError, RuntimeError):
+    """Jobs of a local run lost to dying worker processes, after the retries.
+
+    ``results`` is the partial list (``None`` where missing); ``missing`` the job numbers
+    (positions in the items, or in the chunks when ``chunksize`` is given)."""
+
+    def __init__(self, message: str, *, results: list[Any], missing: list[int]) -> None:
+        super().__init__(message)
+        self.results = results
+        self.missing = missing
 
 
 def run(
@@ -263,7 +341,10 @@ def run(
     function defined at the top level of an importable module.  A script that starts
     local processes must do so under ``if __name__ == "__main__":``, since the worker
     processes import the main module.  If a job raises, the jobs not yet started are
-    cancelled (best effort) and the exception is re-raised.
+    cancelled (best effort) and the exception is re-raised.  If a local worker process
+    dies (killed, out of memory), the jobs that did not finish are re-run in a fresh
+    pool, at most ``MAX_POOL_RETRIES`` (2) times; then :class:`LostJobsError` says
+    which jobs are missing and carries the partial results.
 
     ``progress``: ``True`` shows a progress bar on standard error, ``False`` does not,
     ``None`` (the default) shows one when standard error is a terminal.  ``desc``
@@ -303,11 +384,7 @@ def run(
                 outputs = _run_on(client, job_fn, jobs, sizes, bar)
         else:
             assert workers is not None
-            pool = _process_pool(workers)
-            try:
-                outputs = _run_on(pool, job_fn, jobs, sizes, bar)
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)
+            outputs = _run_local(workers, job_fn, jobs, sizes, bar)
     finally:
         bar.close()
 
@@ -327,3 +404,5 @@ def _dask_client(scheduler: str) -> Any:
         return distributed.Client(scheduler)
     except OSError as exc:  # includes timeouts: no scheduler listening there
         raise ExactMDError(f"cannot connect to the Dask scheduler at {scheduler!r}: {exc}") from exc
+    except (ValueError, TypeError) as exc:  # an address distributed cannot parse
+        raise ExactMDError(f"scheduler {scheduler!r} is not a Dask address: {exc}") from exc

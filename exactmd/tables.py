@@ -12,42 +12,81 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from .errors import ModelError
 from .rational import Q, fmt, latex
 
-__all__ = ["BARGAINING_COLUMNS", "NEEMAN_PAVLOV_COLUMNS", "bargaining_rows", "neeman_pavlov_rows", "render", "parse_range"]
+__all__ = ["BARGAINING_COLUMNS", "NEEMAN_PAVLOV_COLUMNS", "MAX_K", "MAX_K_VALUES", "PRIORS", "bargaining_rows", "parse_prior", "render", "parse_range"]
 
 BARGAINING_COLUMNS = [
     "K", "prior", "regular", "first_best", "first_best_attainable", "second_best", "best_threshold", "gamma", "prop2",
 ]
+NEEMAN_PAVLOV_COLUMNS = ["claim", "where", "instance", "verdict", "summary"]
+
+#: The largest grid size K of a bargaining table or picture: the K = 128 second-best LP
+#: (33,282 variables) takes about 45 s and 1.5 GiB (benchmarks/README.md).
+MAX_K = 128
+#: At most this many grid sizes in one table.
+MAX_K_VALUES = 128
 
 
 def parse_range(spec: str) -> list[int]:
-    """``"1..8"``, ``"2,4,6"`` or ``"3"`` → list of positive integers."""
+    """``"1..8"``, ``"2,4,6"`` or ``"3"`` → list of integers in 1..``MAX_K``.
+
+    Checked before anything is built: every K in 1..MAX_K (128), at most MAX_K_VALUES
+    (128) values.
+
+    >>> parse_range("1..3,8")
+    [1, 2, 3, 8]
+    """
     out: list[int] = []
-    try:
-        for part in str(spec).split(","):
-            part = part.strip()
-            if ".." in part:
-                lo, hi = part.split("..")
-                out += list(range(int(lo), int(hi) + 1))
-            elif part:
-                out.append(int(part))
-    except ValueError:
-        raise ModelError(f"K={spec!r} must look like 1..8 or 2,4,6") from None
-    if not out or any(k < 1 for k in out):
+    text = str(spec)
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        bounds = part.split("..") if ".." in part else [part]
+        if len(bounds) > 2 or not all(re.fullmatch(r"[+-]?\d{1,30}", b.strip()) for b in bounds):
+            raise ModelError(f"K={spec!r} must look like 1..8 or 2,4,6 (whole numbers)")
+        vals = [int(b) for b in bounds]
+        for k in vals:
+            if not 1 <= k <= MAX_K:
+                raise ModelError(f"K={spec!r}: grid size {k} is outside 1..{MAX_K}")
+        lo, hi = vals[0], vals[-1]
+        if hi < lo:
+            raise ModelError(f"K={spec!r}: the range {part!r} is empty")
+        if len(out) + hi - lo + 1 > MAX_K_VALUES:
+            raise ModelError(f"K={spec!r} names more than {MAX_K_VALUES} grid sizes")
+        out += range(lo, hi + 1)
+    if not out:
         raise ModelError(f"K={spec!r} must name positive integers")
     return out
+
+
+PRIORS = ("uniform", "increasing", "decreasing")
+
+
+def parse_prior(prior: str) -> tuple[str, str]:
+    """``"uniform"`` or ``"BUYER:SELLER"`` → (buyer prior, seller prior), each a named prior.
+
+    >>> parse_prior("increasing:uniform")
+    ('increasing', 'uniform')
+    """
+    p1, sep, p2 = str(prior).partition(":")
+    p2 = p2 if sep else p1
+    for p in (p1, p2):
+        if p not in PRIORS:
+            raise ModelError(f"prior {p!r} (in --prior {prior!r}) must be one of {', '.join(PRIORS)}, or BUYER:SELLER")
+    return p1, p2
 
 
 def bargaining_rows(Ks: Iterable[int], prior: str = "uniform", *, log: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     from .bargaining import bilateral_trade, first_best, first_best_attainable, proposition_2
 
-    p1, _, p2 = prior.partition(":")
-    p2 = p2 or p1
+    p1, p2 = parse_prior(prior)
     rows = []
     for K in Ks:
         if log:

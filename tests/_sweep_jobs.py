@@ -29,3 +29,27 @@ def pid(_k: int) -> int:
     import os
 
     return os.getpid()
+
+
+def die_once(item: tuple[int, str]) -> int:
+    """k², but the first run of k = 3 kills its own worker process (as an out-of-memory
+    kill would); a marker file in the given folder records that it has died once."""
+    import os
+    from pathlib import Path
+
+    k, folder = item
+    marker = Path(folder) / f"died-{k}"
+    if k == 3 and not marker.exists():
+        marker.touch()
+        os._exit(1)
+    return k * k
+
+
+def die_always(item: tuple[int, str]) -> int:
+    """k², except that k = 3 kills its worker process every time."""
+    import os
+
+    k, _folder = item
+    if k == 3:
+        os._exit(1)
+    return k * k

@@ -47,7 +47,7 @@ def test_covers_with_a_device_writes_a_certificate_either_verdict(tmp_path, caps
 
 def test_covers_writes_atomically_over_an_old_report(tmp_path):
     out = tmp_path / "c.json"
-    out.write_text("old", encoding="utf-8")
+    out.write_text('{"format": "exactmd-commitment-certificate/1", "question": "old"}', encoding="utf-8")  # an old report
     assert main(["covers", ENV, "--belief", "L,L=1/2; H,H=1/2", "-o", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["question"] == "covered"
     assert [p.name for p in tmp_path.iterdir()] == ["c.json"]

@@ -87,7 +87,7 @@ def parse_problem(problem: Mapping[str, Any]) -> tuple[str, list[str], list[fmpq
         if co is None:
             co = {}
         elif not isinstance(co, Mapping):
-            raise LPError(f"'coeffs' of row {name!r} must map variables to coefficients, not a {type(co).__name__}")
+            raise LPError(f"'coeffs' of row {name!r} must map variables to coefficients, got {co!r:.60}")
         try:  # every coefficient a nonzero string seen before (the common case), at C speed
             coeffs = {index[v]: _nonzero[a] for v, a in co.items()}
         except (KeyError, TypeError):

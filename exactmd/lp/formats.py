@@ -391,6 +391,14 @@ def _rhs(tokens: list[tuple[str, int]], i: int, src: str) -> tuple[dict[str, fmp
     return _expr(tokens, i, src, set())
 
 
+def _require_side(toks: list[tuple[str, int]], j: int, i: int, src: str, name: str, line: int) -> None:
+    """A side of a relation must hold a number or a variable: ``x + 2 y <=`` with nothing
+    after the relation is refused, not read as ``<= 0``."""
+    if not any(t not in ("+", "-") for t, _ in toks[j:i]):
+        where = f"before {toks[i][0]!r}" if i < len(toks) else "at the end of the file"
+        raise LPFormatError(f"{src}:{line}: row {name!r} has no right-hand side (nothing after the relation, {where})")
+
+
 def read_lp(text: str, *, source: str = "<string>") -> dict[str, Any]:
     """Read a CPLEX LP file (objective, constraints, bounds, integrality sections)."""
     b = _Builder(source)
@@ -433,26 +441,27 @@ def read_lp(text: str, *, source: str = "<string>") -> dict[str, Any]:
                 i += 2
             nrow += 1
             name = name or f"R{nrow}"
+            start_tok = i
             lhs_co, lhs_c, i = _expr(toks, i, source, set())
             if i >= len(toks) or toks[i][0] not in ("<=", "=<", ">=", "=>", "<", ">", "="):
                 raise LPFormatError(f"{source}:{start_line}: row {name!r} has no relation (<=, >=, =)")
+            if i == start_tok:
+                raise LPFormatError(f"{source}:{toks[i][1]}: row {name!r} has nothing before {toks[i][0]!r}")
             op1 = _op(toks[i][0])
             i += 1
-            after_op = i
+            j = i
             if lhs_co:  # expression (op) constant
                 rhs_co, rhs_c, i = _rhs(toks, i, source)
             else:  # constant (op) expression, or L <= expression <= U
                 rhs_co, rhs_c, i = _expr(toks, i, source, set())
-            if i == after_op:  # nothing after the relation: not "<= 0"
-                raise LPFormatError(f"{source}:{start_line}: row {name!r} has no right-hand side after {toks[i - 1][0]!r}")
+            _require_side(toks, j, i, source, name, start_line)
             op2 = None
             if i < len(toks) and toks[i][0] in _RELATIONS:
                 op2 = _op(toks[i][0])
                 i += 1
-                after_op = i
+                j = i
                 r3_co, r3_c, i = _rhs(toks, i, source)
-                if i == after_op:
-                    raise LPFormatError(f"{source}:{start_line}: row {name!r} has no bound after its second {toks[i - 1][0]!r}")
+                _require_side(toks, j, i, source, name, start_line)
                 # L <= expr <= U : lhs is a constant
                 if lhs_co or r3_co:
                     raise LPFormatError(f"{source}: ranged row {name!r} must read 'L <= expression <= U'")
@@ -501,9 +510,11 @@ def _op(t: str) -> str:
 
 def _bnum(toks: list[tuple[str, int]], i: int, src: str) -> tuple[fmpq | None | str, int]:
     sign = 1
-    if toks[i][0] in ("+", "-"):
+    if i < len(toks) and toks[i][0] in ("+", "-"):
         sign = -1 if toks[i][0] == "-" else 1
         i += 1
+    if i >= len(toks):
+        return None, i
     t = toks[i][0]
     if t.lower() in ("inf", "infinity"):
         return ("-inf" if sign < 0 else "+inf"), i + 1
@@ -512,47 +523,59 @@ def _bnum(toks: list[tuple[str, int]], i: int, src: str) -> tuple[fmpq | None | 
     return None, i
 
 
+def _set_bound(b: _Builder, var: str, op: str, val: fmpq | str, src: str, ln: int) -> None:
+    """var op val (op "<=": an upper bound, ">=": a lower bound, "==": both).  An
+    infinite bound on its own side means "no bound"; on the other side (``x >= inf``,
+    ``x <= -inf``, ``x = inf``) it is refused, not dropped."""
+    sides = {"<=": (1,), ">=": (0,), "==": (0, 1)}[op]
+    for side in sides:
+        if isinstance(val, str):
+            if (side == 0 and val == "+inf") or (side == 1 and val == "-inf"):
+                word = "lower" if side == 0 else "upper"
+                raise LPFormatError(f"{src}:{ln}: {word} bound {val} for {var!r} leaves no feasible value")
+            b.vars[var][side] = None
+        else:
+            b.vars[var][side] = val
+
+
+def _bound_var(toks: list[tuple[str, int]], k: int, src: str, ln: int) -> str:
+    if (k >= len(toks) or _is_num(toks[k][0]) or toks[k][0] in ("+", "-", ":") or toks[k][0] in _RELATIONS
+            or _section_of(toks, k)[0] is not None):
+        got = repr(toks[k][0]) if k < len(toks) else "the end of the file"
+        raise LPFormatError(f"{src}:{ln}: expected a variable in the bound, got {got}")
+    return toks[k][0]
+
+
 def _bound(b: _Builder, toks: list[tuple[str, int]], i: int, src: str) -> int:
     ln = toks[i][1]
     first, j = _bnum(toks, i, src)
     if first is not None:  # L <= x [<= U]  or  L >= x
+        if j >= len(toks) or toks[j][0] not in _RELATIONS:
+            raise LPFormatError(f"{src}:{ln}: bad bound: expected <=, >= or = after {toks[i][0]!r}")
         op = _op(toks[j][0])
-        var = toks[j + 1][0]
+        var = _bound_var(toks, j + 1, src, ln)
         b.var(var)
-        val = None if isinstance(first, str) else first
-        if op == "<=":
-            b.vars[var][0] = val
-        elif op == ">=":
-            b.vars[var][1] = val
-        else:
-            b.vars[var][0] = b.vars[var][1] = val
+        _set_bound(b, var, {"<=": ">=", ">=": "<=", "==": "=="}[op], first, src, ln)  # L <= x is x >= L
         k = j + 2
         if k < len(toks) and toks[k][0] in ("<=", "=<", ">=", "=>", "<", ">"):
             op2 = _op(toks[k][0])
             second, k = _bnum(toks, k + 1, src)
             if second is None:
                 raise LPFormatError(f"{src}:{ln}: bad bound for {var!r}")
-            val2 = None if isinstance(second, str) else second
-            b.vars[var][1 if op2 == "<=" else 0] = val2
+            _set_bound(b, var, op2, second, src, ln)
         return k
-    var = toks[i][0]
+    var = _bound_var(toks, i, src, ln)
     b.var(var)
     if i + 1 < len(toks) and toks[i + 1][0].lower() == "free":
         b.vars[var][0] = b.vars[var][1] = None
         return i + 2
-    if i + 1 >= len(toks):
+    if i + 1 >= len(toks) or toks[i + 1][0] not in _RELATIONS:
         raise LPFormatError(f"{src}:{ln}: incomplete bound for {var!r}")
     op = _op(toks[i + 1][0])
     val, k = _bnum(toks, i + 2, src)
     if val is None:
         raise LPFormatError(f"{src}:{ln}: bad bound for {var!r}")
-    v = None if isinstance(val, str) else val
-    if op == "<=":
-        b.vars[var][1] = v
-    elif op == ">=":
-        b.vars[var][0] = v
-    else:
-        b.vars[var][0] = b.vars[var][1] = v
+    _set_bound(b, var, op, val, src, ln)
     return k
 
 
@@ -598,6 +621,41 @@ def load_problem(path: str | Path) -> dict[str, Any]:
     except OSError as e:
         raise LPFormatError(f"cannot read {str(p)!r}: {e.strerror}") from None
     return readers[ext](data.decode("utf-8", errors="replace"), source=str(p))
+
+
+#: The most bytes a compressed problem may expand to.
+MAX_GUNZIPPED_BYTES = 2**30
+
+
+def _gunzip(data: bytes, p: Path) -> bytes:
+    """A .gz file's content, refusing a truncated or corrupt file and one that expands
+    beyond ``MAX_GUNZIPPED_BYTES`` (decompressed in pieces, so a bomb stops early)."""
+    import zlib
+
+    out: list[bytes] = []
+    total = 0
+    rest = data
+    try:
+        while True:  # one gzip member per round (``cat a.gz b.gz`` is a valid .gz)
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            mv = memoryview(rest)
+            pos = 0
+            while not d.eof and pos < len(mv):
+                out.append(d.decompress(mv[pos:pos + 65536]))
+                pos += 65536
+                total += len(out[-1])
+                if total > MAX_GUNZIPPED_BYTES:
+                    raise LPFormatError(f"{p}: expands to more than {MAX_GUNZIPPED_BYTES // 2**20} MiB")
+            if not d.eof:
+                raise LPFormatError(f"{p}: the compressed file is truncated (the gzip stream does not end)")
+            rest = d.unused_data + bytes(mv[pos:]) if pos < len(mv) else d.unused_data
+            if not rest.strip(b"\0"):
+                break
+            if not rest.startswith(b"\x1f\x8b"):
+                raise LPFormatError(f"{p}: data after the end of the gzip stream")
+    except zlib.error as e:
+        raise LPFormatError(f"{p}: not a valid gzip file ({e})") from None
+    return b"".join(out)
 
 
 # ---------------------------------------------------------------------------------
