@@ -1388,6 +1388,139 @@ def reachable(env: Environment, prior: Belief, devices: Sequence[Composite], dep
     return list(seen)
 
 
+# ---------------------------------------------------------------------------
+# Readings of UC* (§4 "Denote UC* = ∩_t UC^t") and Lemmas 3–4 at a candidate UC*
+
+#: the ``ucstar=`` readings (docs/commitment.md, "Readings of UC*")
+UCSTAR_READINGS = ("intersection", "limit", "union")
+
+
+def _universe_order(seq: UCSequence) -> list[Belief]:
+    order = list(seq.beliefs)
+    seen = set(order)
+    for it in seq.iterates:
+        for b in it:
+            if b not in seen:
+                seen.add(b)
+                order.append(b)
+    return order
+
+
+def uc_cycle(seq: UCSequence) -> list[frozenset]:
+    """The iterates the sequence runs through forever: UC_G maps the finitely many subsets
+    of G to themselves, so from UC^{repeats_at} on the sequence cycles through
+    UC^{repeats_at}, …, UC^{n−1} (UC^n = UC^{repeats_at}, n = the last index computed)."""
+    its = [frozenset(it) for it in seq.iterates]
+    return its[seq.repeats_at:len(its) - 1] or its[-1:]
+
+
+def uc_limit(seq: UCSequence) -> tuple[list[Belief], list[Belief]]:
+    """(liminf, limsup) of the iterates, in the universe's order:
+
+        liminf_t UCᵗ = ⋃_T ⋂_{t≥T} UCᵗ   (uncovered at every t from some T on),
+        limsup_t UCᵗ = ⋂_T ⋃_{t≥T} UCᵗ   (uncovered at infinitely many t).
+
+    For an eventually periodic sequence these are the intersection and the union of its
+    cycle (:func:`uc_cycle`).  They are equal iff the cycle has length 1: the sequence
+    converges, to a fixed point S = UC_G(S).  For an increasing sequence (as §4 asserts
+    "UCᵗ ⊆ UCᵗ⁺¹") both are ∪_t UCᵗ.
+    """
+    cyc = uc_cycle(seq)
+    lo = frozenset.intersection(*cyc)
+    hi = frozenset.union(*cyc)
+    order = _universe_order(seq)
+    return [b for b in order if b in lo], [b for b in order if b in hi]
+
+
+def uc_converges(seq: UCSequence) -> bool:
+    """Whether the sequence is eventually constant (liminf = limsup: the limit exists)."""
+    return len(uc_cycle(seq)) == 1
+
+
+def uc_star(seq: UCSequence, reading: str = "intersection") -> list[Belief]:
+    """UC* under a reading of "Denote UC* = ∩_t UCᵗ" (§4), in the universe's order.
+
+    - ``intersection``: ∩_t UCᵗ, literally (the computed iterates include one full cycle,
+      so the intersection over them is the intersection over all t);
+    - ``limit``: limsup_t UCᵗ = ⋂_T ⋃_{t≥T} UCᵗ (:func:`uc_limit`) — the limit when the
+      sequence converges, ∪_t UCᵗ when it increases; it contains every iterate from
+      UC^{repeats_at} on, which is what Lemma 3's proof uses (P(ρ_t^∞, p) ⊆ UCᵗ⁺¹ ⊆ UC*);
+    - ``union``: ∪_t UCᵗ (the limit of the increasing sequence §4 asserts).
+    """
+    its = [frozenset(it) for it in seq.iterates]
+    if reading == "intersection":
+        s = frozenset.intersection(*its)
+    elif reading == "union":
+        s = frozenset.union(*its)
+    elif reading == "limit":
+        s = frozenset(uc_limit(seq)[1])
+    else:
+        raise ModelError(f"UC* reading {reading!r} is not one of {', '.join(UCSTAR_READINGS)}")
+    return [b for b in _universe_order(seq) if b in s]
+
+
+def lemma_3_at(env: Environment, universe: Sequence[Belief], star: Any, eps: Any = "1/10") -> list[tuple[Belief, Covering]]:
+    """Lemma 3 ("if p ∉ UC*, then there is r that UC*-covers p") at a candidate UC* = S on
+    the universe G: ``(p, covered(env, p, S, eps))`` for every p ∈ G \\ S, in G's order.
+    The lemma holds on G iff every one is covered, i.e. iff UC_G(S) ⊆ S."""
+    S = _belief_set(star)
+    if S is ALL:
+        raise ModelError("Lemma 3 is checked at a finite candidate UC*, not at Δ")
+    e = check_eps(eps)
+    return [(p, covered(env, p, S, e)) for p in universe if p not in S]
+
+
+def lemma_4_at(env: Environment, star: Any, eps: Any = "1/10") -> list[tuple[Belief, str, Covering | None]]:
+    """Lemma 4 with covering's clauses 1–2 as hypotheses — "let p ∈ UC*, r ∈ IC(p),
+    v(r, p) − ε ≥ v̄(p) and P(r, p) ⊆ UC*; then some simple plan UC*-blocks r", the form
+    (5)–(6) use — at a candidate UC* = S, for each p ∈ S (in the order of ``star``):
+
+    - ``"vacuous"``: no such r exists — the redesign LP at p with B = S (IC at p, worth
+      v̄(p) + ε, posteriors in S: exactly clauses 1–2) is infeasible; Covering ``None``;
+    - ``"blocked"``: such r exist and none S-covers p, so each is blocked by a simple plan;
+    - ``"covered"``: some r S-covers p (the Covering's witness) — the form fails at p.
+
+    The form holds on S iff no p is ``"covered"``, i.e. iff S ⊆ UC_G(S).
+    """
+    S = _belief_set(star)
+    if S is ALL:
+        raise ModelError("Lemma 4 is checked at a finite candidate UC*, not at Δ")
+    e = check_eps(eps)
+    out: list[tuple[Belief, str, Covering | None]] = []
+    for p in star:
+        if _Redesign(env, p, S, e).solve(LinExpr()).status.value == "infeasible":
+            out.append((p, "vacuous", None))
+            continue
+        c = covered(env, p, S, e)
+        out.append((p, "covered" if c.covered else "blocked", c))
+    return out
+
+
+def unblocked_constant(env: Environment, star: Any, eps: Any = "1/10", prefer: Iterable[Belief] = ()) -> tuple[Belief, Any, bool] | None:
+    """A counterexample to Lemma 4 as stated ("let p ∈ UC* and r ∈ IC(p); then some ρ_s
+    UC*-blocks r") at a candidate UC* = S: ``(p, x(p), admissible)`` with p ∈ S (one in
+    ``prefer`` if any, then the largest support, then S's order) and r = 1_{x(p)}, which is
+    IC at every belief.  No simple plan S-blocks r: its only signal has posterior p; if no
+    redesign at p is admissible (IC, worth v̄(p) + ε, posteriors in S — ``admissible`` is
+    False, the redesign LP is infeasible) nothing can redesign it, and if one is, r∘ρ_s
+    is that redesign, in IC(p) and worth v̄(p) + ε, so blocking clause (iii) fails.
+    ``None`` when S is empty."""
+    S = _belief_set(star)
+    if S is ALL:
+        raise ModelError("Lemma 4 is checked at a finite candidate UC*, not at Δ")
+    e = check_eps(eps)
+    pref = set(prefer)
+    cands = list(star)
+    if not cands:
+        return None
+    p = min(cands, key=lambda b: (b not in pref, -len(b.support()), cands.index(b)))
+    admissible = _Redesign(env, p, S, e).solve(LinExpr()).status.value != "infeasible"
+    return p, vbar(env, p)[1], admissible
+
+
+__all__ += ["UCSTAR_READINGS", "uc_cycle", "uc_limit", "uc_converges", "uc_star", "lemma_3_at", "lemma_4_at", "unblocked_constant"]
+
+
 def in_choice_set(rule: FiniteStateRule, prev_phase: int, p: Belief, r: Composite) -> tuple[bool, str]:
     """Is r ∈ C^σ(h) (§3) at a history h with belief p whose predecessor has phase
     ``prev_phase``: r ∈ IC(p) (+ the rule's IR) and σ(h, (r, s)) = stop for every s ∈ r(Θ)
