@@ -1135,7 +1135,61 @@ _UNIVERSE_DOMAINS = (_universe_domain("G_N"), _universe_domain("G_N without the 
 
 _UCSTAR_INTERSECTION = Reading(
     "ucstar=intersection", "UC* is the intersection ∩_t UCᵗ of the iterates, taken literally.",
-    "Denote $$UC^* = \\cap_t UC^t.$$")
+    "Denote $$UC^* = \\cap_t UC^t.$$ … It suffices to show that there is p that is not covered in any iteration of UC^t")
+_UCSTAR_LIMIT = Reading(
+    "ucstar=limit",
+    "UC* is the limit of the iterates, read as limsup_t UCᵗ = ⋂_T ⋃_{t≥T} UCᵗ (the beliefs uncovered at infinitely many t): "
+    "the limit set when the sequence is eventually constant, ∪_t UCᵗ when it increases as asserted, and in every case a set "
+    "containing each iterate from some t on, as Lemma 3's proof uses (P(ρ_t^∞, p) ⊆ UCᵗ⁺¹ ⊆ UC*).",
+    "By construction $UC^t \\subseteq UC^{t+1}$ for all t … Then UC^* , the *ultimate uncovered set*, … "
+    "the mechanism $\\rho_t^\\infty(p)$ is well defined, UC^t -covers p , and has the property … "
+    "$$P(\\rho_t^\\infty, p) \\subseteq UC^{t+1}.$$ … By induction on t ,")
+_UCSTAR_UNION = Reading(
+    "ucstar=union",
+    "UC* is the union ∪_t UCᵗ of the iterates: the limit of the increasing sequence the text asserts, outside which "
+    "a belief is UCᵗ-covered for every t.",
+    "By construction $UC^t \\subseteq UC^{t+1}$ for all t … We now argue that any p not in UC^* is not only "
+    "UC^t -covered by some r^t for all t but also UC^* -covered by some r .")
+_UCSTAR_READINGS = (_UCSTAR_INTERSECTION, _UCSTAR_LIMIT, _UCSTAR_UNION)
+
+_LEMMA4_FORMS = {
+    "stated": (
+        "Lemma 4 as stated: its only hypotheses are p ∈ UC* and r ∈ IC(p)",
+        "Lemma 4 *Let $p \\in UC^*$ and $r \\in IC(p)$. Then there is ρ_s that UC^* -blocks r .*"),
+    "clauses-1-2": (
+        "Lemma 4 with covering's clauses 1–2 as hypotheses, the form (5)–(6) use: p ∈ UC*, r ∈ IC(p), v(r, p) − ε ≥ v̄(p) "
+        "and P(r, p) ⊆ UC*; it holds at p when some simple plan UC*-blocks every such r, vacuously when there is none",
+        "For any pair (p, r) such that $p \\in UC^*$, $v(r, p) - \\varepsilon \\geq \\bar{v}(p)$, $r \\in IC(p)$, and "
+        "$P(r, p) \\subseteq UC^*$, identify a simple response plan $\\rho_s^{p,r}$ that UC^* -blocks r given p … "
+        "By Lemma 4, and since the planner's payoffs are bounded, such a $\\rho_s^{p,r}$ exists."),
+}
+_LEMMA4_READINGS = tuple(
+    Reading(f"hyp={form}+{u.id}", f"{sentence}; {u.sentence[0].lower()}{u.sentence[1:]}", f"{support} … {u.support}")
+    for form, (sentence, support) in _LEMMA4_FORMS.items() for u in _UCSTAR_READINGS)
+
+
+def _belief_text(p: Any) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in p.to_dict().items()) + "}"
+
+
+def _star_text(seq: Any, S: list[Any]) -> str:
+    """UC* named by the iterates it equals (e.g. 'UC* = UC^2 = UC^3 (22 beliefs)')."""
+    fs = frozenset(S)
+    same = [t for t, it in enumerate(seq.iterates) if frozenset(it) == fs]
+    return "UC* = " + "".join(f"UC^{t} = " for t in same[:2]).removesuffix(" = ") + f" ({len(S)} beliefs)" if same else f"UC* ({len(S)} beliefs)"
+
+
+def _star_sets(seq: Any) -> list[tuple[Reading, list[Any], str]]:
+    """(reading, UC* under it, certificate tag) per ucstar reading; readings that give the
+    same set share the tag of the first (so their certificates are written once)."""
+    from .commitment import uc_star
+
+    tags: dict[frozenset, str] = {}
+    out = []
+    for rd in _UCSTAR_READINGS:
+        S = uc_star(seq, rd.id.split("=", 1)[1])
+        out.append((rd, S, tags.setdefault(frozenset(S), rd.id.split("=", 1)[1])))
+    return out
 
 
 def _decide_commit_lemma1(env: Environment) -> Verdict:
@@ -1198,7 +1252,7 @@ def _uc_sequence_for(env: Environment, N: int) -> list[tuple[str, Any, Any]]:
 
 
 def _decide_uc_monotone(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment import uc_sequence_certificate
+    from .commitment import uc_converges, uc_cycle, uc_sequence_certificate
 
     env, N = instance
     cid = "vartiainen2014/uc-monotone"
@@ -1211,11 +1265,15 @@ def _decide_uc_monotone(instance: tuple[Environment, int]) -> Verdict:
             ok = False
             t = next(t for t in range(len(seq.iterates) - 1) if not set(seq.iterates[t]) <= set(seq.iterates[t + 1]))
             lost = next(b for b in seq.iterates[t] if b not in set(seq.iterates[t + 1]))
-            text += f" (UC^{t} ⊄ UC^{t + 1}: {{{', '.join(f'{k}: {v}' for k, v in lost.to_dict().items())}}} is uncovered at t = {t}, covered at t = {t + 1})"
+            text += f" (UC^{t} ⊄ UC^{t + 1}: {_belief_text(lost)} is uncovered at t = {t}, covered at t = {t + 1})"
+        cyc = len(uc_cycle(seq))
+        text += (f"; the sequence converges (UC^t = UC^{seq.repeats_at} for t ≥ {seq.repeats_at})" if uc_converges(seq)
+                 else f"; the sequence cycles with period {cyc} from t = {seq.repeats_at} (no limit: liminf ≠ limsup)")
         readings.append(ReadingVerdict(AS_STATED, "confirmed" if seq.monotone_increasing else "refuted", text,
                                        ((f"sequence-{name}", uc_sequence_certificate(env, G, seq)),), _universe_domain(name)))
     note = ("On a universe containing the vertices every iterate equals UC⁰ = {p : V*(p) < v̄(p) + ε} (revelation theorem), as on Δ itself; "
             "the assertion fails only on universes that omit beliefs the designer needs" if not ok else "Every sequence is monotone")
+    note += ". The assertion is about the iterates, which no reading of UC* changes"
     return Verdict(cid, instance=env.name, readings=readings, note=note)
 
 
@@ -1235,35 +1293,42 @@ register(Claim(
     strategy=_uc_monotone_strategy,
     domains=_UNIVERSE_DOMAINS,
     paper_instances=lambda: [("commitment-2x2-G4", (_commitment_instances()[0][1], 4))],
-    checks="The iterates UC^0 = UC_G(Δ), UC^{t+1} = UC_G(UC^t) are computed exactly on two finite universes (the grid G_N, and G_N without its vertices) until one repeats, and UC^t ⊆ UC^{t+1} is tested for every t. Each sequence is a certificate that exactmd verify recomputes. On the paper's Δ the sequence is constant (revelation theorem: fully revealing devices are never blocked), so the assertion holds there trivially; a refutation here is for the finite universe named.",
+    checks="The iterates UC^0 = UC_G(Δ), UC^{t+1} = UC_G(UC^t) are computed exactly on two finite universes (the grid G_N, and G_N without its vertices) until one repeats, and UC^t ⊆ UC^{t+1} is tested for every t; whether the sequence converges (is eventually constant) is reported. Each sequence is a certificate that exactmd verify recomputes. On the paper's Δ the sequence is constant (revelation theorem: fully revealing devices are never blocked), so the assertion holds there; a refutation on the universe without the vertices is for that stand-in only. The assertion does not involve UC*, so it has one reading.",
 ))
 
 
 def _decide_commit_lemma3(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment import covered, covering_certificate
+    from .commitment import covering_certificate, lemma_3_at
 
     env, N = instance
     cid = "vartiainen2014/lemma-3"
     readings = []
     for name, G, seq in _uc_sequence_for(env, N):
-        star = frozenset(seq.star)
-        outside = [p for p in G if p not in star]
-        fails = []
-        certs = []
-        for k, p in enumerate(outside):
-            c = covered(env, p, star, _COMMIT_EPS)
-            if not c.covered:
-                fails.append(p)
-                certs.append((f"{name}-not-covered-{k}", covering_certificate(env, p, star, _COMMIT_EPS, c)))
-            elif k < 3:
-                certs.append((f"{name}-covered-{k}", covering_certificate(env, p, star, _COMMIT_EPS, c)))
-        if fails:
-            text = f"{len(fails)} of the {len(outside)} beliefs outside UC* are not UC*-covered, e.g. {{{', '.join(f'{a}: {b}' for a, b in fails[0].to_dict().items())}}}"
-        else:
-            text = f"each of the {len(outside)} beliefs outside UC* (|UC*| = {len(star)}) is UC*-covered (witnesses re-checked)"
-        readings.append(ReadingVerdict(_UCSTAR_INTERSECTION.id, "refuted" if fails else "confirmed", text, tuple(certs),
-                                       _universe_domain(name)))
-    return Verdict(cid, instance=env.name, readings=readings)
+        dom = _universe_domain(name)
+        for rd, S, tag in _star_sets(seq):
+            res = lemma_3_at(env, G, S, _COMMIT_EPS)
+            fails = [p for p, c in res if not c.covered]
+            certs = []
+            shown = 0
+            for k, (p, c) in enumerate(res):
+                if not c.covered:
+                    certs.append((f"{name}-{tag}-not-covered-{k}", covering_certificate(env, p, S, _COMMIT_EPS, c)))
+                elif shown < 3:
+                    shown += 1
+                    certs.append((f"{name}-{tag}-covered-{k}", covering_certificate(env, p, S, _COMMIT_EPS, c)))
+            head = f"{_star_text(seq, S)} of {name}"
+            if fails:
+                text = (f"{head}: {len(fails)} of the {len(res)} beliefs outside UC* are not UC*-covered, e.g. {_belief_text(fails[0])} "
+                        "(certificates for every failure)")
+            elif res:
+                text = f"{head}: each of the {len(res)} beliefs outside UC* is UC*-covered (witnesses re-checked; the first three written)"
+            else:
+                text = f"{head}: every belief of {name} is in UC* (nothing to cover)"
+            readings.append(ReadingVerdict(rd.id, "refuted" if fails else "confirmed", text, tuple(certs), dom))
+    note = ("Lemma 3 at a candidate S says UC_G(S) ⊆ S. On a universe containing the vertices every reading gives UC* = UC⁰, and each "
+            "p ∉ UC⁰ is covered by the fully revealing device of its commitment optimum, whose posteriors are vertices (revelation "
+            "theorem) — as on Δ")
+    return Verdict(cid, instance=env.name, readings=readings, note=note)
 
 
 register(Claim(
@@ -1272,47 +1337,71 @@ register(Claim(
     where="§4, Lemma 3",
     decide=_decide_commit_lemma3,
     strategy=_uc_monotone_strategy,
-    readings=(_UCSTAR_INTERSECTION,),
+    readings=_UCSTAR_READINGS,
     domains=_UNIVERSE_DOMAINS,
     paper_instances=lambda: [("commitment-2x2-G4", (_commitment_instances()[0][1], 4))],
-    checks="On each finite universe G (G_N and G_N without vertices), UC* = ∩ UC^t is computed; for every p ∈ G \\ UC*, covered(p, B = UC*) must find a covering device (witness re-checked from the definition). Certificates: the first three witnesses per universe and every failure.",
+    checks="On each finite universe G (G_N and G_N without vertices) the UC sequence is computed exactly and UC* is taken under each reading (∩_t UC^t; the limit limsup_t UC^t; ∪_t UC^t); for every p ∈ G \\ UC*, covered(p, B = UC*) must find a covering device (witness re-checked from the definition). Certificates: per reading and universe the first three witnesses and every failure; readings that give the same set share them.",
 ))
 
 
 def _decide_commit_lemma4(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment import constant, redesign_certificate, vbar
+    from .commitment import covering_certificate, lemma_4_at, redesign_certificate, unblocked_constant
 
     env, N = instance
     cid = "vartiainen2014/lemma-4"
-    name, G, seq = _uc_sequence_for(env, N)[0]
-    star = frozenset(seq.star)
-    cands = sorted(seq.star, key=lambda b: -len(b.support()))
-    p = cands[0]
-    x = vbar(env, p)[1]
-    cert = redesign_certificate(env, p, star, _COMMIT_EPS)
-    dom = _universe_domain(name)
-    if cert["admissible"]:
-        return Verdict(cid, instance=env.name, readings=[ReadingVerdict(
-            AS_STATED, "confirmed", f"at {p.to_dict()} ∈ UC* an admissible redesign exists", (("redesign", cert),), dom)])
-    r = constant(env, x)
-    return Verdict(cid, instance=env.name, readings=[ReadingVerdict(AS_STATED, "refuted", (
-        f"on {name}: p = {{{', '.join(f'{a}: {b}' for a, b in p.to_dict().items())}}} ∈ UC* and r = 1_{label(x)} ∈ IC(p), but no simple plan "
-        f"UC*-blocks r: its only signal has posterior p, and no redesign at p is IC with value ≥ v̄(p) + ε and posteriors in UC* (Farkas certificate). "
-        f"The proof's step 'no r covers p, thus r is blocked' ignores covering's first two clauses; the form used in (5)–(6) — r with v(r, p) − ε ≥ v̄(p) and "
-        f"P(r, p) ⊆ UC* — holds by the definition of UC*, and is vacuous on this universe (no r ∈ IC(p) reaches v̄(p) + ε at p ∈ UC*)"),
-        (("redesign-at-p", cert),), dom)])
-    _ = r
+    readings = []
+    for name, G, seq in _uc_sequence_for(env, N):
+        dom = _universe_domain(name)
+        for rd, S, tag in _star_sets(seq):
+            head = f"{_star_text(seq, S)} of {name}"
+            r_stated = f"hyp=stated+{rd.id}"
+            r_hyp = f"hyp=clauses-1-2+{rd.id}"
+            if not S:
+                for rid in (r_stated, r_hyp):
+                    readings.append(ReadingVerdict(rid, "not-applicable", f"{head}: UC* is empty, there is no p to check", (), dom))
+                continue
+            # as stated: the constant device 1_{x(p)} at a p ∈ UC* (one of UC⁰ if possible) is IC and not blocked
+            p, x, admissible = unblocked_constant(env, S, _COMMIT_EPS, prefer=seq.iterates[0])
+            cert = redesign_certificate(env, p, S, _COMMIT_EPS)
+            why = ("no redesign at p is IC, worth v̄(p) + ε and has its posteriors in UC* (Farkas certificate), so its one signal "
+                   "cannot be redesigned" if not admissible else
+                   "a redesign of its one signal that meets blocking's (i)–(ii) exists (certificate), but r∘ρ_s is that redesign, "
+                   "IC and worth v̄(p) + ε, so (iii) fails")
+            readings.append(ReadingVerdict(r_stated, "refuted", (
+                f"{head}: p = {_belief_text(p)} ∈ UC* and r = 1_{label(x)} ∈ IC(p), but no simple plan UC*-blocks r: {why}"),
+                ((f"{name}-{tag}-stated-redesign", cert),), dom))
+            # with covering's clauses 1–2: every such r is blocked (or there is none) iff p is not UC*-covered
+            res = lemma_4_at(env, S, _COMMIT_EPS)
+            kinds = {k: [p for p, kk, _ in res if kk == k] for k in ("vacuous", "blocked", "covered")}
+            certs = []
+            for j, (q, kind, c) in enumerate(res):
+                if kind == "covered" or sum(1 for n, _ in certs if f"-{kind}-" in n) < 2:
+                    doc = redesign_certificate(env, q, S, _COMMIT_EPS) if kind == "vacuous" else covering_certificate(env, q, S, _COMMIT_EPS, c)
+                    certs.append((f"{name}-{tag}-{kind}-{j}", doc))
+            parts = [f"at {n} no r ∈ IC(p) has v(r, p) − ε ≥ v̄(p) and P(r, p) ⊆ UC* (redesign LP infeasible)" if k == "vacuous" else
+                     f"at {n} such r exist and each is blocked (p is not UC*-covered)" if k == "blocked" else
+                     f"at {n} one is not blocked (it UC*-covers p), e.g. at {_belief_text(kinds['covered'][0])}"
+                     for k, n in ((k, len(v)) for k, v in kinds.items()) if n]
+            text = f"{head}: of the {len(res)} beliefs p ∈ UC*, " + "; ".join(parts)
+            if not kinds["covered"] and not kinds["blocked"]:
+                text += " — the form holds vacuously"
+            readings.append(ReadingVerdict(r_hyp, "refuted" if kinds["covered"] else "confirmed", text, tuple(certs), dom))
+    note = ("As stated the lemma fails at every p ∈ UC* under every reading of UC*: 1_{x(p)} is IC and no simple plan blocks it; "
+            "the proof's step 'no r covers p, thus r is blocked' drops covering's clauses 1–2. With them as hypotheses it says "
+            "UC* ⊆ UC_G(UC*); under ∩ it is vacuous (∩_t UC^t ⊆ UC⁰, where no IC device is worth v̄(p) + ε)")
+    return Verdict(cid, instance=env.name, readings=readings, note=note)
 
 
 register(Claim(
     id="vartiainen2014/lemma-4",
     statement="Let p ∈ UC* and r ∈ IC(p). Then there is ρ_s that UC*-blocks r.",
-    where="§4, Lemma 4",
+    where="§4, Lemma 4 (and the operators before (5)–(6))",
     decide=_decide_commit_lemma4,
     strategy=_uc_monotone_strategy,
-    domains=_UNIVERSE_DOMAINS[:1],
+    readings=_LEMMA4_READINGS,
+    domains=_UNIVERSE_DOMAINS,
     paper_instances=lambda: [("commitment-2x2-G4", (_commitment_instances()[0][1], 4))],
-    checks="On G_N, for the belief p ∈ UC* with the largest support and the constant device r = 1_{x(p)} (IC at every belief): a simple plan can redesign only r's one signal, whose posterior is p; the redesign LP at p (IC, v ≥ v̄(p) + ε, posteriors in UC*) is decided exactly — infeasible (Farkas) refutes the lemma as stated.",
+    checks="On G_N and G_N without the vertices, UC* under each reading (∩, limit, ∪). As stated: at the p ∈ UC* with the largest support (one in UC⁰ if any) the constant device r = 1_{x(p)} is IC and a simple plan can redesign only its one signal, whose posterior is p; the redesign LP at p (IC, v ≥ v̄(p) + ε, posteriors in UC*) is decided exactly — infeasible (Farkas) means nothing can redesign it, feasible means r∘ρ_s is IC and worth v̄(p) + ε — so no plan blocks r and the lemma is refuted. With covering's clauses 1–2 as hypotheses: for every p ∈ UC*, the same LP decides whether such r exist (none: vacuous) and covered(p, B = UC*) whether one escapes blocking (covering device as certificate).",
 ))
 
 

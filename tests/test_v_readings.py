@@ -283,3 +283,70 @@ def test_a_cycling_sequence():
     assert uc_star(seq, "union") == [b for b in G if b in A | B | C]
     u = _unrolled(seq)
     assert frozenset.intersection(*[frozenset.union(*u[T:]) for T in range(20)]) == frozenset(B | C)
+
+
+# ---------------------------------------------------------------------------
+# the claims as registered: one verdict per reading and domain, the headline computed
+
+
+_WITH, _WITHOUT = "G_4", "G_4 without the vertices"
+
+#: the verdicts derived above (tests of lemma_3_at / lemma_4_at and their docstrings)
+EXPECTED = {
+    "vartiainen2014/uc-monotone": ("refuted-on-variant", {
+        ("as-stated", _WITH): "confirmed", ("as-stated", _WITHOUT): "refuted"}),
+    "vartiainen2014/lemma-3": ("refuted-on-variant", {
+        **{(f"ucstar={r}", _WITH): "confirmed" for r in UCSTAR_READINGS},
+        ("ucstar=intersection", _WITHOUT): "refuted", ("ucstar=limit", _WITHOUT): "confirmed",
+        ("ucstar=union", _WITHOUT): "confirmed"}),
+    "vartiainen2014/lemma-4": ("depends-on-reading", {
+        **{(f"hyp=stated+ucstar={r}", d): "refuted" for r in UCSTAR_READINGS for d in (_WITH, _WITHOUT)},
+        **{(f"hyp=clauses-1-2+ucstar={r}", _WITH): "confirmed" for r in UCSTAR_READINGS},
+        ("hyp=clauses-1-2+ucstar=intersection", _WITHOUT): "confirmed",
+        ("hyp=clauses-1-2+ucstar=limit", _WITHOUT): "confirmed",
+        ("hyp=clauses-1-2+ucstar=union", _WITHOUT): "refuted"}),
+}
+
+
+@pytest.mark.parametrize("cid", sorted(EXPECTED))
+def test_claim_verdicts_per_reading_and_domain(cid):
+    from exactmd.theorems import get_claim
+
+    claim = get_claim(cid)
+    ((_, inst),) = claim.paper_instances()
+    v = claim.decide(inst)
+    headline, table = EXPECTED[cid]
+    got = {(r.reading, r.domain_name): r.status for r in v.readings}
+    assert got == table
+    assert v.status == headline
+    for r in v.readings:
+        assert r.domain_name in r.summary or cid.endswith("uc-monotone")  # the summary names its universe
+        assert (r.domain is not None) and r.domain.contains == (r.domain_name == _WITH)
+        if r.status == "refuted" or cid.endswith("lemma-3"):
+            assert r.certificates, (r.reading, r.domain_name)
+
+
+def test_claim_readings_quote_the_paper():
+    from exactmd.theorems import get_claim
+
+    assert [r.id for r in get_claim("vartiainen2014/lemma-3").readings] == [f"ucstar={r}" for r in UCSTAR_READINGS]
+    assert [r.id for r in get_claim("vartiainen2014/lemma-4").readings] == [
+        f"hyp={f}+ucstar={r}" for f in ("stated", "clauses-1-2") for r in UCSTAR_READINGS]
+    union = get_claim("vartiainen2014/lemma-3").reading("ucstar=union")
+    assert "for all t but also UC^* -covered" in union.support
+
+
+def test_lemma_3_failure_certificate_verifies(env):
+    from exactmd.commitment import verify_commitment_certificate
+    from exactmd.theorems import get_claim
+
+    claim = get_claim("vartiainen2014/lemma-3")
+    v = claim.decide(claim.paper_instances()[0][1])
+    (r,) = [r for r in v.readings if r.reading == "ucstar=intersection" and r.domain_name == _WITHOUT]
+    p = Belief(env.types, {("L", "L"): fmpq(1, 2), ("H", "H"): fmpq(1, 2)})
+    docs = [doc for _, doc in r.certificates if Belief(env.types, doc["belief"]) == p]
+    assert len(docs) == 1 and docs[0]["covered"] is False
+    ok, why = verify_commitment_certificate(docs[0])
+    assert ok, why
+    forged = dict(docs[0], covered=True)
+    assert not verify_commitment_certificate(forged)[0]
