@@ -308,18 +308,34 @@ def _optional(doc: Mapping[str, Any], key: str, needed: bool, verdict: str) -> N
         _need(key not in doc, f"key {key!r} does not belong here: {verdict} carries none")
 
 
+def _environment(doc: Mapping[str, Any]) -> Environment:
+    """The document's environment, which must be written as the engine writes it (no unknown
+    keys, canonical numbers): what is checked is exactly what the file says."""
+    env = Environment.from_dict(doc["environment"], source="certificate")
+    _need(env.to_dict() == doc["environment"], "'environment' is not written in the engine's canonical form "
+          "(unknown keys, or numbers not in lowest terms)")
+    return env
+
+
+def _belief(env: Environment, d: Any, what: str) -> Belief:
+    """A belief written as the engine writes it (canonical numbers, the engine's keys)."""
+    _need(isinstance(d, Mapping), f"{what!r} must be an object")
+    b = Belief(env.types, d)
+    _need(b.to_dict() == d, f"{what!r} is not written in the engine's canonical form (numbers in lowest terms, one key per profile)")
+    return b
+
+
 def _beliefs(env: Environment, ds: Any, what: str) -> list[Belief]:
     _need(isinstance(ds, list), f"{what!r} must be a list of beliefs")
     _need(len(ds) <= MAX_BELIEFS, f"{what!r} lists {len(ds)} beliefs (at most {MAX_BELIEFS})")
-    out = [Belief(env.types, d) for d in ds]
+    out = [_belief(env, d, what) for d in ds]
     _need(len(set(out)) == len(out), f"{what!r} lists a belief twice")
     return out
 
 
 def _common(doc: Mapping[str, Any]) -> tuple[Environment, Belief, Any, fmpq]:
-    env = Environment.from_dict(doc["environment"], source="certificate")
-    _need(isinstance(doc["belief"], Mapping), "'belief' must be an object")
-    p = Belief(env.types, doc["belief"])
+    env = _environment(doc)
+    p = _belief(env, doc["belief"], "belief")
     B = ALL if doc["B"] == "all" else frozenset(_beliefs(env, doc["B"], "B"))
     _need(B is ALL or _B_to_json(B) == doc["B"], "'B' must list its beliefs once each, in the engine's order")
     e = check_eps(_number(doc, "eps"))
@@ -418,7 +434,7 @@ def _verify_redesign(doc: Mapping[str, Any]) -> str:
 
 def _verify_uc_sequence(doc: Mapping[str, Any]) -> str:
     _keys(doc, "uc-sequence")
-    env = Environment.from_dict(doc["environment"], source="certificate")
+    env = _environment(doc)
     G = _beliefs(env, doc["beliefs"], "beliefs")
     _need(bool(G), "'beliefs': the universe is empty (nothing was decided)")
     e = check_eps(_number(doc, "eps"))
