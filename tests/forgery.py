@@ -494,7 +494,7 @@ def judge(f: Forgery, base: str, base_cli: str | None, tmp: Path) -> Outcome:
     if f.key in STRICT_KEYS:
         return Outcome(f, "strict-accepted", why)
     if why == ref:
-        if len(f.path) == 1 and f.kind != "key" and not isinstance(f.old, (Mapping, list)):
+        if len(f.path) == 1 and f.kind != "key" and not isinstance(f.old, (Mapping, list)) and "swapped" not in f.description:
             return Outcome(f, "ignored-field", why)
         return Outcome(f, "same", why)
     if f.key in INPUT_KEYS and isinstance(f.old, str) and f.old in ref and why == ref.replace(f.old, f.new):
