@@ -171,7 +171,7 @@ def _walk(doc: Any, path: JSONPath = ()) -> Iterator[tuple[JSONPath, Any]]:
             yield from _walk(v, path + (i,))
 
 
-def enum_vocabulary(docs: Iterable[Any], *, max_values: int = 8, max_len: int = 40) -> dict[str, list[str]]:
+def enum_vocabulary(docs: Iterable[Any], *, max_values: int = 16, max_len: int = 40) -> dict[str, list[str]]:
     """Keys whose string values, over all ``docs``, are 2 to ``max_values`` distinct short
     non-numeric strings (and never a long or numeric one): key → sorted values."""
     seen: dict[str, set[str]] = {}
