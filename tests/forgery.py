@@ -40,6 +40,9 @@ primal).  Stricter for three kinds:
   edited and accepted with the *same* message is a finding: the verdict did not notice
   that the file now says something else (every stored result field is recomputed or
   refused);
+* a certificate embedded in the document (an object with a known ``format``, e.g. the
+  V*(p) mechanism certificate inside a covering verdict) that the forgery edited must
+  verify on its own when the document is accepted: unchecked evidence is a finding;
 * ``eps`` (an input of the question) may change the message, but only by that number;
 * a ``name`` leaf (a label) may change the message, but only by that label:
   message(forgery) == message(original) with the old label replaced by the new one;
@@ -413,7 +416,7 @@ REPORT = os.environ.get("EXACTMD_FORGERY_REPORT")  # append one JSON line per fi
 STRICT_KEYS = {"statement", "question"}
 LABEL_KEYS = {"name"}
 INPUT_KEYS = {"eps"}
-BAD = ("changed", "ignored-field", "strict-accepted", "duplicate-accepted", "crash", "hang")
+BAD = ("changed", "ignored-field", "nested-invalid", "strict-accepted", "duplicate-accepted", "crash", "hang")
 
 
 class _Hang(BaseException):
@@ -472,7 +475,31 @@ class Outcome:
     message: str
 
 
-def judge(f: Forgery, base: str, base_cli: str | None, tmp: Path) -> Outcome:
+def nested_certificates(doc: Any) -> list[JSONPath]:
+    """Paths (not the root) of the certificates embedded in ``doc`` (objects with a known
+    ``format``), innermost first."""
+    return sorted((p for p, v in _walk(doc) if p and isinstance(v, Mapping) and v.get("format") in KNOWN_FORMATS),
+                  key=len, reverse=True)
+
+
+def _broken_nested(f: Forgery, nested: list[JSONPath]) -> str | None:
+    """An embedded certificate that the forgery edited and that fails on its own."""
+    for p in nested:
+        if f.path[: len(p)] != p or len(f.path) == len(p):
+            continue
+        try:
+            sub = apply_path(f.doc, p)
+        except (KeyError, IndexError, TypeError):
+            continue
+        ok, why = verify_value(sub)
+        if not ok:
+            return f"the embedded certificate at {_show(p)} fails on its own: {why}"
+    return None
+
+
+def judge(f: Forgery, base: str, base_cli: str | None, tmp: Path, nested: list[JSONPath] | None = None) -> Outcome:
+    """Run one forgery and classify it (module docstring); ``nested``: the embedded
+    certificates of the original (default: those of the forged document)."""
     try:
         if f.raw:
             ok, why = verify_text(f.text, tmp)
@@ -493,6 +520,10 @@ def judge(f: Forgery, base: str, base_cli: str | None, tmp: Path) -> Outcome:
         return Outcome(f, "duplicate-accepted", why)
     if f.key in STRICT_KEYS:
         return Outcome(f, "strict-accepted", why)
+    if not f.raw:
+        broken = _broken_nested(f, nested if nested is not None else nested_certificates(f.doc))
+        if broken:
+            return Outcome(f, "nested-invalid", f"{why} — but {broken}")
     if why == ref:
         if len(f.path) == 1 and f.kind != "key" and not isinstance(f.old, (Mapping, list)) and "swapped" not in f.description:
             return Outcome(f, "ignored-field", why)
@@ -540,13 +571,14 @@ def run_forgeries(name: str, doc: Any, vocab: dict, tmp: Path) -> tuple[list[Out
     dt = max(time.process_time() - t0, 1e-3)  # float-ok: a CPU-time budget, never a decision
     assert ok, f"{name}: the original does not verify: {base}"
     base_cli = None
+    nested = nested_certificates(doc)
     cap = max(4, min(CAP, int(BUDGET / dt)))
     outs = []
     for f in forgeries(doc, cap=cap, vocab=vocab):
         if f.raw and base_cli is None:
             okc, base_cli = verify_text(json.dumps(doc, ensure_ascii=False), tmp)
             assert okc, f"{name}: the original does not verify through the CLI: {base_cli}"
-        outs.append(judge(f, base, base_cli, tmp))
+        outs.append(judge(f, base, base_cli, tmp, nested))
     counts = Counter(o.verdict for o in outs)
     if REPORT:
         with open(REPORT, "a", encoding="utf-8") as fh:

@@ -277,6 +277,14 @@ def test_the_judge_tells_a_changed_message_from_the_same_one(tmp_path):
     ok, lp_base = verify_value(lp)
     h = forgery.Forgery("no edit", ("value",), "rational", doc=lp)
     assert judge(h, lp_base + " (another claim)", None, tmp_path / "f.json").verdict == "new-theorem"  # re-solved: true
+    # an embedded certificate that no longer holds is caught even when the outer verdict is unchanged
+    outer = {"format": "exactmd-commitment-certificate/1", "lp": lp}
+    assert forgery.nested_certificates(outer) == [("lp",)]
+    bad_lp = json.loads(json.dumps(outer))
+    bad_lp["lp"]["value"] = "-1"
+    e = forgery.Forgery("lp.value edited", ("lp", "value"), "rational", doc=bad_lp)
+    assert "fails on its own" in forgery._broken_nested(e, [("lp",)])
+    assert forgery._broken_nested(forgery.Forgery("none", ("lp", "value"), "rational", doc=outer), [("lp",)]) is None
     g = forgery.Forgery("statement edited", ("statement",), "text", doc=doc, key="statement")
     assert judge(g, base, None, tmp_path / "f.json").verdict == "strict-accepted"
     bad = forgery.Forgery("not a certificate", (), "text", doc=[1, 2])
