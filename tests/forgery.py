@@ -36,6 +36,7 @@ primal).  Stricter for three kinds:
   document than Python's ``json``, which keeps the last);
 * an edit of ``statement`` or ``question`` must be rejected (a reader of the file reads
   them; a stated claim that is not the checked one is a failure naming the field);
+* an unknown key must be rejected (every field is checked or refused);
 * a top-level field's value (``value``, ``covered``, ``commitment value``, ``rounds``, …)
   edited and accepted with the *same* message is a finding: the verdict did not notice
   that the file now says something else (every stored result field is recomputed or
@@ -92,6 +93,7 @@ KNOWN_FORMATS = (
     "exactmd-symbolic-check/1",
 )
 
+UNKNOWN_KEY = "unexpected field"
 _RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _DIGIT = re.compile(r"\d")
@@ -336,8 +338,8 @@ def _specs(doc: Any, vocab: Mapping[str, list[str]], rng: random.Random) -> list
         if isinstance(v, Mapping):
             for k in v:
                 out.append(_Spec(path + (k,), "key", f"key {k!r} removed", _delete(path + (k,)), core=len(path) <= 1))
-            out.append(_Spec(path + ("unexpected field",), "key", "unknown key 'unexpected field' added",
-                             _add_key(path, "unexpected field", "0"), core=len(path) <= 1))
+            out.append(_Spec(path + (UNKNOWN_KEY,), "key", f"unknown key {UNKNOWN_KEY!r} added",
+                             _add_key(path, UNKNOWN_KEY, "0"), core=len(path) <= 1))
             for k, val in v.items():
                 first = _dup_value(val, key=k, vocab=vocab)
                 dups.append(_Spec(path + (k,), "duplicate-key", f"key {k!r} written twice (first: {_short(first, 40)})",
@@ -416,7 +418,7 @@ REPORT = os.environ.get("EXACTMD_FORGERY_REPORT")  # append one JSON line per fi
 STRICT_KEYS = {"statement", "question"}
 LABEL_KEYS = {"name"}
 INPUT_KEYS = {"eps"}
-BAD = ("changed", "ignored-field", "nested-invalid", "strict-accepted", "duplicate-accepted", "crash", "hang")
+BAD = ("changed", "ignored-field", "nested-invalid", "unknown-key-accepted", "strict-accepted", "duplicate-accepted", "crash", "hang")
 
 
 class _Hang(BaseException):
@@ -520,6 +522,8 @@ def judge(f: Forgery, base: str, base_cli: str | None, tmp: Path, nested: list[J
         return Outcome(f, "duplicate-accepted", why)
     if f.key in STRICT_KEYS:
         return Outcome(f, "strict-accepted", why)
+    if f.kind == "key" and f.path and f.path[-1] == UNKNOWN_KEY:
+        return Outcome(f, "unknown-key-accepted", why)
     if not f.raw:
         broken = _broken_nested(f, nested if nested is not None else nested_certificates(f.doc))
         if broken:

@@ -16,6 +16,7 @@ Run thoroughly (every forgery of more documents, ~1500 per document):
 from __future__ import annotations
 
 import functools
+import inspect
 import itertools
 import json
 from collections import defaultdict
@@ -81,6 +82,14 @@ def mechanism_infeasible():
     return r.certificate
 
 
+def _call(fn, *args, statement):
+    """``fn(*args, statement)`` where the writer still takes a caller's statement, else ``fn(*args)``
+    (writers that generate the statement from the data)."""
+    if "statement" in inspect.signature(fn).parameters:
+        return fn(*args, statement)
+    return fn(*args)
+
+
 def _rp():
     from exactmd import renegotiation
 
@@ -112,7 +121,7 @@ def renegotiation_check():
     for r in itertools.product(env.profiles(), repeat=2):
         trade = r[0][0] == 5
         table[r] = ({1: fmpq(1)} if trade else {0: fmpq(1)}, (fmpq(-4 if trade else 0), fmpq(4 if trade else 0)))
-    return rn.check_certificate(DirectMechanism(env, table), "price 4")
+    return _call(rn.check_certificate, DirectMechanism(env, table), statement="price 4")
 
 
 def renegotiation_voting():
@@ -128,7 +137,7 @@ def renegotiation_voting():
 
     env = Environment.finite([[1, 5], [2]], "uniform", ["none", "p3", "p4"], u)
     f = {th: ("p4" if th[0] == 5 else "none") for th in env.profiles()}
-    return rn.voting_certificate(env, f, [{"kind": "psi", "psi": {"none": "p3"}}], "Example 4")
+    return _call(rn.voting_certificate, env, f, [{"kind": "psi", "psi": {"none": "p3"}}], statement="Example 4")
 
 
 def _commit():
