@@ -7,10 +7,10 @@ mutations are made on the JSON tree alone, so they reach fields nobody listed.
 
 Mutations, for every leaf and container (``path`` is the list of keys and indices):
 
-* strings: a rational ``p/q`` becomes ``p/q + 1``, ``−p/q`` and ``0``; other text gets a
-  word replaced by another word of the document, a digit changed, ``not`` inserted (after
-  ``is``/``does``/``are``) or removed, ``No`` ↔ ``An``, ``no`` ↔ ``some``, ``True`` ↔
-  ``False``, ``covered`` ↔ ``not covered``;
+* strings: a rational ``p/q`` becomes ``p/q + 1``, ``−p/q``, ``0`` and the non-canonical
+  ``2p/2q``; other text gets a word replaced by another word of the document, a digit
+  changed, ``not`` inserted (after ``is``/``does``/``are``) or removed, ``No`` ↔ ``An``,
+  ``no`` ↔ ``some``, ``True`` ↔ ``False``, ``covered`` ↔ ``not covered``;
 * JSON numbers: ``n + 1``, ``−n``, ``0``; booleans flipped; ``null`` → ``"0"``;
 * lists: an element removed (first, middle, last), the first duplicated, the first two
   swapped, the list emptied;
@@ -36,7 +36,8 @@ primal).  Stricter for three kinds:
   document than Python's ``json``, which keeps the last);
 * an edit of ``statement`` or ``question`` must be rejected (a reader of the file reads
   them; a stated claim that is not the checked one is a failure naming the field);
-* an unknown key must be rejected (every field is checked or refused);
+* an unknown key must be rejected (every field is checked or refused), and so must a
+  number written in another form than the canonical ``p/q`` (``1/2`` → ``2/4``);
 * a top-level field's value (``value``, ``covered``, ``commitment value``, ``rounds``, …)
   edited and accepted with the *same* message is a finding: the verdict did not notice
   that the file now says something else (every stored result field is recomputed or
@@ -321,6 +322,9 @@ def _specs(doc: Any, vocab: Mapping[str, list[str]], rng: random.Random) -> list
             if _RATIONAL.match(v):
                 for new, what in _rational_edits(v):
                     out.append(_Spec(path, "rational", f"{v} → {new} ({what})", _set(path, new), v, new, core))
+                q = Fraction(v)
+                same = f"{2 * q.numerator}/{2 * q.denominator}"  # the same number, not in canonical form
+                out.append(_Spec(path, "noncanonical", f"{v} → {same} (same value, not canonical)", _set(path, same), v, same, core))
             else:
                 for new, what in _text_edits(v, words, rng):
                     out.append(_Spec(path, "text", f"{what}: {_short(new)}", _set(path, new), v, new, core))
@@ -418,7 +422,7 @@ REPORT = os.environ.get("EXACTMD_FORGERY_REPORT")  # append one JSON line per fi
 STRICT_KEYS = {"statement", "question"}
 LABEL_KEYS = {"name"}
 INPUT_KEYS = {"eps"}
-BAD = ("changed", "ignored-field", "nested-invalid", "unknown-key-accepted", "strict-accepted", "duplicate-accepted", "crash", "hang")
+BAD = ("changed", "ignored-field", "nested-invalid", "unknown-key-accepted", "noncanonical-accepted", "strict-accepted", "duplicate-accepted", "crash", "hang")
 
 
 class _Hang(BaseException):
@@ -522,6 +526,8 @@ def judge(f: Forgery, base: str, base_cli: str | None, tmp: Path, nested: list[J
         return Outcome(f, "duplicate-accepted", why)
     if f.key in STRICT_KEYS:
         return Outcome(f, "strict-accepted", why)
+    if f.kind == "noncanonical":
+        return Outcome(f, "noncanonical-accepted", why)
     if f.kind == "key" and f.path and f.path[-1] == UNKNOWN_KEY:
         return Outcome(f, "unknown-key-accepted", why)
     if not f.raw:

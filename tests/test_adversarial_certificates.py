@@ -258,7 +258,7 @@ def test_the_generator_makes_every_kind_of_mutation():
     doc = document("lp-optimal")
     fs = list(forgeries(doc, cap=None, vocab=_vocab()))
     kinds = {f.kind for f in fs}
-    assert {"rational", "text", "list", "key", "duplicate-key", "format", "enum", "null"} <= kinds, kinds
+    assert {"rational", "noncanonical", "text", "list", "key", "duplicate-key", "format", "enum", "null"} <= kinds, kinds
     descs = [f.description for f in fs]
     assert "value: rational: 25/4 → 29/4 (p/q + 1)" in descs
     assert "value: rational: 25/4 → -25/4 (−p/q)" in descs
