@@ -67,61 +67,6 @@ def _workers(pid: int) -> list[int]:
     return out
 
 
-def test_a_killed_local_worker_is_recovered_or_reported(tmp_path):
-    args = ["uc", EXAMPLES / "commitment-2x2.toml", "--grid", "5"]
-    serial = subprocess.run(_cmd(*args), capture_output=True, text=True, timeout=TIMEOUT, cwd=tmp_path)
-    assert serial.returncode == 0, serial.stderr[-500:]
-    p = subprocess.Popen(_cmd(*args, "--workers", "2"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
-    killed = None
-    deadline = time.monotonic() + 60
-    while killed is None and time.monotonic() < deadline and p.poll() is None:
-        workers = _workers(p.pid)
-        if len(workers) >= 2:  # the pool is up: let it take jobs, then kill one worker
-            time.sleep(0.5)
-            try:
-                os.kill(workers[-1], signal.SIGKILL)
-                killed = workers[-1]
-            except ProcessLookupError:
-                pass
-        time.sleep(0.05)
-    try:
-        out, err = p.communicate(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.communicate()
-        pytest.fail(f"uc --workers 2 gave no answer within {TIMEOUT} s after a worker was killed")
-    if killed is None:
-        pytest.fail("the run ended before a worker could be killed (make the grid larger)")
-    assert "Traceback" not in err, err[-1500:]
-    if p.returncode == 0:
-        assert out == serial.stdout, "the run recovered from the lost worker but its answer differs from the serial run"
-    else:
-        assert p.returncode == 2, (p.returncode, err[-500:])
-        lines = [ln for ln in err.splitlines() if ln.startswith("exactmd")]
-        assert len(lines) == 1, err[-800:]
-
-
-def test_reproducing_one_claim_over_a_full_run_keeps_the_manifest(tmp_path):
-    out = tmp_path / "proofs"
-    shutil.copytree(PROOFS, out)
-    before = (out / "manifest.json").read_text(encoding="utf-8")
-    claims_before = {e["claim"] for e in json.loads(before)} if before.lstrip().startswith("[") else None
-    p = subprocess.run(_cmd("reproduce", "vartiainen2014/lemma-1", "--out", out), capture_output=True, text=True,
-                       timeout=TIMEOUT, cwd=tmp_path)
-    assert "Traceback" not in p.stderr, p.stderr[-1500:]
-    after = (out / "manifest.json").read_text(encoding="utf-8")
-    if p.returncode == 2:  # refused: nothing changed
-        assert after == before
-        return
-    assert p.returncode == 0, p.stderr[-500:]
-    doc = json.loads(after)
-    entries = doc if isinstance(doc, list) else next(v for v in doc.values() if isinstance(v, list))
-    assert claims_before is None or {e["claim"] for e in entries} >= claims_before, "claims were dropped from the manifest"
-    listed = {c for e in entries for c in e["certificates"]}
-    on_disk = {q.relative_to(out).as_posix() for q in out.rglob("*.json") if q.name != "manifest.json"}
-    assert on_disk <= listed, f"{len(on_disk - listed)} certificates are no longer listed, e.g. {sorted(on_disk - listed)[:2]}"
-
-
 def _limit_file_size(limit: int):
     def pre():  # in the child: writes beyond `limit` bytes fail with EFBIG instead of killing it
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
