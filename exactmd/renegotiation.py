@@ -89,6 +89,7 @@ __all__ = [
     "oracle_rp_model",
     "rp_against_psi",
     "rp_against_all_psi",
+    "rp_against_psi_any_equilibrium",
     "oracle_deviation_gain",
     "switching_equilibrium_uninformed",
     "voting_certificate",
@@ -828,7 +829,8 @@ def vcge_model(env: Environment, budget: str = "balanced") -> Model:
     return m
 
 
-MODELS = ("complete", "oracle", "oracle-interim-ir", "vcg-in-expectation", "random-rp", "random-rp-ex-post-ir")
+MODELS = ("complete", "oracle", "oracle-interim-ir", "vcg-in-expectation", "random-rp", "random-rp-ex-post-ir",
+          "menu-transfer-proposals", "transfer-proposals", "transfer-proposals-ex-post-ir")
 
 
 def random_rp_model(env: Environment, ex_post_ir: bool = True) -> Model:
@@ -936,6 +938,10 @@ def model_for(env: Environment, kind: str, budget: str = "balanced") -> Model:
         return random_rp_model(env, ex_post_ir=False)
     if kind == "random-rp-ex-post-ir":
         return random_rp_model(env, ex_post_ir=True)
+    if kind in ("menu-transfer-proposals", "transfer-proposals", "transfer-proposals-ex-post-ir"):
+        from . import proposals  # §4.1.1 with ψ(a, t) = (a', t'): proposals.py builds on this module
+
+        return proposals.model_for(env, kind)
     raise ModelError(f"model={kind!r} must be one of {', '.join(MODELS)}")
 
 
@@ -1148,6 +1154,26 @@ def rp_against_psi(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, A
     return PsiReport(dict(psi), switch, what, best)
 
 
+def rp_against_psi_any_equilibrium(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, Any]) -> PsiReport:
+    """Both conditions of §4.1.1 against ``psi`` with "every equilibrium voting profile"
+    read literally (reading ``votes=any-equilibrium``): weakly dominated votes count.
+    Two players, any values: (1) :func:`switching_equilibrium` at every on-path
+    decision ψ moves (it enumerates every vote assignment), (2) :func:`deviation_gain`
+    with ``votes="any"``."""
+    if env.n != 2:
+        raise ModelError("rp_against_psi_any_equilibrium decides two-player voting games")
+    switch = ""
+    for d in dict.fromkeys(f[th] for th in env.profiles() if env.prior[th] > 0):
+        x = psi.get(d, d)
+        if x != d:
+            found = switching_equilibrium(env, f, d, x)
+            if found:
+                switch = f"at {label(d)} a voting equilibrium switches to {label(x)}: {found}"
+                break
+    gain, what = deviation_gain(env, f, psi, votes="any")
+    return PsiReport(dict(psi), switch, what, gain)
+
+
 def rp_against_all_psi(env: Environment, f: Mapping[tuple, Any]) -> tuple[bool, list[PsiReport]]:
     """Every ψ from the mechanism's reachable decisions to the alternatives (finite):
     ``(True, reports)`` iff truth-telling is ex post RP against each one."""
@@ -1256,7 +1282,7 @@ def switching_equilibrium_uninformed(env: Environment, informed: int, d: Any, pr
 # :func:`verify_rp_certificate` regenerates it from the data it has re-checked: a file
 # whose statement, question or any result differs from the recomputation fails, naming
 # the field.  The rules are documented in docs/renegotiation.md ("Certificates").
-_NO_BUDGET = ("random-rp", "random-rp-ex-post-ir")  # lotteries on a finite menu, no transfers
+_NO_BUDGET = ("random-rp", "random-rp-ex-post-ir", "menu-transfer-proposals")  # lotteries on a finite menu, no transfers
 _LP_KEYS = ("format", "question", "statement", "environment", "budget", "objective", "sense", "lp")
 QUESTION_KEYS: dict[str, tuple[str, ...]] = {
     "exists": _LP_KEYS,  # §3: does an ex post RP mechanism exist (rp_model, no objective)
@@ -1266,12 +1292,16 @@ QUESTION_KEYS: dict[str, tuple[str, ...]] = {
     "check": ("format", "question", "statement", "environment", "budget", "mechanism", "violations"),
     "voting": ("format", "question", "statement", "environment", "mechanism", "cases"),
     "enumeration": ("format", "question", "statement", "environment", "mechanisms"),
+    "transfer-check": ("format", "question", "statement", "environment", "mechanism", "holds", "gain", "switch"),
+    "lemma-2": ("format", "question", "statement", "environment", "pairs"),
 }
 CASE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # kind: (inputs, results)
     "psi": (("kind", "psi"), ("holds", "gain", "switch")),
+    "psi-any-equilibrium": (("kind", "psi"), ("holds", "gain", "switch")),  # votes=any-equilibrium
     "oracle": (("kind", "psihat", "agent", "type", "report"), ("truth", "deviation")),
     "uninformed": (("kind", "informed", "decision", "proposal"), ("switch",)),
 }
+_PSI_KINDS = ("psi", "psi-any-equilibrium")
 MAX_CASES = 10_000  # voting cases in one certificate
 MAX_ENUMERATION = 100_000  # deterministic mechanisms an enumeration may list
 MAX_VOTING_TYPES = 8  # types of both players in a two-player voting game with interdependent values
@@ -1288,6 +1318,20 @@ _MODEL_WORDS = {  # model: (singular, plural)
                   "random direct mechanisms that are ex post renegotiation-proof against every ψ"),
     "random-rp-ex-post-ir": ("ex post IR random direct mechanism that is ex post renegotiation-proof against every ψ",
                              "ex post IR random direct mechanisms that are ex post renegotiation-proof against every ψ"),
+    "menu-transfer-proposals": (
+        "random direct mechanism on the menu that meets the necessary conditions of ex post renegotiation-proofness "
+        "against every ψ with transfers (efficiency; no gain from a misreport that reaches a forced outcome)",
+        "random direct mechanisms on the menu that meet the necessary conditions of ex post renegotiation-proofness "
+        "against every ψ with transfers"),
+    "transfer-proposals": (
+        "direct mechanism that meets the necessary conditions of ex post renegotiation-proofness against every ψ with "
+        "transfers (efficiency; no gain from a misreport that reaches a forced outcome)",
+        "direct mechanisms that meet the necessary conditions of ex post renegotiation-proofness against every ψ with transfers"),
+    "transfer-proposals-ex-post-ir": (
+        "ex post IR direct mechanism that meets the necessary conditions of ex post renegotiation-proofness against "
+        "every ψ with transfers (efficiency; no gain from a misreport that reaches a forced outcome)",
+        "ex post IR direct mechanisms that meet the necessary conditions of ex post renegotiation-proofness against "
+        "every ψ with transfers"),
 }
 
 
@@ -1436,7 +1480,7 @@ def _case_inputs(env: Environment, f: Mapping[tuple, Any], case: Mapping[str, An
         return {label(d): label(given.get(d, d)) for d in reach}
 
     out: dict[str, Any] = {"kind": kind}
-    if kind == "psi":
+    if kind in _PSI_KINDS:
         out["psi"] = decision_map(case.get("psi"), f"{field}.psi")
     elif kind == "oracle":
         given = {}
@@ -1463,9 +1507,11 @@ def _voting_case(env: Environment, f: Mapping[tuple, Any], inputs: Mapping[str, 
     """Recompute one §4.1 case (see :func:`voting_certificate`) from its canonical inputs."""
     out = dict(inputs)
     kind = inputs["kind"]
-    if kind == "psi":
+    if kind in _PSI_KINDS:
         psi = {env.resolve_outcome(d): env.resolve_outcome(x) for d, x in inputs["psi"].items()}
-        r = rp_against_psi(env, f, psi)
+        if kind == "psi-any-equilibrium" and env.n != 2:
+            raise ModelError("a psi-any-equilibrium case decides two-player voting games")
+        r = rp_against_psi(env, f, psi) if kind == "psi" else rp_against_psi_any_equilibrium(env, f, psi)
         out.update(holds=r.holds, gain=fmt(r.gain), switch=bool(r.switch))
     elif kind == "oracle":
         if not _private_values(env):
@@ -1483,32 +1529,37 @@ def _voting_case(env: Environment, f: Mapping[tuple, Any], inputs: Mapping[str, 
     return out
 
 
+def _psi_part(env: Environment, f: Mapping[tuple, Any], psis: Sequence[Mapping[str, Any]], kind: str) -> str:
+    """The part of a voting statement that the ψ cases of one kind give."""
+    votes = "" if kind == "psi" else " with every voting equilibrium counted, weakly dominated votes included"
+    reach = list(dict.fromkeys(f[th] for th in env.profiles()))
+    every = len(env.outcomes) ** len(reach)
+    fails = [c for c in psis if not c["holds"]]
+    if not fails:
+        if len(psis) == every:
+            return f"is ex post renegotiation-proof against every ψ (all {every} maps from the reached decisions to the alternatives){votes}"
+        if len(psis) == 1:
+            return f"is ex post renegotiation-proof against ψ = {_psi_text(psis[0]['psi'])}{votes}"
+        return f"is ex post renegotiation-proof against each of the {len(psis)} ψ listed (of {every}){votes}"
+    c = fails[0]
+    why = []
+    if c["switch"]:
+        why.append("condition (1) fails (a voting equilibrium on the path switches to ψ(d), a type strictly gaining)")
+    if Q(c["gain"]) > 0:
+        why.append(f"condition (2) fails (a type gains {c['gain']} by misreporting and then voting)")
+    more = f" ({len(fails)} of the {len(psis)} ψ listed fail)" if len(psis) > 1 else ""
+    return f"is not ex post renegotiation-proof against ψ = {_psi_text(c['psi'])}{votes}: {' and '.join(why)}{more}"
+
+
 def _voting_statement(env: Environment, f: Mapping[tuple, Any], cases: Sequence[Mapping[str, Any]]) -> str:
     """The verdict of a voting certificate, from its recomputed cases."""
     P = env.profiles()
     mech = ("(" + ", ".join(f"{profile_label(th)} ↦ {label(f[th])}" for th in P) + ")") if len(P) <= 16 else f"on {len(P)} profiles"
     parts = []
-    psis = [c for c in cases if c["kind"] == "psi"]
-    if psis:
-        reach = list(dict.fromkeys(f[th] for th in P))
-        every = len(env.outcomes) ** len(reach)
-        fails = [c for c in psis if not c["holds"]]
-        if not fails:
-            if len(psis) == every:
-                parts.append(f"is ex post renegotiation-proof against every ψ (all {every} maps from the reached decisions to the alternatives)")
-            elif len(psis) == 1:
-                parts.append(f"is ex post renegotiation-proof against ψ = {_psi_text(psis[0]['psi'])}")
-            else:
-                parts.append(f"is ex post renegotiation-proof against each of the {len(psis)} ψ listed (of {every})")
-        else:
-            c = fails[0]
-            why = []
-            if c["switch"]:
-                why.append("condition (1) fails (a voting equilibrium on the path switches to ψ(d), a type strictly gaining)")
-            if Q(c["gain"]) > 0:
-                why.append(f"condition (2) fails (a type gains {c['gain']} by misreporting and then voting)")
-            more = f" ({len(fails)} of the {len(psis)} ψ listed fail)" if len(psis) > 1 else ""
-            parts.append(f"is not ex post renegotiation-proof against ψ = {_psi_text(c['psi'])}: {' and '.join(why)}{more}")
+    for kind in _PSI_KINDS:
+        psis = [c for c in cases if c["kind"] == kind]
+        if psis:
+            parts.append(_psi_part(env, f, psis, kind))
     for c in cases:
         if c["kind"] == "oracle":
             who = f"type {c['type']} of {env.agents[c['agent']]}"
@@ -1525,7 +1576,8 @@ def _voting_statement(env: Environment, f: Mapping[tuple, Any], cases: Sequence[
 def voting_certificate(env: Environment, f: Mapping[tuple, Any], cases: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """A certificate of §4.1 computations on a deterministic direct mechanism ``f``
     (profile ↦ alternative), finite alternatives: each case is ``{"kind": "psi", "psi":
-    {decision: proposal}}`` (:func:`rp_against_psi`), ``{"kind": "oracle", "psihat":
+    {decision: proposal}}`` (:func:`rp_against_psi`; ``"psi-any-equilibrium"``:
+    :func:`rp_against_psi_any_equilibrium`), ``{"kind": "oracle", "psihat":
     {profile: {decision: proposal}}, "agent", "type", "report"}``
     (:func:`oracle_deviation_gain`, private values) or ``{"kind": "uninformed", "informed",
     "decision", "proposal"}`` (:func:`switching_equilibrium_uninformed`); labels as
@@ -1534,7 +1586,7 @@ def voting_certificate(env: Environment, f: Mapping[tuple, Any], cases: Sequence
     if not cases:
         raise ModelError("a voting certificate needs at least one case")
     inputs = [_case_inputs(env, f, c, f"cases[{k}]", strict=False) for k, c in enumerate(cases)]
-    psis = [tuple(c["psi"].values()) for c in inputs if c["kind"] == "psi"]
+    psis = [(c["kind"],) + tuple(c["psi"].values()) for c in inputs if c["kind"] in _PSI_KINDS]
     if len(set(psis)) != len(psis):
         raise ModelError("a voting certificate lists each ψ once")
     done = [_voting_case(env, f, c) for c in inputs]
@@ -1643,6 +1695,14 @@ def _verify_rp(cert: Any) -> tuple[str, str]:
         verdict, detail = _verify_enumeration(env, cert)
     elif q == "check":
         verdict, detail = _verify_check(env, cert, budget)
+    elif q == "transfer-check":
+        from .proposals import verify_transfer_check  # §4.1.1 with ψ(a, t) = (a', t'): proposals.py builds on this module
+
+        verdict, detail = verify_transfer_check(env, cert)
+    elif q == "lemma-2":
+        from .proposals import verify_lemma_2
+
+        verdict, detail = verify_lemma_2(env, cert)
     else:
         obj = _object(cert["objective"], "objective")
         terms = {}
@@ -1706,9 +1766,10 @@ def _verify_voting(env: Environment, cert: Mapping[str, Any]) -> tuple[str, str]
         raise _refuse("cases", "empty: nothing is certified")
     if len(cases) > MAX_CASES:
         raise _refuse("cases", f"{len(cases)} cases, more than the limit {MAX_CASES}")
-    if not _private_values(env) and sum(len(ts) for ts in env.types) > MAX_VOTING_TYPES:
-        raise _refuse("environment", f"interdependent values with more than {MAX_VOTING_TYPES} types in all: "
-                      "the voting-equilibrium computation enumerates 3^(types) vote assignments")
+    every_eq = any(isinstance(c, Mapping) and c.get("kind") == "psi-any-equilibrium" for c in cases)
+    if (every_eq or not _private_values(env)) and sum(len(ts) for ts in env.types) > MAX_VOTING_TYPES:
+        raise _refuse("environment", f"{'every voting equilibrium' if every_eq else 'interdependent values'} with more than "
+                      f"{MAX_VOTING_TYPES} types in all: the voting-equilibrium computation enumerates 3^(types) vote assignments")
     done, seen = [], {}
     for k, case in enumerate(cases):
         field = f"cases[{k}]"
@@ -1721,8 +1782,8 @@ def _verify_voting(env: Environment, cert: Mapping[str, Any]) -> tuple[str, str]
             raise _refuse(field, str(e)) from None
         ins, outs = CASE_KEYS[inputs["kind"]]
         _object(case, field, ins + outs)
-        if inputs["kind"] == "psi":
-            total = tuple(inputs["psi"].values())  # total on the reached decisions
+        if inputs["kind"] in _PSI_KINDS:
+            total = (inputs["kind"],) + tuple(inputs["psi"].values())  # total on the reached decisions
             if total in seen:
                 raise _refuse(field, f"the same ψ as cases[{seen[total]}]")
             seen[total] = k
@@ -1867,14 +1928,15 @@ def _undominated_votes(env: Environment, i: int, t: Any, d: Any, proposal: Any) 
 
 
 def _best_equilibrium_votes(env: Environment, game: tuple[list[tuple], list[list[Any]]], d: Any, proposal: Any,
-                            voter: int, coef: Mapping[Any, fmpq]) -> tuple[fmpq, str]:
+                            voter: int, coef: Mapping[Any, fmpq], dominated: bool = False) -> tuple[fmpq, str]:
     """The largest Σ_t coef[t]·ρ_voter(t) over the voting equilibria at the on-path decision
-    d in which no type casts a weakly dominated vote (the supremum over the equilibria of
-    each vote assignment is the LP maximum over their closure), with a description."""
+    d in which no type casts a weakly dominated vote (``dominated=True``: over every
+    voting equilibrium) — the supremum over the equilibria of each vote assignment is the
+    LP maximum over their closure — with a description."""
     from .lp.model import LinExpr
 
     supp, types = game
-    choices = [[_undominated_votes(env, i, t, d, proposal) for t in types[i]] for i in range(2)]
+    choices = [["YNM" if dominated else _undominated_votes(env, i, t, d, proposal) for t in types[i]] for i in range(2)]
     best: fmpq | None = None
     what = ""
     for assign in itertools.product(*choices[0], *choices[1]):
@@ -1898,7 +1960,7 @@ def _best_equilibrium_votes(env: Environment, game: tuple[list[tuple], list[list
 
 
 def deviation_gain(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, Any],
-                   psihat: Mapping[tuple, Mapping[Any, Any]] | None = None) -> tuple[fmpq, str]:
+                   psihat: Mapping[tuple, Mapping[Any, Any]] | None = None, votes: str = "undominated") -> tuple[fmpq, str]:
     """Condition (2) of §4.1.1 for two players with any values (private or interdependent):
     the largest gain, over every type, misreport and voting equilibrium, from misreporting
     and then voting, and its description ("" if no deviation gains).
@@ -1915,9 +1977,16 @@ def deviation_gain(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, A
     With an oracle ``psihat`` (state ↦ decision ↦ proposal; ``psi`` is then ignored) the
     proposal after a misreport is ψ̂(true state, d'): the players vote knowing (d', x),
     and the voting games are indexed by the pair — the same computation, for ex post
-    oracle renegotiation-proofness (§4.1.1) with any values."""
+    oracle renegotiation-proofness (§4.1.1) with any values.
+
+    ``votes="any"`` (reading ``votes=any-equilibrium``): every voting equilibrium counts,
+    weakly dominated votes included — a type that is never pivotal may vote for a switch
+    it loses from, and an off-path type may vote yes whatever the switch does to it."""
     if env.n != 2:
         raise ModelError("deviation_gain decides two-player voting games")
+    if votes not in ("undominated", "any"):
+        raise ModelError(f"votes={votes!r} must be 'undominated' or 'any'")
+    anyvote = votes == "any"
     best, what = fmpq(0), ""
     for i in range(2):
         j = 1 - i
@@ -1946,14 +2015,14 @@ def deviation_gain(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, A
                         g = w * (_u(env, i, x, th) - _u(env, i, d, th))
                         if th[j] in on_path:
                             coef[th[j]] = coef.get(th[j], fmpq(0)) + g
-                        elif g > 0 and any(env.prior[o] > 0 and _u(env, j, x, o) >= _u(env, j, d, o)
-                                           for o in env.profiles() if o[j] == th[j]):
+                        elif g > 0 and (anyvote or any(env.prior[o] > 0 and _u(env, j, x, o) >= _u(env, j, d, o)
+                                                       for o in env.profiles() if o[j] == th[j])):
                             off += g
-                    on, votes = _best_equilibrium_votes(env, game, d, x, j, coef) if coef else (fmpq(0), "")
+                    on, cast = _best_equilibrium_votes(env, game, d, x, j, coef, anyvote) if coef else (fmpq(0), "")
                     if on + off > 0:
                         total += on + off
                         parts.append(f"at {label(d)} the switch to {label(x)} adds {fmt(on + off)}"
-                                     + (f" ({env.agents[j]} votes {votes})" if votes else ""))
+                                     + (f" ({env.agents[j]} votes {cast})" if cast else ""))
                 if total - truth > best:
                     best = total - truth
                     what = (f"type {label(ti)} of {env.agents[i]} reports {label(tr)} and renegotiates: expected payoff "

@@ -187,12 +187,20 @@ def _ms_instances() -> list[tuple[str, Any]]:
     return out
 
 
+_MS_DOMAIN = Domain(
+    "θ_1 and θ_2 independently distributed on an interval, absolutely continuous overlapping distributions",
+    "the grid {0, 1/K, …, 1} with independent full-support priors", False,
+    "the classic result is stated for a continuum of types; the paper's §5 model has grid types, and the grid is a stand-in "
+    "for the interval: a grid witness does not contradict the continuum result")
+
+
 register(Claim(
     id="vartiainen2014/myerson-satterthwaite",
     statement="any incentive compatible, individually rational, and budget balanced mechanism implements an inefficient outcome with strictly positive probability",
     where="§5 (Myerson and Satterthwaite 1983, as restated for the grid)",
     decide=_decide_ms,
     strategy=_ms_strategy,
+    domains=(_MS_DOMAIN,),
     paper_instances=_ms_instances,
     checks="On the grid {0, 1/K, …, 1} with independent full-support priors: feasibility of IC (eq. 1), interim IR, ex post budget balance and ex post efficiency (trade only where θ1 − θ2 is maximal surplus; trade at θ1 = θ2 left free). Infeasible (Farkas certificate) confirms; a witness refutes.",
 ))
@@ -487,10 +495,23 @@ def _decide_theorem2(instance: tuple[int, Any, Any]) -> Verdict:
                                 f"at signal {s}: {v7.summary}", v7.instance, v7.certificates))
     failed = [v for v in verdicts if v.status != "confirmed"]
     certs = tuple((f"{v.claim.split('/')[1]}-{k}-{name}", c) for k, v in enumerate(verdicts) for name, c in v.certificates)
-    if failed:
-        return Verdict(cid, "refuted", "the proof's construction fails here — " + "; ".join(f"{v.claim} {v.status}: {v.summary}" for v in failed[:2])
+    if failed:  # a failed step refutes the proof, not the theorem
+        return Verdict(cid, "not-applicable", "not decided: the proof's construction fails here — "
+                       + "; ".join(f"{v.claim} {v.status}: {v.summary}" for v in failed[:2])
                        + " (whether some other σ exists is not decided)", env.name, certs)
     return Verdict(cid, "confirmed", f"prop-2, lemma-5, lemma-6 confirmed and lemma-7's key step holds at all {len(verdicts) - 3} inefficient no-trade signals", env.name, certs)
+
+
+_THEOREM2_READING = Reading(
+    "via=proof-steps", "Decided through the steps of the proof that are decidable on an instance: confirmed when Proposition 2, "
+    "Lemmas 5–6 and Lemma 7's key step hold there; where a step fails the theorem is not decided (not-applicable), since "
+    "another σ might implement the second best.",
+    "Then there is a consistent and Bellman optimal mechanism selection strategy σ that implements an incentive efficient mechanism")
+_THEOREM2_DOMAIN = Domain(
+    "every history of the mechanism selection game and every consistent, Bellman optimal σ",
+    "the proof's steps on the instance", False,
+    "the consistency and Bellman optimality of σ over all histories (Theorem 1, cases 2–9 of Lemma 7; see "
+    "vartiainen2014/lemma-7-cases) are not decided here, so a confirmation covers the proof's decidable steps only")
 
 
 register(Claim(
@@ -499,6 +520,8 @@ register(Claim(
     where="§5, Theorem 2",
     decide=_decide_theorem2,
     strategy=lambda: _bargaining_strategy(3),
+    readings=(_THEOREM2_READING,),
+    domains=(_THEOREM2_DOMAIN,),
     paper_instances=lambda: [(f"K{K}-uniform", (K, "uniform", "uniform")) for K in (3, 5)] + [("K3-increasing-decreasing", (3, "increasing", "decreasing"))],
     checks="Theorem 2 through its proof's construction (a refutation refutes the construction, not the existence of every σ). The decidable parts of the proof on the instance: Proposition 2 (a threshold allocation is incentive efficient), Lemma 5 (zero transfers without trade), Lemma 6 (g*∘r* implements it) and Lemma 7's key step at the posterior of every inefficient no-trade signal of r*. Consistency and Bellman optimality of σ* over all histories (cases 2–9 of Lemma 7, Theorem 1) are not checked.",
 ))
@@ -708,8 +731,16 @@ def _decide_np_prop1(env: Environment) -> Verdict:
     status = "confirmed" if not rep.at_least else "refuted"
     note = ("the proof's bound M > max|v_i + t_i| = " + fmt(rep.paper_bound) + (" suffices" if not rep.at_paper else
             f" does not: at M = {fmt(rep.paper_bound + 1)} {rep.at_paper[0]}"))
-    return Verdict(cid, status, f"implements the efficient decision with zero transfers; works from M = {fmt(rep.least_M)}; {note}",
+    return Verdict(cid, status, f"implements the efficient decision with zero transfers; with a₀ = {label(env.outcomes[0])} (the first "
+                   f"alternative) the punishment mechanism works from M = {fmt(rep.least_M)}; {note}",
                    inst, (("punishment-mechanism", cert),))
+
+
+_A0_TEXT = "where $a_0 \\in A$ is some fixed social alternative, and the constant M is chosen such that"
+_PROP1_BOUND_READINGS = (
+    Reading("a0=every", "The bound suffices whichever fixed alternative a₀ the punishment uses (the proof leaves a₀ free).", _A0_TEXT),
+    Reading("a0=some", "The bound suffices for some choice of the fixed alternative a₀.", _A0_TEXT),
+)
 
 
 def _decide_np_prop1_bound(env: Environment) -> Verdict:
@@ -720,14 +751,25 @@ def _decide_np_prop1_bound(env: Environment) -> Verdict:
     if env.n < 3:
         return Verdict(cid, "not-applicable", f"{env.n} players; the proof needs n ≥ 3", inst)
     decision, transfers = _efficient_zero_transfers(env)
-    rep = proposition_1(env, decision, transfers)
-    M = rep.paper_bound + 1
-    cert = check_certificate(punishment_mechanism(env, decision, transfers, M))
-    if rep.at_paper:
-        return Verdict(cid, "refuted", f"M = {fmt(M)} exceeds the bound {fmt(rep.paper_bound)} but {rep.at_paper[0]}; "
-                       f"the least M that works is {fmt(rep.least_M)}", inst, (("bound-plus-one", cert),))
-    return Verdict(cid, "confirmed", f"M = {fmt(M)} (bound {fmt(rep.paper_bound)} + 1) works; the least M is {fmt(rep.least_M)}",
-                   inst, (("bound-plus-one", cert),))
+    per = []
+    certs = []
+    for a0 in env.outcomes:
+        rep = proposition_1(env, decision, transfers, a0)
+        M = rep.paper_bound + 1
+        certs.append((f"bound-plus-one-a0-{label(a0)}", check_certificate(punishment_mechanism(env, decision, transfers, M, a0))))
+        per.append((a0, rep, M))
+    bad = [(a0, rep, M) for a0, rep, M in per if rep.at_paper]
+    good = [(a0, rep, M) for a0, rep, M in per if not rep.at_paper]
+
+    def one(a0: Any, rep: Any, M: Any) -> str:
+        return (f"a₀ = {label(a0)}: M = {fmt(M)} (bound {fmt(rep.paper_bound)} + 1) " + (f"fails, {rep.at_paper[0]}" if rep.at_paper else "works")
+                + f"; the least M is {fmt(rep.least_M)}")
+
+    every = ReadingVerdict("a0=every", "refuted" if bad else "confirmed",
+                           "; ".join(one(*x) for x in (bad[:1] + good[:1] if bad else per)), tuple(certs))
+    some = ReadingVerdict("a0=some", "confirmed" if good else "refuted",
+                          one(*good[0]) if good else "; ".join(one(*x) for x in per), tuple(certs))
+    return Verdict(cid, instance=inst, readings=[every, some])
 
 
 def _np_prop1_strategy() -> Any:
@@ -761,8 +803,9 @@ register(Claim(
     where="Appendix, proof of Proposition 1",
     decide=_decide_np_prop1_bound,
     strategy=_np_prop1_strategy,
+    readings=_PROP1_BOUND_READINGS,
     paper_instances=_np_prop1_instances,
-    checks="The punishment mechanism at M = (the proof's bound) + 1, for the efficient decision and zero transfers: every RP row recomputed exactly; a violated row (a player who lies, is punished, and renegotiates to the efficient outcome) refutes the bound. The certificate lists the mechanism and each violated row with its exact gain.",
+    checks="The punishment mechanism at M = (the proof's bound) + 1, for the efficient decision and zero transfers, once for every choice of the fixed alternative a₀: every RP row recomputed exactly; a violated row (a player who lies, is punished, and renegotiates to the efficient outcome) refutes the bound for that a₀. a0=every needs the bound to suffice for each a₀, a0=some for one. Each certificate lists the mechanism and each violated row with its exact gain.",
 ))
 
 
@@ -861,15 +904,38 @@ register(Claim(
 ))
 
 
+_LEMMA2_READINGS = (
+    Reading("rp=definition", "Decided from the definition of §4.1.1: at an inefficient decision, a proposal and a voting equilibrium of "
+            "the voting game that switches with positive probability, a type strictly gaining (condition (1) fails), are built "
+            "and checked.", "there is no equilibrium in which (i) the players change the reached decision in favor of the alternative "
+            "with a positive probability; (ii) a nontrivial set of players' types strictly prefer to switch to the alternative."),
+    Reading("rp=proof-step-13", "Decided by the proof's step (13): an inefficient decision has a feasible alternative every type "
+            "weakly, and at the state strictly, prefers; the voting equilibrium is the proof's observation, not computed.",
+            "and a feasible alternative decision $(a', t') \\in A \\times \\mathbb{R}^n$ such that"),
+)
+_LEMMA2_DOMAIN = Domain(
+    "every mechanism and every Bayesian–Nash equilibrium of it", "decisions (a, t) with a deterministic alternative, any transfers", False,
+    "the records are for t = 0; payoffs are linear in money, so the proposal t + t′ gives every type the same gains and votes "
+    "after (a, t); lotteries renegotiated before their draw are not decided")
+
+
 def _decide_np_lemma2(env: Environment) -> Verdict:
     cid = "neemanpavlov2007/lemma-2"
+    from .proposals import lemma_2_certificate
     from .renegotiation import _private_values
 
     if not _private_values(env):
         return Verdict(cid, "not-applicable", "values are not private", env.name or repr(env))
     v = _decide_np_lemma1(env)
-    return Verdict(cid, v.status, v.summary.replace("every player strictly prefers", "every player's type strictly prefers, whatever the others' types (private values)"),
-                   v.instance, v.certificates)
+    step = v.summary.replace("every player strictly prefers", "every player's type strictly prefers, whatever the others' types (private values)")
+    cert = lemma_2_certificate(env)
+    n = len(cert["pairs"])
+    by_def = (f"each of the {n} inefficient (state, alternative) decisions is renegotiated in a voting equilibrium: votes by preference "
+              "are checked best responses to their pivotal gains, and the switch has positive probability whether the decision "
+              "is reached at that state only or at every state" if n else "no decision is inefficient at a state of positive probability")
+    return Verdict(cid, instance=v.instance, readings=[
+        ReadingVerdict("rp=definition", "confirmed", by_def, (("voting-equilibria", cert),)),
+        ReadingVerdict("rp=proof-step-13", v.status, step, v.certificates)])
 
 
 register(Claim(
@@ -878,9 +944,47 @@ register(Claim(
     where="§4.1.2, Lemma 2 (proof in the appendix)",
     decide=_decide_np_lemma2,
     strategy=_two_player_private_values,
+    readings=_LEMMA2_READINGS,
+    domains=(_LEMMA2_DOMAIN,),
     paper_instances=_np_prop3_instances,
-    checks="The proof's step (13): for every state θ and inefficient alternative a (zero transfers), an alternative (a*, t') with Σ t' ≤ 0 that every type θ_i strictly prefers — exact; with private values a type's vote does not depend on the others' types, which is the rest of the proof. The voting equilibrium itself is not computed.",
+    checks="rp=definition: for every state θ of positive probability and alternative a inefficient at θ, the decision (a, 0), the proposal (a*, t′) of Lemma 1 and the votes by preference; each vote is checked a best response to its exact pivotal gain in the voting game where (a, 0) is reached at θ only and where it is reached at every state, and the switch probability is positive (certificate question 'lemma-2', re-checked by verify). rp=proof-step-13: the alternative (a*, t′) with Σ t′ ≤ 0 that every type strictly prefers (exact).",
 ))
+
+
+_REMARK_TEXT = ("The fact that for several economically important mechanism design problems, such as bilateral trade, regulation, "
+                "and litigation and settlement, no feasible ex-post efficient mechanisms exists implies that no ex-post "
+                "renegotiation-proof mechanisms exist in such mechanism design problems either.")
+_REMARK_ORACLE = ("When this equivalence holds, Proposition 3 implies that there exists a feasible ex-post oracle renegotiation-proof "
+                  "mechanism if and only if there exists a feasible, ex-post efficient, Bayesian incentive compatible, direct revelation mechanism.")
+_REMARK_READINGS = (
+    Reading("rp=ex-post", "No budget-balanced direct mechanism is ex post renegotiation-proof against every ψ (proposals with "
+            "transfers), as the remark's last sentence says; feasibility is budget balance (§2), no participation constraint.",
+            _REMARK_TEXT),
+    Reading("rp=ex-post+ir=ex-post", "As rp=ex-post, with 'feasible' read to include ex post individual rationality "
+            "(the sense in which bilateral trade has no feasible efficient mechanism).", _REMARK_TEXT),
+    Reading("rp=oracle", "No budget-balanced direct mechanism is ex post oracle renegotiation-proof (the mechanisms Proposition 3 "
+            "characterizes, from which the remark argues); no participation constraint.", _REMARK_ORACLE + " … " + _REMARK_TEXT),
+    Reading("rp=oracle+ir=interim", "As rp=oracle, with interim individual rationality added to 'feasible'.",
+            _REMARK_ORACLE + " … " + _REMARK_TEXT),
+)
+_REMARK_DOMAIN = Domain(
+    "bilateral trade, regulation, litigation and settlement: problems with no feasible ex post efficient mechanism",
+    "bilateral trade with independent uniform two-point values", False,
+    "the remark's premise (no feasible efficient mechanism; Myerson–Satterthwaite needs a continuum of types) does not hold on "
+    "two-point values, where efficient, ex post IR, budget-balanced mechanisms exist: these instances stand in for the problems "
+    "the remark names and do not contain them")
+
+
+def _ex_post_witness(env: Environment, candidates: list[Any]) -> tuple[Any, dict[str, Any]] | None:
+    """The first deterministic candidate mechanism that is ex post RP against every ψ with
+    transfers, with its transfer-check certificate."""
+    from .proposals import deterministic_from_primal, rp_against_every_psi_with_transfers, transfer_check_certificate
+
+    for primal in candidates:
+        mech = deterministic_from_primal(env, primal)
+        if mech is not None and rp_against_every_psi_with_transfers(env, mech).holds:
+            return mech, transfer_check_certificate(env, mech)
+    return None
 
 
 def _decide_np_remark_williams(instance: tuple[Any, Any, Any, Any]) -> Verdict:
@@ -892,23 +996,50 @@ def _decide_np_remark_williams(instance: tuple[Any, Any, Any, Any]) -> Verdict:
     env = _trade_env((b1, b2), (s1, s2), f"buyer {fmt(b1)} or {fmt(b2)}, seller {fmt(s1)} or {fmt(s2)}, independent uniform")
     plain, c1 = solve_certified(env, "oracle")  # no participation constraint
     with_ir, c2 = solve_certified(env, "oracle-interim-ir")
-    certs = (("oracle-rp", c1), ("oracle-rp-interim-ir", c2))
-    ir_note = ("with interim IR added none exists (Farkas certificate)" if with_ir.status.value == "infeasible"
-               else "one exists even with interim IR added")
-    if plain.status.value == "optimal":
-        return Verdict(cid, "refuted", f"a budget-balanced ex post oracle-RP mechanism exists (witness; an AGV-type mechanism, as Proposition 3 predicts: budget balance without participation constraints does not rule out efficiency); {ir_note}",
-                       env.name, certs)
-    return Verdict(cid, "confirmed", f"no budget-balanced oracle-RP mechanism exists; {ir_note}", env.name, certs)
+    readings = [
+        ReadingVerdict("rp=oracle", "refuted" if plain.status.value == "optimal" else "confirmed",
+                       "a budget-balanced ex post oracle-RP mechanism exists (witness; budget balance without participation constraints "
+                       "does not rule out efficiency)" if plain.status.value == "optimal" else
+                       "no budget-balanced ex post oracle-RP mechanism exists (Farkas certificate)", (("oracle-rp", c1),)),
+        ReadingVerdict("rp=oracle+ir=interim", "refuted" if with_ir.status.value == "optimal" else "confirmed",
+                       "an interim IR, budget-balanced ex post oracle-RP mechanism exists (witness)" if with_ir.status.value == "optimal"
+                       else "no interim IR, budget-balanced ex post oracle-RP mechanism exists (Farkas certificate)",
+                       (("oracle-rp-interim-ir", c2),)),
+    ]
+    for rid, kind, lp_kind in (("rp=ex-post", "transfer-proposals", [plain]), ("rp=ex-post+ir=ex-post", "transfer-proposals-ex-post-ir", [])):
+        res, cert = solve_certified(env, kind)
+        ir = "ex post IR, " if rid.endswith("ex-post") and "+ir" in rid else ""
+        if res.status.value == "infeasible":
+            readings.append(ReadingVerdict(rid, "confirmed", f"no {ir}budget-balanced direct mechanism is ex post RP against every ψ with "
+                                           "transfers: the necessary conditions (efficient outcomes; no gain from a misreport that reaches a "
+                                           "forced outcome, with the best proposal after it) are infeasible (Farkas certificate)",
+                                           ((f"{kind}", cert),)))
+            continue
+        cands = [res.primal] + [r.primal for r in lp_kind if r.status.value == "optimal"]
+        found = _ex_post_witness(env, cands)
+        if found is None:
+            readings.append(ReadingVerdict(rid, "not-applicable", "the necessary conditions are satisfiable but no candidate mechanism "
+                                           "checked is ex post RP against every ψ: not decided", ((f"{kind}", cert),)))
+            continue
+        mech, wcert = found
+        shown = "; ".join(f"{profile_label(th)} ↦ {'trade' if a == 1 else 'no trade'}, buyer pays {fmt(-t[0])}" for th, (a, t) in mech.items())
+        readings.append(ReadingVerdict(rid, "refuted", f"the {ir}budget-balanced mechanism ({shown}) is ex post RP against every ψ with "
+                                       "transfers (every misreport checked against its best proposals)", ((f"{kind}-witness", wcert),)))
+    note = ("What the remark needs is its premise, which two-point values do not satisfy; the conclusion 'no ex post RP mechanism' is "
+            "decided here as stated and beside the oracle-RP statements Proposition 3 characterizes")
+    return Verdict(cid, instance=env.name, readings=readings, note=note)
 
 
 register(Claim(
     id="neemanpavlov2007/remark-bilateral-trade",
-    statement="The fact that for several economically important mechanism design problems, such as bilateral trade, regulation, and litigation and settlement, no feasible ex-post efficient mechanisms exists implies that no ex-post renegotiation-proof mechanisms exist in such mechanism design problems either.",
+    statement=_REMARK_TEXT,
     where="§4.1.2, Remark after Proposition 3",
     decide=_decide_np_remark_williams,
     strategy=_example2_strategy,
+    readings=_REMARK_READINGS,
+    domains=(_REMARK_DOMAIN,),
     paper_instances=lambda: [("example-5-values", (1, 5, 2, 6)), ("example-3-values", (0, 3, 1, 2))],
-    checks="Bilateral trade with independent uniform two-point values, no trade or trade at any price, ex post budget balance (the paper's feasibility, no participation constraint): feasibility of the oracle-RP LP of Proposition 3's characterization, and the same with interim IR added. A witness refutes the remark as stated (oracle RP implies ex post RP, so an ex post RP mechanism exists too); the IR variant says whether the remark holds once IR is imposed.",
+    checks="Bilateral trade with independent uniform two-point values, no trade or trade at any price, ex post budget balance. rp=oracle / rp=oracle+ir=interim: feasibility of the oracle-RP LP of Proposition 3's characterization, without and with interim IR. rp=ex-post / rp=ex-post+ir=ex-post: one LP of necessary conditions for ex post RP against every ψ with transfers (proposals.transfer_proposals_model; Farkas when none exists), and otherwise a candidate deterministic mechanism (the LP's solution, or the oracle-RP witness) checked against every ψ with transfers exactly (transfer-check certificate).",
 ))
 
 
@@ -939,8 +1070,19 @@ def _priced_trade_env(b: tuple[Any, ...], s: tuple[Any, ...], prices: tuple[Any,
     return Env.finite([list(b), list(s)], "uniform", X, u, agents=["buyer", "seller"], name=name)
 
 
+_EXAMPLE3_READINGS = (
+    Reading("votes=by-preference", "In every voting game each type votes for the proposal it weakly prefers (an indifferent type "
+            "either way; weakly dominated votes are not cast), as the example's own computation has the seller with value 2 object.",
+            "because the seller whose reservation value is 2 would object to renegotiation"),
+    Reading("votes=any-equilibrium", "Condition (2) quantifies over every equilibrium voting profile, weakly dominated votes "
+            "included: a type that is never pivotal on the path may vote for a switch it loses from.",
+            "For every equilibrium voting strategy profile $(\\rho_i)_{i \\in N}$ for the collection of subgames that begin after the "
+            "players have played σ the following must be true."),
+)
+
+
 def _decide_np_example3(_: Any) -> Verdict:
-    from .renegotiation import oracle_deviation_gain, rp_against_all_psi, voting_certificate
+    from .renegotiation import oracle_deviation_gain, rp_against_all_psi, rp_against_psi_any_equilibrium, voting_certificate
 
     cid = "neemanpavlov2007/example-3"
     env = _priced_trade_env((0, 3), (1, 2), (1, 2), "buyer 0 or 3, seller 1 or 2; no trade, trade at 1, trade at 2")
@@ -949,18 +1091,25 @@ def _decide_np_example3(_: Any) -> Verdict:
     hi = env.types[0][1]
     psihat = {th: {"no trade": "trade at 1" if th[1] == 1 else "trade at 2"} for th in env.profiles()}
     truth, dev = oracle_deviation_gain(env, f, 0, hi, env.types[0][0], psihat)
-    cases = [{"kind": "psi", "psi": {label(d): label(x) for d, x in r.psi.items()}} for r in reps]
-    cases.append({"kind": "oracle", "agent": 0, "type": label(hi), "report": label(env.types[0][0]),
-                  "psihat": {profile_label(th): {label(d): label(x) for d, x in m.items()} for th, m in psihat.items()}})
-    cert = voting_certificate(env, f, cases)
-    if ok and dev > truth:
-        return Verdict(cid, "confirmed",
-                       f"ex post RP against all {len(reps)} ψ (largest gain from misreport-then-renegotiate: 0); not oracle RP: the buyer "
-                       f"with value 3 reports 0 and the oracle proposes trade at the seller's value: payoff {fmt(dev)} > {fmt(truth)}",
-                       env.name, (("voting", cert),))
-    bad = next((r for r in reps if not r.holds), None)
-    return Verdict(cid, "refuted", f"ex post RP against all ψ: {ok} ({bad.switch or bad.deviation if bad else ''}); oracle payoff {fmt(dev)} vs {fmt(truth)}",
-                   env.name, (("voting", cert),))
+    oracle_case = {"kind": "oracle", "agent": 0, "type": label(hi), "report": label(env.types[0][0]),
+                   "psihat": {profile_label(th): {label(d): label(x) for d, x in m.items()} for th, m in psihat.items()}}
+    not_oracle = dev > truth
+    oracle_text = (f"not oracle RP: the buyer with value 3 reports 0 and the oracle proposes trade at the seller's value: payoff "
+                   f"{fmt(dev)} > {fmt(truth)}" if not_oracle else f"the oracle deviation gives {fmt(dev)}, not more than {fmt(truth)}")
+    readings = []
+    for rid, kind, check in (("votes=by-preference", "psi", None), ("votes=any-equilibrium", "psi-any-equilibrium", rp_against_psi_any_equilibrium)):
+        rs = reps if check is None else [check(env, f, r.psi) for r in reps]
+        cases = [{"kind": kind, "psi": {label(d): label(x) for d, x in r.psi.items()}} for r in rs]
+        cert = voting_certificate(env, f, cases + [oracle_case])
+        bad = [r for r in rs if not r.holds]
+        if not bad:
+            text = (f"ex post RP against all {len(rs)} ψ (largest gain from misreport-then-renegotiate: 0); {oracle_text}")
+        else:
+            r = bad[0]
+            text = (f"not ex post RP: {len(bad)} of the {len(rs)} ψ break it, e.g. ψ = {{"
+                    + ", ".join(f"{label(d)} ↦ {label(x)}" for d, x in r.psi.items() if d != x) + f"}}: {r.switch or r.deviation}; {oracle_text}")
+        readings.append(ReadingVerdict(rid, "confirmed" if not bad and not_oracle else "refuted", text, ((f"voting-{rid.split('=')[1]}", cert),)))
+    return Verdict(cid, instance=env.name, readings=readings)
 
 
 register(Claim(
@@ -969,9 +1118,11 @@ register(Claim(
     where="§4.1.1, Example 3",
     decide=_decide_np_example3,
     strategy=_paper_instance_only,
+    readings=_EXAMPLE3_READINGS,
     paper_instances=_the_paper_instance,
-    checks="The paper's instance (no random variants). Every ψ from the reachable decisions {no trade, trade at 2} to the three alternatives (9 maps): condition (1) (no switching voting equilibrium on path) and condition (2) (no type gains by misreporting and voting), private values, indifferent votes resolved in favour of renegotiation — exact expected payoffs. Then the paper's oracle ψ̂ (trade at the seller's value after no trade): the buyer's exact payoff.",
+    checks="The paper's instance (no random variants). Every ψ from the reachable decisions {no trade, trade at 2} to the three alternatives (9 maps): condition (1) (no switching voting equilibrium on path) and condition (2) (no type gains by misreporting and voting), private values, indifferent votes resolved in favour of renegotiation — exact expected payoffs; under votes=any-equilibrium the same 9 ψ with every voting equilibrium of the two-player games (weakly dominated votes included; exact LPs per vote assignment). Then the paper's oracle ψ̂ (trade at the seller's value after no trade): the buyer's exact payoff.",
 ))
+
 
 
 def _decide_np_example4(_: Any) -> Verdict:
@@ -1505,64 +1656,135 @@ register(Claim(
 def _decide_np_example5(prices: tuple[Any, ...]) -> Verdict:
     from .rational import Q
     from .renegotiation import (enumeration_certificate, ex_post_ir_deterministic, example_5_environment, first_breaking_psi,
-                                voting_certificate)
+                                rp_against_all_psi, solve_certified, voting_certificate)
 
     cid = "neemanpavlov2007/example-5"
     env = example_5_environment(prices)
-    certs: list[tuple[str, dict[str, Any]]] = []
+    P = env.profiles()
+    menu = "{" + ", ".join(fmt(Q(p)) for p in prices) + "}"
+    # proposals=menu: with ex post IR (not in the example's statement), every mechanism on the menu is broken
+    ir_certs: list[tuple[str, dict[str, Any]]] = [("ex-post-IR-mechanisms", enumeration_certificate(env))]
     ir = ex_post_ir_deterministic(env)
-    certs.append(("ex-post-IR-mechanisms", enumeration_certificate(env)))
-    unbroken = []
+    unbroken = 0
     for k, f in enumerate(ir):
         psi = first_breaking_psi(env, f)
         if psi is None:
-            unbroken.append(f)
+            unbroken += 1
             continue
-        certs.append((f"ex-post-IR-mechanism-{k}", voting_certificate(
+        ir_certs.append((f"ex-post-IR-mechanism-{k}", voting_certificate(
             env, f, [{"kind": "psi", "psi": {label(d): label(x) for d, x in psi.items()}}])))
-    # random mechanisms on the menu: one LP over the lotteries (every ψ at once)
-    from .renegotiation import solve_certified
-
     rres, rcert = solve_certified(env, "random-rp-ex-post-ir")
-    certs.append(("random-ex-post-ir", rcert))
-    random_ok = rres.status.value == "infeasible"
-    # without participation: the first deterministic mechanism that is RP against every ψ
+    ir_certs.append(("random-ex-post-ir", rcert))
+    n = len(ir)
+    ir_text = (f"with ex post IR (which the example does not state): {'none' if not unbroken else unbroken} of the {n} deterministic "
+               f"mechanisms on the menu {'is' if unbroken <= 1 else 'are'} ex post RP"
+               + (" (each has a breaking ψ)" if not unbroken else "")
+               + ("; no random one renegotiated after its draw is (Farkas certificate of the LP over lotteries)"
+                  if rres.status.value == "infeasible" else "; a random one renegotiated after its draw is (witness of the LP over lotteries)"))
+    # without a participation constraint: the first deterministic mechanism that is RP against every ψ on the menu
     witness = None
-    P = env.profiles()
     for choice in itertools.product(env.outcomes, repeat=len(P)):
         f = dict(zip(P, choice))
         if first_breaking_psi(env, f) is None:
             witness = f
             break
-    if witness is not None:
+    menu_certs = list(ir_certs)
+    if witness is None:
+        menu_status = "confirmed"
+        menu_text = (f"no deterministic mechanism on the menu {menu} is ex post RP against every ψ into the menu, even without a "
+                     f"participation constraint; {ir_text}")
+    else:
+        # every ψ into the continuum: a price matters only where a player's payoff from it equals its payoff at a
+        # reached decision (a vote or the best proposal changes there), so the menu extended by those prices decides it
         reach = list(dict.fromkeys(witness[th] for th in P))
+        cut = {Q(p) for p in prices}
+        for th in P:
+            for d in reach:
+                for c in (th[0] - env.utility(0, d, th), th[1] + env.utility(1, d, th)):
+                    if 2 <= c <= 5:
+                        cut.add(c)
+        wide = example_5_environment(tuple(sorted(cut)))
+        fw = {th: witness[th] for th in P}
+        ok, _ = rp_against_all_psi(wide, fw)
         cases = [{"kind": "psi", "psi": {label(d): label(x) for d, x in zip(reach, c)}}
-                 for c in itertools.product(env.outcomes, repeat=len(reach))]
-        certs.append(("rp-without-ir", voting_certificate(env, witness, cases)))  # no participation constraint
-    ir_part = (f"with ex post IR: none of the {len(ir)} deterministic mechanisms is ex post RP (each with a breaking ψ)"
-               if not unbroken else f"with ex post IR: {len(unbroken)} deterministic mechanisms are ex post RP")
-    ir_part += (", and no random one (Farkas certificate of the LP over lotteries)" if random_ok
-                else ", but a random one is (witness of the LP over lotteries)")
-    wit = ("; without a participation constraint the mechanism " + ", ".join(f"{profile_label(th)} ↦ {label(x)}" for th, x in witness.items())
-           + " is ex post RP against every ψ (inefficient trades at a price no alternative improves for both are never renegotiated)"
-           if witness is not None else "; without a participation constraint no deterministic mechanism is ex post RP either")
-    ok = not unbroken and random_ok and witness is None
-    status = "confirmed" if ok else "refuted"
-    summary = ir_part + wit + (". The paper's argument (the buyer can secure price 2, the seller price 5) needs trade at (5, 2) and no trade elsewhere — ex post IR" if witness is not None else "")
-    menu = "price menu {" + ", ".join(fmt(Q(p)) for p in prices) + "}"
-    return Verdict(cid, instance=env.name, readings=[ReadingVerdict(_PROPOSALS_MENU.id, status, summary, tuple(certs), _price_menu_domain(menu))])
+                 for c in itertools.product(wide.outcomes, repeat=len(reach))]
+        menu_certs.append(("rp-without-ir", voting_certificate(wide, fw, cases)))
+        shown = ", ".join(f"{profile_label(th)} ↦ {label(x)}" for th, x in witness.items())
+        bad = [th for th in P if _example5_welfare(env, witness[th], th) < max(_example5_welfare(env, x, th) for x in env.outcomes)]
+        why = ("; it trades inefficiently at " + ", ".join(profile_label(th) for th in bad)
+               + ", where no alternative is better for both, and no misreport gains once renegotiated") if bad else ""
+        menu_status = "refuted" if ok else "confirmed"
+        menu_text = (f"without a participation constraint the deterministic mechanism ({shown}) is ex post RP against every ψ into "
+                     f"no trade or a price in [2, 5] (checked on the menu {{{', '.join(fmt(c) for c in sorted(cut))}}}: the menu and every "
+                     f"price at which a player's payoff equals its payoff at a reached decision, the only prices at which a vote or "
+                     f"the best proposal changes){why}; {ir_text}" if ok else
+                     "the deterministic mechanism that resists every ψ into the menu is broken by a price off the menu; " + ir_text)
+    tres, tcert = solve_certified(env, "menu-transfer-proposals")
+    tr_certs = (("transfer-proposals", tcert),)
+    if tres.status.value == "infeasible":
+        rows = [r for r, y in (tres.farkas or {}).items() if y != 0 and r.startswith("RP2[")]
+        tr_status = "confirmed"
+        tr_text = ("mechanisms choose lotteries over no trade and trade at p ∈ [2, 5] (no other transfers), proposals "
+                   "ψ(a) = (a′, t′) may move money (Σ t′ ≤ 0): no mechanism, deterministic or random, is ex post RP against every "
+                   "such ψ — the necessary conditions (efficient outcomes; no gain from a misreport that reaches a forced outcome, "
+                   "with the best proposal after it) are infeasible (Farkas certificate; its weights fall on "
+                   + ", ".join(rows) + "). A lottery over [2, 5] gives at every state the expected payoffs of one over trade at 2 "
+                   "and trade at 5 with the same trade probability, so the menu decides the continuum")
+    else:
+        tr_status = "not-applicable"
+        tr_text = "the necessary conditions with proposals that move money are satisfiable on this menu: not decided"
+    cont = _example5_domain()
+    readings = []
+    for timing in ("after-lottery", "before-lottery"):
+        when = ("renegotiated after the lottery is drawn" if timing == "after-lottery" else
+                "renegotiated before the lottery is drawn (footnote 6)")
+        readings.append(ReadingVerdict(f"proposals=menu+timing={timing}", menu_status,
+                                       f"{menu_text}. Random mechanisms {when}: a deterministic witness has no lottery" if menu_status == "refuted"
+                                       else menu_text, tuple(menu_certs), cont if menu_status == "refuted" else _price_menu_domain(menu)))
+        readings.append(ReadingVerdict(f"proposals=with-transfers+timing={timing}", tr_status,
+                                       f"{tr_text}; forced outcomes are degenerate, so the conditions are the same {when.split(' (')[0].replace('renegotiated ', 'whether renegotiated ')} or not"
+                                       if tr_status == "confirmed" else tr_text, tr_certs, cont if tr_status == "confirmed" else _price_menu_domain(menu)))
+    note = ("The example's claim holds when proposals may carry transfers (§4.1.1 writes ψ(a, t) = (a′, t′) ∈ A × ℝⁿ) and fails when "
+            "they are alternatives of the example only; the paper's argument (the buyer can secure price 2, the seller price 5) "
+            "uses proposals at prices the mechanism need not use") if menu_status != tr_status else ""
+    return Verdict(cid, instance=env.name, readings=readings, note=note)
+
+
+def _example5_welfare(env: Environment, x: Any, th: tuple) -> Any:
+    return env.utility(0, x, th) + env.utility(1, x, th)
 
 
 _EXAMPLE_5_ALTERNATIVES = ("The set of social alternatives consists of a continuum of alternatives: “no trade,” and “trade at the price p ,” "
                            "where $p \\in [2, 5]$.")
+_PSI_WITH_TRANSFERS = "$$\\psi : \\{(a, t) \\in A \\times \\mathbb{R}^n \\mid \\exists \\tilde{\\sigma} \\in S : m(\\tilde{\\sigma}) = (a, t)\\} \\rightarrow A \\times \\mathbb{R}^n.$$"
+_FOOTNOTE_6 = "⁶The outcome may involve a lottery. If so, ex-post renegotiation takes place before the lottery is carried through."
 
-_PROPOSALS_MENU = Reading(
-    "proposals=menu", "Mechanisms and renegotiation proposals ψ(a) choose among the example's alternatives only (no trade, or "
-    "trade at a price of the menu), without further transfers.", _EXAMPLE_5_ALTERNATIVES)
+
+def _example5_readings() -> tuple[Reading, ...]:
+    out = []
+    for timing in ("after-lottery", "before-lottery"):
+        when = ("A random mechanism is renegotiated after its lottery is drawn: ψ sees the alternative drawn."
+                if timing == "after-lottery" else "A random mechanism is renegotiated before its lottery is drawn: ψ sees the lottery.")
+        t_support = "" if timing == "after-lottery" else " … " + _FOOTNOTE_6
+        out.append(Reading(f"proposals=menu+timing={timing}",
+                           "Mechanisms and renegotiation proposals ψ(a) choose among the example's alternatives only (no trade, or trade "
+                           "at a price in [2, 5]), without further transfers. " + when, _EXAMPLE_5_ALTERNATIVES + t_support))
+        out.append(Reading(f"proposals=with-transfers+timing={timing}",
+                           "Mechanisms choose among the example's alternatives; a renegotiation proposal ψ(a, t) = (a′, t′) may also "
+                           "move money between the players (Σ t′ ≤ 0). " + when,
+                           _EXAMPLE_5_ALTERNATIVES + " … " + _PSI_WITH_TRANSFERS + t_support))
+    return tuple(out)
+
+
+def _example5_domain() -> Domain:
+    return Domain("a continuum of alternatives: no trade, and trade at p ∈ [2, 5]", "no trade and trade at p ∈ [2, 5]", True,
+                  "decided for every mechanism and every ψ into the continuum: a lottery over [2, 5] gives the expected payoffs of one "
+                  "over the menu's end points, and a price decides a vote or a best proposal only where a player's payoff "
+                  "equals its payoff at a reached decision, so a finite menu containing those prices decides every ψ")
 
 
 def _price_menu_domain(menu: str) -> Domain:
-    return Domain("a continuum of alternatives: no trade, and trade at p ∈ [2, 5]", menu, False,
+    return Domain("a continuum of alternatives: no trade, and trade at p ∈ [2, 5]", f"price menu {menu}", False,
                   "a finite menu of prices in [2, 5] containing 2 and 5: the prices between the listed ones are omitted, "
                   "as alternatives of a mechanism and of a proposal ψ")
 
@@ -1584,8 +1806,8 @@ register(Claim(
     where="§4.1.1, Example 5",
     decide=_decide_np_example5,
     strategy=_example5_strategy,
-    readings=(_PROPOSALS_MENU,),
-    domains=(_price_menu_domain("a finite price menu in [2, 5] containing 2 and 5"),),
+    readings=_example5_readings(),
+    domains=(_example5_domain(),),
     paper_instances=_example5_instances,
-    checks="On finite price menus in [2, 5] containing 2 and 5, over deterministic direct mechanisms: every ex post IR mechanism (enumerated; the list is recomputed by verify) is shown not ex post RP by an explicit ψ (rp_against_psi, recomputed); random mechanisms (a lottery over the menu at every profile) are decided by one LP over the lotteries, every ψ at once (random_rp_model: Farkas certificate when none exists); and the first mechanism that is ex post RP against every ψ without a participation constraint is given with all its ψ cases. The continuum of prices is not enumerated; the paper's two-line argument (buyer secures 2, seller secures 5) is the same on every menu containing 2 and 5.",
+    checks="Four readings: proposals from the example's alternatives only, or with transfers (ψ(a, t) = (a′, t′) ∈ A × ℝⁿ), each with a random mechanism renegotiated after or before its lottery is drawn; mechanisms choose among the alternatives (no transfers). Menu proposals: the first deterministic mechanism that is ex post RP against every ψ without a participation constraint, re-checked against every ψ on the menu extended by every price at which a player's payoff equals its payoff at a reached decision (which decides every ψ into [2, 5]); with ex post IR, every deterministic mechanism on the menu (enumerated, each with a breaking ψ) and the random ones (one LP over lotteries, Farkas). Proposals with transfers: one LP of necessary conditions over lotteries (efficient outcomes; no gain from a misreport that reaches a forced outcome, with the best proposal after it; proposals.transfer_proposals_model), infeasible with a Farkas certificate; a lottery over [2, 5] has the expected payoffs of one over {2, 5}, so the menu decides the continuum."
 ))
