@@ -50,7 +50,7 @@ from .environment import Environment
 from .errors import ModelError
 from .lp import Model
 from .rational import Q, fmt
-from .renegotiation import RP_FORMAT, _clip, _number, _object, _private_values, _refuse, _same, _where
+from .renegotiation import RP_FORMAT, _clip, _cond_others, _number, _object, _private_values, _refuse, _same, _u, _where
 
 __all__ = ["Outcome", "best_proposal_gain", "TransferPsiReport", "rp_against_every_psi_with_transfers",
            "transfer_proposals_model", "deterministic_from_primal", "transfer_check_certificate", "TRANSFER_MODELS"]
@@ -60,10 +60,6 @@ Outcome = tuple[Any, tuple[fmpq, ...]]
 
 #: the LPs of this module, by the name a renegotiation certificate's ``model`` field gives
 TRANSFER_MODELS = ("menu-transfer-proposals", "transfer-proposals", "transfer-proposals-ex-post-ir")
-
-
-def _u(env: Environment, i: int, a: Any, th: tuple) -> fmpq:
-    return env.utility(i, a, th) if env.kind == "finite" else env.valuation(i, a, th)
 
 
 def _welfare(env: Environment, a: Any, th: tuple) -> fmpq:
@@ -80,13 +76,6 @@ def _require(env: Environment) -> None:
         raise ModelError(f"proposals with transfers are decided for two players, not {env.n}")
     if not _private_values(env):
         raise ModelError("proposals with transfers are decided with private values (votes by preference)")
-
-
-def _cond(env: Environment, i: int, ti: Any) -> list[tuple[tuple, fmpq]]:
-    """(θ, p(θ_-i | θ_i)) over the profiles of positive probability with θ_i = ti."""
-    p = env.prior
-    tot = sum((p[th] for th in env.profiles() if th[i] == ti), fmpq(0))
-    return [(th, p[th] / tot) for th in env.profiles() if th[i] == ti and p[th] != 0]
 
 
 def _payoff(env: Environment, i: int, o: Outcome, th: tuple) -> fmpq:
@@ -162,7 +151,7 @@ def rp_against_every_psi_with_transfers(env: Environment, mechanism: Mapping[tup
     best, what = fmpq(0), ""
     for i in range(2):
         for ti in env.types[i]:
-            cond = _cond(env, i, ti)
+            cond = _cond_others(env, i, ti)
             if not cond:
                 continue
             truth = sum((w * _payoff(env, i, mech[th], th) for th, w in cond), fmpq(0))
@@ -265,7 +254,7 @@ def transfer_proposals_model(env: Environment, ex_post_ir: bool = False) -> Mode
 
     for i in range(env.n):
         for ti in env.types[i]:
-            cond = _cond(env, i, ti)
+            cond = _cond_others(env, i, ti)
             if not cond:
                 continue
             for tr in env.types[i]:

@@ -1109,16 +1109,7 @@ def rp_against_psi(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, A
         if env.n != 2:
             raise ModelError("rp_against_psi decides interdependent values for two players only "
                              "(with more players the pivotal gains are multilinear in the others' votes)")
-        switch = ""
-        for d in dict.fromkeys(f[th] for th in env.profiles() if env.prior[th] > 0):
-            x = psi.get(d, d)
-            if x != d:
-                found = switching_equilibrium(env, f, d, x)
-                if found:
-                    switch = f"at {label(d)} a voting equilibrium switches to {label(x)}: {found}"
-                    break
-        gain, what = deviation_gain(env, f, psi)
-        return PsiReport(dict(psi), switch, what, gain)
+        return _against_psi_by_equilibria(env, f, psi, "undominated")
     n = env.n
 
     def delta(j: int, d: Any, th: tuple) -> fmpq:
@@ -1162,6 +1153,12 @@ def rp_against_psi_any_equilibrium(env: Environment, f: Mapping[tuple, Any], psi
     with ``votes="any"``."""
     if env.n != 2:
         raise ModelError("rp_against_psi_any_equilibrium decides two-player voting games")
+    return _against_psi_by_equilibria(env, f, psi, "any")
+
+
+def _against_psi_by_equilibria(env: Environment, f: Mapping[tuple, Any], psi: Mapping[Any, Any], votes: str) -> PsiReport:
+    """Two players: condition (1) by :func:`switching_equilibrium` at every on-path
+    decision ψ moves, condition (2) by :func:`deviation_gain` with ``votes``."""
     switch = ""
     for d in dict.fromkeys(f[th] for th in env.profiles() if env.prior[th] > 0):
         x = psi.get(d, d)
@@ -1170,7 +1167,7 @@ def rp_against_psi_any_equilibrium(env: Environment, f: Mapping[tuple, Any], psi
             if found:
                 switch = f"at {label(d)} a voting equilibrium switches to {label(x)}: {found}"
                 break
-    gain, what = deviation_gain(env, f, psi, votes="any")
+    gain, what = deviation_gain(env, f, psi, votes=votes)
     return PsiReport(dict(psi), switch, what, gain)
 
 
