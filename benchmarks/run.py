@@ -174,7 +174,7 @@ def child(solver: str, K: int, prior: str, problem_file: str, workdir: str) -> d
         if solver == "highs":
             import highspy
 
-            from exactmd.lp.hint import _f  # the same float model as the hint
+            from exactmd.lp.refine import _f  # the same float model as the hint
             from exactmd.lp.exact import parse_problem
 
             sense, names, lo, hi, obj, rows = parse_problem(problem)

@@ -11,7 +11,8 @@ from exactmd.design import build_problem
 from exactmd.errors import LPError
 from exactmd.lp import solve_problem, verify_certificate
 from exactmd.lp import hint
-from exactmd.lp.hint import simplest_between
+from exactmd.lp import refine
+from exactmd.lp.refine import simplest_between
 from exactmd.lp.solution import default_method
 from exactmd.strategies import lp_problems, rationals
 
@@ -146,5 +147,5 @@ def test_refinement_runs_until_the_denominators_are_reached(monkeypatch):
     assert hinted.method == "highs-basis+exact-refinement"
     assert max(int(hinted.primal[v].q).bit_length() for v in names) > 500
     assert hinted.value == solve_problem(p, method="exact").value
-    monkeypatch.setattr(hint, "MAX_ROUNDS", 12)  # the earlier cap: the hint fell back
+    monkeypatch.setattr(refine, "MAX_ROUNDS", 12)  # the earlier cap: the hint fell back
     assert solve_problem(p, method="hint").method.startswith("exact")

@@ -8,6 +8,8 @@ re-checks; :func:`explain_certificate` turns it into a proof in terms of row lab
 
 from typing import Any
 
+from ..errors import CertificateError, ExactMDError
+from .explanation import explain
 from .verify import verify_certificate, verify_file
 from .model import Constraint, LinExpr, Model, StrictResult, Var, strict_feasibility
 from .solution import LPResult, Status, solve_problem
@@ -31,8 +33,6 @@ __all__ = [
 def explain_certificate(cert: dict[str, Any], limit: int | None = 40) -> str:
     """A readable proof of what an LP certificate shows (see :mod:`exactmd.lp.explanation`);
     at most ``limit`` rows are listed (None: all), the rest summarised by family."""
-    from ..errors import CertificateError, ExactMDError
-    from .explanation import explain
 
     try:
         return explain(cert, limit)

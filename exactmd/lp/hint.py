@@ -42,11 +42,13 @@ from typing import Any
 from flint import fmpq
 
 from ..rational import Q, fmt
+from .checker import verify_certificate
+from .exact import _problem_copy, parse_problem
+from .refine import _f, refine
+from .warm import continue_exactly
 
 __all__ = ["available", "solve_hinted"]
 
-MAX_ROUNDS = 200  # refinement rounds at most (~50 bits each); stops earlier when a round stalls
-STALL = fmpq(2) ** 4
 MAX_PIVOTS = 1000  # exact pivots from HiGHS's basis before giving up on the hint
 TIGHT = 1e-10  # float-ok: HiGHS's feasibility tolerances for the second attempt (a hint only)
 
@@ -76,78 +78,6 @@ def _new_highs() -> Any:
         os.dup2(saved, 1)
         os.close(saved)
         os.close(devnull)
-
-
-def _f(q: fmpq) -> float:  # float-ok: a hint for HiGHS, never a decision
-    return int(q.p) / int(q.q) if q.q != 1 else float(int(q.p))  # float-ok: correctly rounded, for HiGHS only
-
-
-def _dyadic(x: float) -> fmpq:  # float-ok: a float correction turned into its exact value
-    n, d = x.as_integer_ratio()
-    return fmpq(n, d)
-
-
-def simplest_between(lo: fmpq, hi: fmpq) -> fmpq:
-    """The rational with the smallest denominator in the closed interval [lo, hi]
-    (continued fractions; for lo ≤ 0 ≤ hi it is 0)."""
-    if lo > hi:
-        lo, hi = hi, lo
-    if lo <= 0 <= hi:
-        return fmpq(0)
-    if hi < 0:
-        return -simplest_between(-hi, -lo)
-    # 0 < lo ≤ hi: collect partial quotients, lo = a_n/a_d, hi = b_n/b_d
-    a_n, a_d, b_n, b_d = int(lo.p), int(lo.q), int(hi.p), int(hi.q)
-    quotients: list[int] = []
-    while True:
-        fl = a_n // a_d
-        if fl * a_d == a_n or (fl + 1) * b_d <= b_n:
-            quotients.append(fl if fl * a_d == a_n else fl + 1)  # an integer in [lo, hi]
-            break
-        # lo, hi in (fl, fl + 1): x = fl + 1/x' with x' in [1/(hi − fl), 1/(lo − fl)]
-        quotients.append(fl)
-        a_n, a_d, b_n, b_d = b_d, b_n - fl * b_d, a_d, a_n - fl * a_d
-    num, den = quotients[-1], 1
-    for a in reversed(quotients[:-1]):
-        num, den = a * num + den, num
-    return fmpq(num, den)
-
-
-def _reconstruct(z: list[fmpq], err: fmpq) -> list[fmpq]:
-    return [zi if zi.q == 1 else simplest_between(zi - err, zi + err) for zi in z]
-
-
-def refine(
-    matvec: Callable[[list[fmpq]], list[fmpq]],
-    fsolve: Callable[[list[float]], Any],  # float-ok: HiGHS's solve with its factorisation
-    b: list[fmpq],
-) -> list[fmpq] | None:
-    """Solve M z = b exactly, M given by its exact product and its float solve."""
-    m = len(b)
-    z = [fmpq(0)] * m
-    r = list(b)
-    prev: fmpq | None = None
-    for _ in range(MAX_ROUNDS):
-        if all(ri == 0 for ri in r):
-            return z
-        big = max(abs(ri) for ri in r)
-        e = int(big.p).bit_length() - int(big.q).bit_length()  # 2^(e−1) < |r|max·2 roughly
-        scale = fmpq(2) ** e if e >= 0 else fmpq(1, 2 ** (-e))
-        delta = fsolve([_f(ri / scale) for ri in r])
-        corr = [_dyadic(float(d)) * scale for d in delta]  # float-ok: exact dyadic value of HiGHS's correction
-        z = [zi + ci for zi, ci in zip(z, corr)]
-        size = max((abs(c) for c in corr), default=fmpq(0))
-        if size == 0:
-            return None
-        if prev is not None and size * STALL > prev:  # under 4 bits gained in a round: give up
-            return None
-        prev = size
-        cand = _reconstruct(z, size)
-        rc = [bi - mi for bi, mi in zip(b, matvec(cand))]
-        if all(x == 0 for x in rc):
-            return cand
-        r = [bi - mi for bi, mi in zip(b, matvec(z))]
-    return None
 
 
 def highs_model(sense: str, lo: list[fmpq | None], hi: list[fmpq | None], obj: dict[int, fmpq],
@@ -197,8 +127,6 @@ def highs_model(sense: str, lo: list[fmpq | None], hi: list[fmpq | None], obj: d
 def certificate(problem: Mapping[str, Any], x: list[fmpq], y: list[fmpq]) -> tuple[dict[str, Any] | None, str]:
     """The optimal certificate of primal ``x`` and duals ``y`` (by column and row index),
     if the independent checker accepts it; else ``None`` and the checker's reason."""
-    from .checker import verify_certificate
-    from .exact import _problem_copy
 
     names = list(problem["variables"])
     rows = problem.get("constraints") or []
@@ -236,7 +164,6 @@ def _solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None,  # fl
     import highspy
     import numpy as np
 
-    from .exact import parse_problem
 
     started = time.monotonic()
     sense, names, lo, hi, obj, rows = parse_problem(problem)
@@ -351,7 +278,6 @@ def _solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None,  # fl
         if round_ == 1:
             break
         if xs is not None and ys is not None:
-            from .warm import continue_exactly
 
             deadline = None if time_limit is None else started + time_limit
             outcome, pivots, xw, yw = continue_exactly(h, sense, lo, hi, obj, rows, xs, ys, max_pivots=MAX_PIVOTS,

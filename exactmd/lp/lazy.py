@@ -17,6 +17,7 @@ from typing import Any
 from flint import fmpq
 
 from ..rational import Q, fmt
+from .exact import _problem_copy, parse_problem
 from .solution import LPResult, Status, solve_problem
 
 __all__ = ["solve_lazy"]
@@ -36,7 +37,6 @@ def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable
     the caller already has them; the problem is then not re-parsed.
     ``share_problem``: the certificate holds ``problem`` itself instead of a copy (for
     callers that built it for this call and will not change it)."""
-    from .exact import parse_problem
 
     rows = problem["constraints"]
     if parsed is None:
@@ -69,7 +69,6 @@ def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable
 
 
 def _full(problem: dict[str, Any], res: LPResult, body: dict[str, Any], pivots: int, rounds: int, share: bool = False) -> LPResult:
-    from .exact import _problem_copy
 
     p = {k: problem[k] for k in ("sense", "variables", "objective", "constraints")} if share else _problem_copy(problem)
     cert = {"format": "exactmd-lp-certificate/1", "problem": p, **body}

@@ -30,6 +30,7 @@ from flint import fmpq
 
 from ..errors import LPError
 from ..rational import Q, fmt
+from .exact import parse_problem
 from .solution import LPResult, solve_problem
 
 __all__ = ["Model", "Var", "LinExpr", "Constraint", "StrictResult", "strict_feasibility"]
@@ -218,7 +219,6 @@ class Model:
 
     @classmethod
     def from_problem(cls, d: Mapping[str, Any]) -> "Model":
-        from .exact import parse_problem
 
         sense, names, lo, hi, obj, rows = parse_problem(d)  # validates
         m = cls(sense)

@@ -15,6 +15,9 @@ from flint import fmpq
 
 from ..errors import CertificateError, LPError
 from ..rational import Q
+from .checker import verify_certificate
+from .exact import canonical_problem, simplex
+from . import hint
 
 
 class Status(Enum):
@@ -47,7 +50,6 @@ class LPResult:
         return dump_json(self._cert)
 
     def verify(self) -> None:
-        from .checker import verify_certificate
 
         ok, why = verify_certificate(self._cert)
         if not ok:
@@ -110,12 +112,10 @@ def solve_problem(
     vertices, and the methods may return different ones); the certificate is always
     verified.
     """
-    from .exact import canonical_problem, simplex
-    from .hint import available, solve_hinted
 
     if method is not None and method not in METHODS:
         raise LPError(f"method={method!r} must be one of {', '.join(METHODS)}")
-    if method == "hint" and not available():
+    if method == "hint" and not hint.available():
         raise LPError("method='hint' needs highspy: pip install 'exactmd[fast]' (or use method='exact')")
     body = canonical_problem({k: v for k, v in problem.items() if k != "format"})
     cert = None
@@ -123,8 +123,8 @@ def solve_problem(
     if method is None:
         method = _default_method.get()
     size = len(body.get("constraints") or ()) * len(body.get("variables") or ())
-    if method == "hint" or (method == "auto" and size >= HINT_MIN_SIZE and available()):
-        cert = solve_hinted(body, time_limit=time_limit, trace=trace)
+    if method == "hint" or (method == "auto" and size >= HINT_MIN_SIZE and hint.available()):
+        cert = hint.solve_hinted(body, time_limit=time_limit, trace=trace)
         if cert is not None:
             name = "highs-basis+exact-refinement"
         else:

@@ -33,9 +33,11 @@ from typing import Any
 
 from flint import fmpq
 
+from .exact import BLAND_AFTER
+from .refine import refine
+
 __all__ = ["BLAND_AFTER", "continue_exactly"]
 
-BLAND_AFTER = 50
 
 Bound = fmpq | None
 
@@ -109,7 +111,6 @@ class _State:
         """z with B z = b, exactly (positions of the current basis)."""
         import numpy as np
 
-        from .hint import refine
 
         z = refine(self._bvec, lambda v: self.h.getBasisSolve(np.array(v))[1], b)
         if z is None:
@@ -126,7 +127,6 @@ class _State:
         """y with Bᵀ y = c, exactly (c indexed by position of the current basis)."""
         import numpy as np
 
-        from .hint import refine
 
         w = list(c)
         for p, eta in reversed(self.etas):  # w ← E⁻ᵀ w
