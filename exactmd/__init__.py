@@ -20,7 +20,8 @@ from .belief import Belief, independent, uniform
 from .environment import Environment, QLOutcome, load_environment
 from .mechanism import Device, OutcomeFunction, constant_device, implement
 from .constraints import check
-from .design import feasible_mechanism, optimal_mechanism, verify_document
+from .design import feasible_mechanism, optimal_mechanism
+from .certificates import verify_document
 
 __version__ = "0.1.0"
 

@@ -5,7 +5,9 @@ the paper is taken: :class:`Reading`) on one or more *domains* (the paper's own 
 a finite stand-in for it: :class:`Domain`).  Deciding it on an instance gives one
 :class:`ReadingVerdict` per (reading, domain); the headline status of the
 :class:`Verdict` is computed from them by :func:`headline_status`, never written by
-hand.  The papers' claims themselves are registered in :mod:`exactmd.theorems`.
+hand.  Claims are registered with :func:`register` — the papers' by their plug-ins
+(:mod:`exactmd.plugins`), a user's by theirs — and looked up in :data:`CLAIMS` /
+:func:`get_claim`, which load the plug-ins first.
 
 >>> headline_status([("ucstar=intersection", "confirmed", True), ("ucstar=intersection", "refuted", False)])
 'refuted-on-variant'
@@ -14,13 +16,15 @@ hand.  The papers' claims themselves are registered in :mod:`exactmd.theorems`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import ClaimError
+from .plugins import load_plugins
 
 __all__ = ["Claim", "Verdict", "Reading", "ReadingVerdict", "Domain", "headline_status", "as_stated", "AS_STATED",
+           "CLAIMS", "register", "get_claim", "registered_claims", "instance_strategy",
            "INSTANCE_DOMAIN", "READING_STATUSES", "HEADLINE_STATUSES"]
 
 #: statuses of one reading on one domain
@@ -313,3 +317,62 @@ class Claim:
                     raise ClaimError(f"claim {self.id}: two different certificates are named {name!r}")
                 names[name] = cert
         return Verdict(v.claim, instance=v.instance, readings=rs, note=v.note)
+
+
+# ---------------------------------------------------------------------------------
+# the registry
+_CLAIM_ID = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*/[a-z0-9][a-z0-9.+-]*$")
+_REGISTRY: dict[str, Claim] = {}
+
+
+class _Claims(Mapping[str, Claim]):
+    """The registered claims by id (read-only; the plug-ins are loaded on first use)."""
+
+    def __getitem__(self, cid: str) -> Claim:
+        load_plugins()
+        return _REGISTRY[cid]
+
+    def __iter__(self) -> Iterator[str]:
+        load_plugins()
+        return iter(dict(_REGISTRY))
+
+    def __len__(self) -> int:
+        load_plugins()
+        return len(_REGISTRY)
+
+
+#: every registered claim, by id
+CLAIMS: Mapping[str, Claim] = _Claims()
+
+
+def register(claim: Claim) -> Claim:
+    """Register a claim under its id ``<paper>/<label>`` (both lower-case; they name the
+    folders of ``exactmd reproduce``); an id registered twice raises ClaimError."""
+    if not isinstance(claim, Claim):
+        raise ClaimError(f"register() takes a Claim, not {type(claim).__name__}")
+    if not _CLAIM_ID.match(claim.id):
+        raise ClaimError(f"claim id {claim.id!r} must be '<paper>/<label>': lower-case letters, digits and - (e.g. 'mypaper/lemma-3')")
+    if claim.id in _REGISTRY:
+        raise ClaimError(f"claim {claim.id!r} is registered twice")
+    _REGISTRY[claim.id] = claim
+    return claim
+
+
+def get_claim(cid: str) -> Claim:
+    """The claim with id ``cid``, or the one whose label is ``cid`` or whose id starts
+    with it, if exactly one."""
+    if cid in CLAIMS:
+        return CLAIMS[cid]
+    matches = [c for c in CLAIMS if c.endswith("/" + cid) or c.startswith(cid)]
+    if len(matches) == 1:
+        return CLAIMS[matches[0]]
+    raise ClaimError(f"unknown claim {cid!r}; known claims: {', '.join(sorted(CLAIMS))}")
+
+
+def registered_claims(paper: str | None = None) -> list[Claim]:
+    """The registered claims (of one paper), sorted by id."""
+    return [CLAIMS[c] for c in sorted(CLAIMS) if paper is None or CLAIMS[c].paper == paper]
+
+
+def instance_strategy(cid: str) -> Any:
+    return get_claim(cid).strategy()

@@ -94,7 +94,7 @@ def _cmd_lp_solve(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .design import verify_document
+    from .certificates import verify_document
     from .errors import InputError
     from .jsonio import load_strict
 
@@ -142,13 +142,20 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 _LP_CERT = "exactmd-lp-certificate/1"
-_STATED = ("exactmd-mechanism-certificate/1", "exactmd-renegotiation-certificate/1")
+
+
+def _states(doc: Any) -> bool:
+    """Whether the document's format carries a ``statement`` that explain prints."""
+    from .certificates import get_format
+
+    f = get_format(doc.get("format"))
+    return f is not None and f.states
 
 
 def _explainable(doc: Any, file: str) -> None:
     """Explain only what verifies: a document that fails ``exactmd verify`` is refused with
     the verifier's reason, before a word of it is repeated."""
-    from .design import verify_document
+    from .certificates import verify_document
 
     ok, why = verify_document(doc)
     if not ok:
@@ -156,7 +163,7 @@ def _explainable(doc: Any, file: str) -> None:
     inner = doc
     while inner.get("format") != _LP_CERT and isinstance(inner.get("lp"), dict):
         inner = inner["lp"]
-    if inner.get("format") != _LP_CERT and not (inner is doc and doc.get("format") in _STATED):
+    if inner.get("format") != _LP_CERT and not (inner is doc and _states(doc)):
         raise ExactMDError(f"{file}: a {doc.get('format')!r} document has no LP certificate to explain; "
                            f"exactmd verify {file} re-checks it")
 
@@ -449,7 +456,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
-    from .theorems import CLAIMS
+    from .claims import CLAIMS
 
     for cid, c in sorted(CLAIMS.items()):
         _print(f"{cid}  ({c.where})\n    \"{c.statement}\"")

@@ -51,7 +51,6 @@ __all__ = [
     "mechanism_from_primal",
     "verify_mechanism_certificate",
     "MECHANISM_FORMAT",
-    "verify_document",
 ]
 
 MECHANISM_FORMAT = "exactmd-mechanism-certificate/1"
@@ -628,36 +627,3 @@ def _canon(problem: Any) -> Any:
             (c["name"], {k: v for k, v in c["coeffs"].items()}, c["op"], c["rhs"]) for c in problem.get("constraints", [])
         ],
     }
-
-
-def verify_document(doc: Any) -> tuple[bool, str]:
-    """Verify any certificate exactmd writes, dispatching on its ``format``.
-
-    ``exactmd-lp-certificate/1`` → :func:`exactmd.lp.verify.verify_certificate`;
-    ``exactmd-mechanism-certificate/1`` → :func:`verify_mechanism_certificate`.
-    """
-    from .lp.verify import verify_certificate
-
-    if not isinstance(doc, Mapping):
-        return False, "a certificate must be a JSON object"
-    fmt_ = doc.get("format")
-    if fmt_ == "exactmd-lp-certificate/1":
-        return verify_certificate(dict(doc))
-    if fmt_ == MECHANISM_FORMAT:
-        return verify_mechanism_certificate(doc)
-    if fmt_ == "exactmd-symbolic-check/1":
-        from .symbolic import verify_symbolic
-
-        return verify_symbolic(dict(doc))
-    if fmt_ == "exactmd-renegotiation-certificate/1":
-        # defined by a higher layer; imported only to verify its own documents
-        from .renegotiation import verify_rp_certificate
-
-        return verify_rp_certificate(doc)
-    if fmt_ == "exactmd-commitment-certificate/1":
-        from .commitment import verify_commitment_certificate
-
-        return verify_commitment_certificate(doc)
-    known = ", ".join(("exactmd-lp-certificate/1", MECHANISM_FORMAT, "exactmd-symbolic-check/1",
-                       "exactmd-renegotiation-certificate/1", "exactmd-commitment-certificate/1"))
-    return False, f"format: {fmt_!r} is not a certificate format (known: {known})"

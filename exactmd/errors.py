@@ -19,6 +19,7 @@ __all__ = [
     "CertificateError",
     "ClaimError",
     "InputError",
+    "PluginError",
 ]
 
 
@@ -63,3 +64,7 @@ class ClaimError(ExactMDError, ValueError):
 
 class InputError(ExactMDError, ValueError):
     """A file exactmd refuses to read: JSON with duplicate keys, NaN, floats, too deep or too large."""
+
+
+class PluginError(ExactMDError, RuntimeError):
+    """A plug-in failed to load or to register (a name registered twice, an import error)."""

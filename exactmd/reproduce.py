@@ -47,11 +47,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .claims import READING_STATUSES, Claim, Verdict, headline_status
-from .design import verify_document
+from .claims import CLAIMS, READING_STATUSES, Claim, Verdict, get_claim, headline_status
+from .certificates import verify_document
 from .errors import CertificateError, ClaimError, InputError
 from .jsonio import loads_strict
-from .theorems import CLAIMS, get_claim
 
 __all__ = ["reproduce", "check_claims", "write_verdict", "verify_manifest", "load_manifest", "MANIFEST_FORMAT",
            "summary_table"]

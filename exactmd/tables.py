@@ -110,13 +110,15 @@ def bargaining_rows(Ks: Iterable[int], prior: str = "uniform", *, log: Callable[
 NEEMAN_PAVLOV_COLUMNS = ["claim", "where", "instance", "verdict", "readings", "domain", "summary"]
 
 
-def neeman_pavlov_rows(*, log: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
-    """One row per Neeman–Pavlov claim and paper instance: the headline verdict, each
-    reading's status (``reading on domain: status``) and the domains decided on."""
-    from .theorems import CLAIMS
+def neeman_pavlov_rows(*, log: Callable[[str], None] | None = None, claims: Iterable[Any] | None = None) -> list[dict[str, Any]]:
+    """One row per Neeman–Pavlov claim (of ``claims``, default: every registered one) and
+    paper instance: the headline verdict, each reading's status (``reading on domain:
+    status``) and the domains decided on."""
+    from .claims import registered_claims
 
     rows = []
-    for cid, claim in sorted(CLAIMS.items()):
+    for claim in sorted(registered_claims() if claims is None else claims, key=lambda c: c.id):
+        cid = claim.id
         if claim.paper != "neemanpavlov2007":
             continue
         for name, inst in claim.paper_instances():

@@ -1,7 +1,7 @@
 """The papers' claims as named, runnable checks.
 
-A :class:`Claim` has an id ``<paper>/<label>`` (paper ``vartiainen2014`` or
-``neemanpavlov2007``), the statement it checks (quoted from the paper), a
+A :class:`Claim` has an id ``<paper>/<label>`` (here paper ``vartiainen2014`` or
+``neemanpavlov2007``; registered in :mod:`exactmd.claims` by the papers' plug-ins), the statement it checks (quoted from the paper), a
 ``decide(instance)`` function returning a :class:`Verdict`, a hypothesis strategy of
 random instances (``exactmd check``) and named paper instances (``exactmd reproduce``).
 
@@ -27,42 +27,15 @@ from typing import Any
 from flint import fmpq
 
 from .belief import label, profile_label
-from .claims import (AS_STATED, HEADLINE_STATUSES, INSTANCE_DOMAIN, READING_STATUSES, Claim, Domain, Reading,
-                     ReadingVerdict, Verdict, as_stated, headline_status)
+from .claims import (AS_STATED, CLAIMS, HEADLINE_STATUSES, INSTANCE_DOMAIN, READING_STATUSES, Claim, Domain, Reading,
+                     ReadingVerdict, Verdict, as_stated, get_claim, headline_status, instance_strategy, register)
 from .constraints import fvar, rows
 from .design import feasible_mechanism, optimal_mechanism
 from .environment import Environment
-from .errors import ClaimError
 from .rational import fmt
 
 __all__ = ["Claim", "Verdict", "Reading", "ReadingVerdict", "Domain", "headline_status", "as_stated", "AS_STATED",
            "INSTANCE_DOMAIN", "READING_STATUSES", "HEADLINE_STATUSES", "CLAIMS", "register", "get_claim", "instance_strategy"]
-
-
-CLAIMS: dict[str, Claim] = {}
-
-
-def register(claim: Claim) -> Claim:
-    paper, _, lab = claim.id.partition("/")
-    if paper not in ("vartiainen2014", "neemanpavlov2007") or not lab:
-        raise ClaimError(f"claim id {claim.id!r} must be '<paper>/<label>' with paper vartiainen2014 or neemanpavlov2007")
-    if claim.id in CLAIMS:
-        raise ClaimError(f"claim {claim.id!r} is registered twice")
-    CLAIMS[claim.id] = claim
-    return claim
-
-
-def get_claim(cid: str) -> Claim:
-    if cid in CLAIMS:
-        return CLAIMS[cid]
-    matches = [c for c in CLAIMS if c.endswith("/" + cid) or c.startswith(cid)]
-    if len(matches) == 1:
-        return CLAIMS[matches[0]]
-    raise ClaimError(f"unknown claim {cid!r}; known claims: {', '.join(sorted(CLAIMS))}")
-
-
-def instance_strategy(cid: str) -> Any:
-    return get_claim(cid).strategy()
 
 
 # ---------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ primal).  Stricter for three kinds:
 
 Anything else — accepted with another message, an exception, no answer within
 ``TIMEOUT`` seconds — is a finding.  Documents are verified in-process
-(:func:`exactmd.design.verify_document`); raw-text forgeries (duplicate keys) through the
+(:func:`exactmd.certificates.verify_document`); raw-text forgeries (duplicate keys) through the
 command line entry point :func:`exactmd.cli.main` with its output captured.
 
 Sizes (environment variables): ``EXACTMD_FORGERIES`` forgeries per document at most
@@ -444,7 +444,7 @@ def _deadline(seconds: int):
 
 
 def verify_value(doc: Any) -> tuple[bool, str]:
-    from exactmd.design import verify_document
+    from exactmd.certificates import verify_document
 
     with _deadline(TIMEOUT):
         ok, why = verify_document(doc)

@@ -11,7 +11,7 @@ import pytest
 from exactmd.claims import INSTANCE_DOMAIN, Claim, Domain, Reading, ReadingVerdict, Verdict, headline_status
 from exactmd.errors import ClaimError
 from exactmd.reproduce import load_manifest, reproduce, verify_manifest
-from exactmd.theorems import CLAIMS, get_claim
+from exactmd.claims import CLAIMS, get_claim
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 PAPERS = Path("/work/shared/papers")
@@ -467,13 +467,10 @@ def test_cli_claims_shows_readings_with_the_papers_words_and_domains(capsys):
     assert plain >= 15 and out.count("reading as-stated: the statement read literally") == plain
 
 
-def test_neeman_pavlov_table_has_readings_and_domain(monkeypatch):
-    import exactmd.theorems as th
+def test_neeman_pavlov_table_has_readings_and_domain():
     from exactmd.tables import NEEMAN_PAVLOV_COLUMNS, neeman_pavlov_rows, render
 
-    only = {c: th.CLAIMS[c] for c in ("neemanpavlov2007/example-5", "neemanpavlov2007/example-4")}
-    monkeypatch.setattr(th, "CLAIMS", only)
-    rows = neeman_pavlov_rows()
+    rows = neeman_pavlov_rows(claims=[CLAIMS[c] for c in ("neemanpavlov2007/example-5", "neemanpavlov2007/example-4")])
     row = next(r for r in rows if r["instance"] == "prices-2-3-4-5")
     assert row["verdict"] == "depends-on-reading"
     assert row["readings"].startswith("proposals=menu+timing=after-lottery on no trade and trade at p ∈ [2, 5]: refuted; "

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from exactmd.design import verify_document
+from exactmd.certificates import verify_document
 from exactmd.jsonio import load_strict
 from exactmd.reproduce import MANIFEST_FORMAT, load_manifest, reproduce
-from exactmd.theorems import CLAIMS, HEADLINE_STATUSES, READING_STATUSES
+from exactmd.claims import CLAIMS, HEADLINE_STATUSES, READING_STATUSES
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 FILES = sorted(p for p in PROOFS.rglob("*.json") if p.name != "manifest.json")

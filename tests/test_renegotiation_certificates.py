@@ -15,7 +15,7 @@ from flint import fmpq
 from hypothesis import given, settings
 
 from exactmd.cli import main
-from exactmd.design import verify_document
+from exactmd.certificates import verify_document
 from exactmd.environment import Environment
 from exactmd.errors import ModelError
 from exactmd.renegotiation import (

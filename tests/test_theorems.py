@@ -5,11 +5,11 @@ import json
 import pytest
 from hypothesis import given, settings
 
-from exactmd.design import verify_document
+from exactmd.certificates import verify_document
 from exactmd.environment import Environment
 from exactmd.errors import ClaimError
 from exactmd.reproduce import check_claims, reproduce
-from exactmd.theorems import CLAIMS, HEADLINE_STATUSES, READING_STATUSES, get_claim, headline_status
+from exactmd.claims import CLAIMS, HEADLINE_STATUSES, READING_STATUSES, get_claim, headline_status
 
 
 def test_ids_follow_the_naming_rule():

@@ -310,7 +310,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("cid", sorted(EXPECTED))
 def test_claim_verdicts_per_reading_and_domain(cid):
-    from exactmd.theorems import get_claim
+    from exactmd.claims import get_claim
 
     claim = get_claim(cid)
     ((_, inst),) = claim.paper_instances()
@@ -327,7 +327,7 @@ def test_claim_verdicts_per_reading_and_domain(cid):
 
 
 def test_claim_readings_quote_the_paper():
-    from exactmd.theorems import get_claim
+    from exactmd.claims import get_claim
 
     assert [r.id for r in get_claim("vartiainen2014/lemma-3").readings] == [f"ucstar={r}" for r in UCSTAR_READINGS]
     assert [r.id for r in get_claim("vartiainen2014/lemma-4").readings] == [
@@ -338,7 +338,7 @@ def test_claim_readings_quote_the_paper():
 
 def test_lemma_3_failure_certificate_verifies(env):
     from exactmd.commitment import verify_commitment_certificate
-    from exactmd.theorems import get_claim
+    from exactmd.claims import get_claim
 
     claim = get_claim("vartiainen2014/lemma-3")
     v = claim.decide(claim.paper_instances()[0][1])

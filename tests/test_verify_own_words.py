@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from exactmd.bargaining import bilateral_trade
 from exactmd.constraints import Fixed
-from exactmd.design import feasible_mechanism, optimal_mechanism, verify_document, verify_mechanism_certificate
+from exactmd.certificates import verify_document
+from exactmd.design import feasible_mechanism, optimal_mechanism, verify_mechanism_certificate
 from exactmd.errors import ModelError
 from exactmd.lp import solve_problem, verify_certificate
 from exactmd.strategies import finite_environments, quasilinear_environments

@@ -1,0 +1,90 @@
+"""Certificate formats: one registry, one dispatcher for ``exactmd verify``.
+
+Every document exactmd writes names its ``format``; each format has exactly one
+verifier, registered here with :func:`register_format` — the kernel's own three (LP,
+mechanism, symbolic check) by this module, a paper's or a user's by its plug-in
+(:mod:`exactmd.plugins`).  :func:`verify_document` looks the format up and runs its
+verifier, which never raises and answers ``(ok, verdict in its own words)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .design import MECHANISM_FORMAT, verify_mechanism_certificate
+from .errors import PluginError
+from .lp.verify import verify_certificate
+from .plugins import load_plugins
+from .symbolic import SYMBOLIC_FORMAT, verify_symbolic
+
+__all__ = ["CertificateFormat", "register_format", "get_format", "registered_formats", "verify_document",
+           "LP_FORMAT", "SYMBOLIC_FORMAT"]
+
+LP_FORMAT = "exactmd-lp-certificate/1"
+
+Verifier = Callable[[Mapping[str, Any]], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class CertificateFormat:
+    """A certificate format: its ``name`` (the documents' ``format``), its ``verify``
+    function (never raises; ``(ok, verdict)``), the ``owner`` that registered it, and
+    ``states``: whether its documents carry a ``statement`` that ``exactmd explain``
+    prints."""
+
+    name: str
+    verify: Verifier
+    owner: str
+    states: bool = False
+    summary: str = ""
+
+
+_FORMATS: dict[str, CertificateFormat] = {}
+
+
+def register_format(name: str, verify: Verifier, *, owner: str, states: bool = False, summary: str = "") -> CertificateFormat:
+    """Register the verifier of the documents whose ``format`` is ``name``; a name
+    registered twice raises :class:`~exactmd.errors.PluginError` naming both owners."""
+    if not isinstance(name, str) or not name.strip():
+        raise PluginError(f"a certificate format needs a name, not {name!r}")
+    if not callable(verify):
+        raise PluginError(f"format {name!r}: verify must be a function, not {verify!r}")
+    if name in _FORMATS:
+        raise PluginError(f"format {name!r} is registered by {_FORMATS[name].owner} and again by {owner}")
+    f = CertificateFormat(name, verify, owner, states, summary)
+    _FORMATS[name] = f
+    return f
+
+
+def registered_formats() -> tuple[CertificateFormat, ...]:
+    """Every registered format, in registration order (plug-ins loaded first)."""
+    load_plugins()
+    return tuple(_FORMATS.values())
+
+
+def get_format(name: Any) -> CertificateFormat | None:
+    """The format registered as ``name``, or None."""
+    load_plugins()
+    return _FORMATS.get(name) if isinstance(name, str) else None
+
+
+def verify_document(doc: Any) -> tuple[bool, str]:
+    """Verify any certificate, dispatching on its ``format`` through the registry."""
+    if not isinstance(doc, Mapping):
+        return False, "a certificate must be a JSON object"
+    fmt_ = doc.get("format")
+    f = get_format(fmt_)
+    if f is None:
+        known = ", ".join(x.name for x in registered_formats())
+        return False, f"format: {fmt_!r} is not a certificate format (known: {known})"
+    return f.verify(doc)
+
+
+register_format(LP_FORMAT, lambda doc: verify_certificate(dict(doc)), owner="exactmd",
+                summary="an LP and its optimal, infeasible or unbounded certificate")
+register_format(MECHANISM_FORMAT, verify_mechanism_certificate, owner="exactmd", states=True,
+                summary="a mechanism-design question, its LP and its answer")
+register_format(SYMBOLIC_FORMAT, lambda doc: verify_symbolic(dict(doc)), owner="exactmd",
+                summary="identities between polynomials, regenerated and expanded")

@@ -1,0 +1,17 @@
+"""Neeman & Pavlov (2007) as an exactmd plug-in: :func:`register` registers its
+certificate format and its claims through the same public functions a user's plug-in
+calls."""
+
+from __future__ import annotations
+
+from exactmd.certificates import register_format
+from exactmd.renegotiation import RP_FORMAT, verify_rp_certificate
+
+OWNER = "exactmd.papers.neemanpavlov2007"
+
+
+def register() -> None:
+    register_format(RP_FORMAT, verify_rp_certificate, owner=OWNER, states=True,
+                    summary="renegotiation-proofness: LPs, checks, voting cases (Neeman–Pavlov §3–4)")
+    # the claims of both papers are declared in exactmd.theorems until they move here; importing it registers them
+    import exactmd.theorems  # noqa: F401
