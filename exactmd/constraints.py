@@ -48,6 +48,7 @@ from typing import Any
 from flint import fmpq
 
 from .belief import Belief, label, profile_label
+from .encoding import fvar, mechanism_assignment, qvar, tvar, variables
 from .environment import Environment
 from .errors import ModelError
 from .rational import Q, fmt
@@ -135,34 +136,6 @@ class CheckReport:
         return "\n".join(str(v) for v in self.violations)
 
 
-# ---------------------------------------------------------------------------------
-# variables
-def fvar(x: Any, th: tuple) -> str:
-    return f"f[{label(x)}|{profile_label(th)}]"
-
-
-def qvar(a: Any, th: tuple) -> str:
-    return f"q[{label(a)}|{profile_label(th)}]"
-
-
-def tvar(env: Environment, i: int, th: tuple) -> str:
-    return f"t[{env.agents[i]}|{profile_label(th)}]"
-
-
-def variables(env: Environment) -> list[tuple[str, fmpq | None, fmpq | None]]:
-    """The mechanism's LP variables ``(name, lower, upper)`` in a fixed order."""
-    out: list[tuple[str, fmpq | None, fmpq | None]] = []
-    for th in env.profiles():
-        if env.kind == "finite":
-            out += [(fvar(x, th), fmpq(0), fmpq(1)) for x in env.outcomes]
-        else:
-            out += [(qvar(a, th), fmpq(0), fmpq(1)) for a in env.outcomes]
-    if env.kind == "quasilinear":
-        for th in env.profiles():
-            out += [(tvar(env, i, th), None, None) for i in range(env.n)]
-    return out
-
-
 def probability_rows(env: Environment) -> list[Row]:
     """``prob[θ]``: Σ_x f[x|θ] = 1 (resp. Σ_a q[a|θ] = 1) at every profile."""
     var = fvar if env.kind == "finite" else qvar
@@ -247,19 +220,6 @@ def _add(acc: dict[str, fmpq], coeffs: Mapping[str, fmpq], w: fmpq) -> None:
 
 def _clean(acc: dict[str, fmpq]) -> dict[str, fmpq]:
     return {v: c for v, c in acc.items() if c != 0}
-
-
-def mechanism_assignment(f: Any) -> dict[str, fmpq]:
-    """Values of the LP variables for an :class:`~exactmd.mechanism.OutcomeFunction`."""
-    env: Environment = f.env
-    out: dict[str, fmpq] = {}
-    for th in env.profiles():
-        for x in env.outcomes:
-            out[(fvar if env.kind == "finite" else qvar)(x, th)] = f.allocation_prob(x, th)
-        if env.kind == "quasilinear":
-            for i in range(env.n):
-                out[tvar(env, i, th)] = f.expected_transfer(i, th)
-    return out
 
 
 # ---------------------------------------------------------------------------------

@@ -38,7 +38,8 @@ from .constraints import (
     tvar,
     variables,
 )
-from .environment import Environment, QLOutcome
+from .encoding import mechanism_from_primal
+from .environment import Environment
 from .errors import CertificateError, ExactMDError, ModelError
 from .mechanism import OutcomeFunction
 from .rational import Q, fmt, is_rational_string
@@ -146,26 +147,6 @@ def build_problem(
         ],
     }
     return problem, rs
-
-
-def mechanism_from_primal(env: Environment, primal: Mapping[str, Any]) -> OutcomeFunction:
-    """The outcome function encoded by LP variable values (see :mod:`exactmd.constraints`)."""
-    table = {}
-    for th in env.profiles():
-        lot: dict[Any, fmpq] = {}
-        if env.kind == "finite":
-            for x in env.outcomes:
-                q = Q(primal.get(fvar(x, th), 0))
-                if q != 0:
-                    lot[x] = q
-        else:
-            t = tuple(Q(primal.get(tvar(env, i, th), 0)) for i in range(env.n))
-            for a in env.outcomes:
-                q = Q(primal.get(qvar(a, th), 0))
-                if q != 0:
-                    lot[QLOutcome(a, t)] = q
-        table[th] = lot
-    return OutcomeFunction(env, table)
 
 
 @dataclass(frozen=True)

@@ -252,12 +252,6 @@ class OutcomeFunction:
             fmpq(0),
         )
 
-    def assignment(self) -> dict[str, fmpq]:
-        """The values of the LP variables of :mod:`exactmd.constraints` for this mechanism."""
-        from .constraints import mechanism_assignment
-
-        return mechanism_assignment(self)
-
     def is_deterministic(self) -> bool:
         return all(len(lot) == 1 for lot in self._f.values())
 

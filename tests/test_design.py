@@ -9,11 +9,11 @@ from flint import fmpq
 
 from exactmd.bargaining import bilateral_trade
 from exactmd.constraints import check
+from exactmd.certificates import verify_document
 from exactmd.design import (
     build_problem,
     feasible_mechanism,
     optimal_mechanism,
-    verify_document,
     verify_mechanism_certificate,
 )
 from exactmd.environment import Environment
