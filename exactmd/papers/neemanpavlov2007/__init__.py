@@ -1,0 +1,1 @@
+"""Neeman & Pavlov (2007), Renegotiation-proof mechanism design, as an exactmd plug-in."""
