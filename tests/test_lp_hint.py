@@ -46,6 +46,7 @@ def test_hint_and_exact_give_the_same_answer(problem):
     assert a.value == b.value
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("K, prior", [(6, "uniform"), (8, "increasing"), (10, "decreasing")])
 def test_hint_on_the_second_best_lp(K, prior):
     problem, _ = build_problem(bilateral_trade(K, prior, prior), ["IC", "interim-IR", "BB"])

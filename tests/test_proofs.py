@@ -41,6 +41,7 @@ def test_manifest_lists_every_file_with_its_hash_and_every_claim():
         assert {r["reading"] for r in e["readings"]} == {r.id for r in CLAIMS[e["claim"]].readings}, e["claim"]
 
 
+@pytest.mark.slow
 def test_proofs_are_not_stale(tmp_path):
     rc = reproduce(tmp_path, log=lambda s: None, echo=lambda s: None)
     assert rc == 0
@@ -51,6 +52,7 @@ def test_proofs_are_not_stale(tmp_path):
         assert (tmp_path / rel).read_bytes() == (PROOFS / rel).read_bytes(), f"proofs/{rel} is stale: run exactmd reproduce"
 
 
+@pytest.mark.slow
 @pytest.mark.slow
 def test_committed_manifest_verifies_by_deciding_every_entry_again():
     from exactmd.reproduce import verify_manifest

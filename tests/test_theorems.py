@@ -23,6 +23,7 @@ def test_unknown_claim_lists_the_known_ones():
         get_claim("no-such-claim")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cid", sorted(CLAIMS))
 def test_every_claim_decides_random_instances_with_verifiable_certificates(cid):
     claim = get_claim(cid)
@@ -60,6 +61,7 @@ def test_prop2_refuted_on_the_K5_uniform_grid():
     assert all(verify_document(c)[0] for _, c in v.certificates)
 
 
+@pytest.mark.slow
 def test_check_reports_a_shrunk_counterexample(tmp_path):
     lines = []
     rc = check_claims(["myerson-satterthwaite"], examples=5, seed=0, out=str(tmp_path), log=lambda s: None, echo=lines.append)
