@@ -651,7 +651,7 @@ def verify_document(doc: Any) -> tuple[bool, str]:
         return verify_symbolic(dict(doc))
     if fmt_ == "exactmd-renegotiation-certificate/1":
         # defined by a higher layer; imported only to verify its own documents
-        from .renegotiation import verify_rp_certificate
+        from .papers.neemanpavlov2007 import verify_rp_certificate
 
         return verify_rp_certificate(doc)
     if fmt_ == "exactmd-commitment-certificate/1":
