@@ -205,7 +205,7 @@ def _cmd_design(args: argparse.Namespace) -> int:
 def _cmd_renegotiation(args: argparse.Namespace) -> int:
     from .environment import load_environment
     from .rational import fmt
-    from .renegotiation import renegotiation_proof_mechanism, rp_shape
+    from .papers.neemanpavlov2007 import renegotiation_proof_mechanism, rp_shape
 
     out = _out(args, args.env)
     env = load_environment(args.env)

@@ -543,7 +543,8 @@ def _trade_env(b: tuple[Any, ...], s: tuple[Any, ...], name: str) -> Environment
 
 def _decide_example1(instance: tuple[Any, Any, Any]) -> Verdict:
     from .rational import Q
-    from .renegotiation import rp_range, rp_shape, tname
+    from .papers.neemanpavlov2007 import rp_range, rp_shape
+    from .papers.neemanpavlov2007.complete_information import tname
 
     lo, hi, c = (Q(x) for x in instance)
     cid = "neemanpavlov2007/example-1"
@@ -561,7 +562,7 @@ def _decide_example1(instance: tuple[Any, Any, Any]) -> Verdict:
         "S1: p_{1,1} − p_{1,5}": ({tb((L, L)): -1, tb((L, H)): 1}, 0),
         "S5: p_{5,5} − p_{5,1}": ({tb((H, H)): -1, tb((H, L)): 1}, 0),
     }
-    from .renegotiation import qname
+    from .papers.neemanpavlov2007.complete_information import qname
 
     certs: list[tuple[str, dict[str, Any]]] = []
     bad = []
@@ -605,7 +606,7 @@ register(Claim(
 
 def _decide_example2(instance: tuple[Any, Any, Any, Any]) -> Verdict:
     from .rational import Q
-    from .renegotiation import renegotiation_proof_mechanism
+    from .papers.neemanpavlov2007 import renegotiation_proof_mechanism
 
     b1, b2, s1, s2 = (Q(x) for x in instance)
     cid = "neemanpavlov2007/example-2"
@@ -638,7 +639,7 @@ register(Claim(
 
 
 def _decide_np_prop2(env: Environment) -> Verdict:
-    from .renegotiation import proposition_2
+    from .papers.neemanpavlov2007 import proposition_2
 
     cid = "neemanpavlov2007/prop-2"
     inst = env.name or repr(env)
@@ -665,7 +666,7 @@ def _np_prop2_strategy() -> Any:
 
 
 def _np_prop2_instances() -> list[tuple[str, Any]]:
-    from .renegotiation import example_1, example_2
+    from .papers.neemanpavlov2007 import example_1, example_2
 
     return [("example-1", example_1()), ("example-2", example_2())]
 
@@ -684,14 +685,14 @@ register(Claim(
 def _efficient_zero_transfers(env: Environment) -> tuple[dict[tuple, Any], dict[tuple, tuple[int, ...]]]:
     """The social choice function (a, t) that Proposition 1's claims implement: the first
     welfare-maximising alternative in every state, zero transfers."""
-    from .renegotiation import efficient_alternatives
+    from .papers.neemanpavlov2007 import efficient_alternatives
 
     states = env.profiles()
     return {th: efficient_alternatives(env, th)[0] for th in states}, {th: (0,) * env.n for th in states}
 
 
 def _decide_np_prop1(env: Environment) -> Verdict:
-    from .renegotiation import check_certificate, proposition_1, punishment_mechanism
+    from .papers.neemanpavlov2007 import check_certificate, proposition_1, punishment_mechanism
 
     cid = "neemanpavlov2007/prop-1"
     inst = env.name or repr(env)
@@ -717,7 +718,7 @@ _PROP1_BOUND_READINGS = (
 
 
 def _decide_np_prop1_bound(env: Environment) -> Verdict:
-    from .renegotiation import check_certificate, proposition_1, punishment_mechanism
+    from .papers.neemanpavlov2007 import check_certificate, proposition_1, punishment_mechanism
 
     cid = "neemanpavlov2007/prop-1-proof-bound"
     inst = env.name or repr(env)
@@ -795,7 +796,7 @@ def _two_player_private_values() -> Any:
 
 
 def _decide_np_lemma1(env: Environment) -> Verdict:
-    from .renegotiation import efficient_alternatives, pareto_improvement, surplus
+    from .papers.neemanpavlov2007 import efficient_alternatives, pareto_improvement, surplus
 
     cid = "neemanpavlov2007/lemma-1"
     inst = env.name or repr(env)
@@ -829,7 +830,7 @@ register(Claim(
 
 # Neeman & Pavlov (2007), incomplete information with independent private values (§4.1.2)
 def _decide_np_prop3(env: Environment) -> Verdict:
-    from .renegotiation import proposition_3
+    from .papers.neemanpavlov2007 import proposition_3
 
     cid = "neemanpavlov2007/prop-3"
     inst = env.name or repr(env)
@@ -894,8 +895,8 @@ _LEMMA2_DOMAIN = Domain(
 
 def _decide_np_lemma2(env: Environment) -> Verdict:
     cid = "neemanpavlov2007/lemma-2"
-    from .proposals import lemma_2_certificate
-    from .renegotiation import _private_values
+    from .papers.neemanpavlov2007 import lemma_2_certificate
+    from .papers.neemanpavlov2007.welfare import _private_values
 
     if not _private_values(env):
         return Verdict(cid, "not-applicable", "values are not private", env.name or repr(env))
@@ -951,7 +952,8 @@ _REMARK_DOMAIN = Domain(
 def _ex_post_witness(env: Environment, candidates: list[Any]) -> tuple[Any, dict[str, Any]] | None:
     """The first deterministic candidate mechanism that is ex post RP against every ψ with
     transfers, with its transfer-check certificate."""
-    from .proposals import deterministic_from_primal, rp_against_every_psi_with_transfers, transfer_check_certificate
+    from .papers.neemanpavlov2007 import (deterministic_from_primal, rp_against_every_psi_with_transfers,
+                                          transfer_check_certificate)
 
     for primal in candidates:
         mech = deterministic_from_primal(env, primal)
@@ -962,7 +964,7 @@ def _ex_post_witness(env: Environment, candidates: list[Any]) -> tuple[Any, dict
 
 def _decide_np_remark_williams(instance: tuple[Any, Any, Any, Any]) -> Verdict:
     from .rational import Q
-    from .renegotiation import solve_certified
+    from .papers.neemanpavlov2007 import solve_certified
 
     b1, b2, s1, s2 = (Q(x) for x in instance)
     cid = "neemanpavlov2007/remark-bilateral-trade"
@@ -1055,7 +1057,8 @@ _EXAMPLE3_READINGS = (
 
 
 def _decide_np_example3(_: Any) -> Verdict:
-    from .renegotiation import oracle_deviation_gain, rp_against_all_psi, rp_against_psi_any_equilibrium, voting_certificate
+    from .papers.neemanpavlov2007 import (oracle_deviation_gain, rp_against_all_psi, rp_against_psi_any_equilibrium,
+                                          voting_certificate)
 
     cid = "neemanpavlov2007/example-3"
     env = _priced_trade_env((0, 3), (1, 2), (1, 2), "buyer 0 or 3, seller 1 or 2; no trade, trade at 1, trade at 2")
@@ -1099,7 +1102,7 @@ register(Claim(
 
 
 def _decide_np_example4(_: Any) -> Verdict:
-    from .renegotiation import rp_against_psi, voting_certificate
+    from .papers.neemanpavlov2007 import rp_against_psi, voting_certificate
 
     cid = "neemanpavlov2007/example-4"
     env = _priced_trade_env((1, 5), (2,), (3, 4), "buyer 1 or 5, seller 2; no trade, trade at 3, trade at 4")
@@ -1125,7 +1128,7 @@ register(Claim(
 
 def _decide_np_example6(_: Any) -> Verdict:
     from .environment import Environment as Env
-    from .renegotiation import rp_against_psi, switching_equilibrium_uninformed, voting_certificate
+    from .papers.neemanpavlov2007 import rp_against_psi, switching_equilibrium_uninformed, voting_certificate
 
     cid = "neemanpavlov2007/example-6"
     pay = {("beta", "a"): (5, -5), ("beta", "b"): (1, 1)}
@@ -1157,7 +1160,8 @@ register(Claim(
 
 def _decide_np_corollary(instance: tuple[Environment, dict, dict]) -> Verdict:
     from .rational import Q
-    from .renegotiation import check_certificate, efficient_alternatives, pareto_improvement, proposition_1, punishment_mechanism
+    from .papers.neemanpavlov2007 import (check_certificate, efficient_alternatives, pareto_improvement, proposition_1,
+                                          punishment_mechanism)
 
     env, decision, transfers = instance
     cid = "neemanpavlov2007/corollary-1"
@@ -1204,7 +1208,7 @@ def _np_corollary_strategy() -> Any:
 
 
 def _np_corollary_instances() -> list[tuple[str, Any]]:
-    from .renegotiation import efficient_alternatives
+    from .papers.neemanpavlov2007 import efficient_alternatives
 
     env = _np_prop1_instances()[0][1]
     states = env.profiles()
@@ -1628,8 +1632,8 @@ register(Claim(
 
 def _decide_np_example5(prices: tuple[Any, ...]) -> Verdict:
     from .rational import Q
-    from .renegotiation import (enumeration_certificate, ex_post_ir_deterministic, example_5_environment, first_breaking_psi,
-                                rp_against_all_psi, solve_certified, voting_certificate)
+    from .papers.neemanpavlov2007 import (enumeration_certificate, ex_post_ir_deterministic, example_5_environment,
+                                          first_breaking_psi, rp_against_all_psi, solve_certified, voting_certificate)
 
     cid = "neemanpavlov2007/example-5"
     env = example_5_environment(prices)

@@ -91,7 +91,7 @@ def _call(fn, *args, statement):
 
 
 def _rp():
-    from exactmd import renegotiation
+    from exactmd.papers import neemanpavlov2007 as renegotiation
 
     return renegotiation
 
@@ -113,7 +113,7 @@ def renegotiation_max():
 
 def renegotiation_check():
     # Example 1, price 4: renegotiated by the high buyer (tests/test_renegotiation.py)
-    from exactmd.renegotiation import DirectMechanism
+    from exactmd.papers.neemanpavlov2007 import DirectMechanism
 
     rn = _rp()
     env = rn.example_1()

@@ -1,5 +1,6 @@
 """The readings of Neeman–Pavlov's claims that proposals with transfers, every voting
-equilibrium and the proof's free choices decide (exactmd/proposals.py and the claims).
+equilibrium and the proof's free choices decide (exactmd/papers/neemanpavlov2007/transfer_proposals.py
+and the claims).
 
 Expected values are derived by hand from the paper's numbers (the comments give the
 derivation), or come from an independent method (an LP per proposal, a brute force over
@@ -16,11 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exactmd.lp import Model
-from exactmd.proposals import (best_proposal_gain, lemma_2_certificate, rp_against_every_psi_with_transfers,
-                               transfer_check_certificate, transfer_proposals_model)
+from exactmd.papers.neemanpavlov2007 import (best_proposal_gain, example_5_environment, lemma_2_certificate, proposition_1,
+                                             rp_against_every_psi_with_transfers, rp_against_psi, rp_against_psi_any_equilibrium,
+                                             solve_certified, transfer_check_certificate, transfer_proposals_model,
+                                             verify_rp_certificate, voting_certificate)
 from exactmd.rational import Q
-from exactmd.renegotiation import (example_5_environment, proposition_1, rp_against_psi, rp_against_psi_any_equilibrium,
-                                   solve_certified, verify_rp_certificate, voting_certificate)
 from exactmd.strategies import private_value_environments
 from exactmd.theorems import _np_prop1_instances, _priced_trade_env, _trade_env, get_claim
 
@@ -119,12 +120,12 @@ def _rows_hold_at_a_passing_mechanism(env):
     res, _ = solve_certified(env, "oracle")
     if res.status.value != "optimal":
         return False
-    from exactmd.proposals import deterministic_from_primal
+    from exactmd.papers.neemanpavlov2007 import deterministic_from_primal
 
     mech = deterministic_from_primal(env, res.primal)
     if mech is None or not rp_against_every_psi_with_transfers(env, mech).holds:
         return False
-    from exactmd.proposals import _qname, _tname
+    from exactmd.papers.neemanpavlov2007.transfer_proposals import _qname, _tname
 
     point = {}
     for th, (a, t) in mech.items():

@@ -13,7 +13,7 @@ from exactmd.cli import main
 from exactmd.certificates import verify_document
 from exactmd.environment import Environment, load_environment
 from exactmd.errors import ModelError
-from exactmd.renegotiation import (
+from exactmd.papers.neemanpavlov2007 import (
     DirectMechanism,
     bb_vcg_exists,
     check_certificate,
@@ -31,9 +31,9 @@ from exactmd.renegotiation import (
     rp_range,
     rp_shape,
     surplus,
-    tname,
     vcg_mechanism,
 )
+from exactmd.papers.neemanpavlov2007.complete_information import tname
 from exactmd.strategies import private_value_environments
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -215,7 +215,8 @@ def test_example_files_load_for_renegotiation():
 
 # ---------------------------------------------------------------------------------
 # §4.1.2: oracle renegotiation-proofness with independent private values (Proposition 3)
-from exactmd.renegotiation import ipv_qname, ipv_tname, oracle_rp_model, proposition_3  # noqa: E402
+from exactmd.papers.neemanpavlov2007 import oracle_rp_model, proposition_3  # noqa: E402
+from exactmd.papers.neemanpavlov2007.oracle import ipv_qname, ipv_tname  # noqa: E402
 from exactmd.strategies import distributions  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -285,7 +286,7 @@ def test_proposition_3_not_applicable_with_correlated_types():
 
 # ---------------------------------------------------------------------------------
 # §4.1 examples with finite alternatives: the paper's own numbers
-from exactmd.renegotiation import oracle_deviation_gain, rp_against_all_psi, rp_against_psi, switching_equilibrium_uninformed  # noqa: E402
+from exactmd.papers.neemanpavlov2007 import oracle_deviation_gain, rp_against_all_psi, rp_against_psi, switching_equilibrium_uninformed  # noqa: E402
 
 
 def _priced(b, s, prices):
@@ -330,7 +331,7 @@ def test_example_6_no_switching_equilibrium_but_a_switch_when_player_2_gains():
 
 
 def test_voting_certificates_are_recomputed():
-    from exactmd.renegotiation import voting_certificate
+    from exactmd.papers.neemanpavlov2007 import voting_certificate
 
     env = _priced((1, 5), (2,), (3, 4))
     f = {th: ("p4" if th[0] == 5 else "none") for th in env.profiles()}
@@ -342,7 +343,7 @@ def test_voting_certificates_are_recomputed():
 
 
 def test_example_5_ex_post_ir_mechanisms_by_hand():
-    from exactmd.renegotiation import ex_post_ir_deterministic, example_5_environment, first_breaking_psi
+    from exactmd.papers.neemanpavlov2007 import ex_post_ir_deterministic, example_5_environment, first_breaking_psi
 
     env = example_5_environment([2, 3, 4, 5])
     ir = ex_post_ir_deterministic(env)
@@ -361,7 +362,7 @@ def test_example_5_ex_post_ir_mechanisms_by_hand():
 
 def test_switching_equilibrium_two_informed_players_by_hand():
     from exactmd.environment import Environment
-    from exactmd.renegotiation import switching_equilibrium, switching_equilibrium_uninformed
+    from exactmd.papers.neemanpavlov2007 import switching_equilibrium, switching_equilibrium_uninformed
 
     # Example 6 (player 2 uninformed): player 1 gains 5 at a and 1 at b, so whenever player 2
     # votes yes with positive probability type a votes yes; then player 2 needs
@@ -396,7 +397,7 @@ def test_switching_equilibrium_agrees_with_the_one_informed_player_method(k, pay
     """Differential: with player 2 uninformed, the mixed-strategy enumeration and the yes-set
     enumeration of switching_equilibrium_uninformed find a switching equilibrium together."""
     from exactmd.environment import Environment
-    from exactmd.renegotiation import switching_equilibrium, switching_equilibrium_uninformed
+    from exactmd.papers.neemanpavlov2007 import switching_equilibrium, switching_equilibrium_uninformed
 
     T1 = [f"t{j}" for j in range(k)]
     prior = {(t, "-"): w for t, w in zip(T1, weights)}
@@ -430,7 +431,7 @@ def _interdependent_example(u2_al):
 
 
 def test_deviation_gain_with_interdependent_values_by_hand():
-    from exactmd.renegotiation import deviation_gain
+    from exactmd.papers.neemanpavlov2007 import deviation_gain
 
     # on the path at y only type b of player 1 is present and it votes no, so player 2 is
     # never pivotal there: type l (switch gains 2 at (a, l), loses 1 at (b, l)) may vote yes,
@@ -450,7 +451,7 @@ def test_deviation_gain_with_interdependent_values_by_hand():
 
 def test_deviation_gain_example_6_always_alpha_holds():
     from exactmd.environment import Environment
-    from exactmd.renegotiation import deviation_gain
+    from exactmd.papers.neemanpavlov2007 import deviation_gain
 
     pay = {("beta", "a"): (5, -5), ("beta", "b"): (1, 1)}
     env = Environment.finite([["a", "b"], ["-"]], "uniform", ["alpha", "beta"], lambda i, x, th: pay.get((x, th[0]), (0, 0))[i])
@@ -462,7 +463,7 @@ def test_deviation_gain_example_6_always_alpha_holds():
 
 def test_deviation_gain_off_path_votes_follow_a_free_belief():
     from exactmd.environment import Environment
-    from exactmd.renegotiation import deviation_gain
+    from exactmd.papers.neemanpavlov2007 import deviation_gain
 
     # as the first example, but state (b, l) has probability 0: player 2 of type l never sees y
     # on the path; with a belief on type a (the switch gains 2 there) it may vote yes
@@ -479,7 +480,7 @@ def test_deviation_gain_off_path_votes_follow_a_free_belief():
 def test_deviation_gain_agrees_with_the_private_value_rule(data):
     """Differential: with private values, voting equilibria without dominated votes are
     preference votes, so the LP method and rp_against_psi's direct rule give one gain."""
-    from exactmd.renegotiation import deviation_gain
+    from exactmd.papers.neemanpavlov2007 import deviation_gain
     from exactmd.strategies import finite_environments
 
     env = data.draw(finite_environments(n_agents=2, max_types=3, max_outcomes=3, private_values=True))
@@ -496,7 +497,7 @@ def test_random_rp_lp_at_a_deterministic_mechanism_agrees_with_enumerating_every
     """Differential: the LP restricted to a deterministic mechanism f is feasible iff
     rp_against_all_psi (every ψ enumerated, both conditions by the direct rule) holds."""
     from exactmd.belief import label, profile_label
-    from exactmd.renegotiation import random_rp_model
+    from exactmd.papers.neemanpavlov2007 import random_rp_model
     from exactmd.strategies import finite_environments
 
     env = data.draw(finite_environments(n_agents=2, max_types=2, max_outcomes=3, private_values=True))
@@ -509,7 +510,7 @@ def test_random_rp_lp_at_a_deterministic_mechanism_agrees_with_enumerating_every
 
 
 def test_example_5_no_random_ex_post_ir_mechanism_but_random_ones_without_ir():
-    from exactmd.renegotiation import example_5_environment, random_mechanism_from, solve_certified
+    from exactmd.papers.neemanpavlov2007 import example_5_environment, random_mechanism_from, solve_certified
 
     env = example_5_environment([2, 3, 4, 5])
     res, cert = solve_certified(env, "random-rp-ex-post-ir")
@@ -525,7 +526,7 @@ def test_example_5_no_random_ex_post_ir_mechanism_but_random_ones_without_ir():
 def test_oracle_deviation_gain_agrees_with_the_private_value_oracle_rule(data):
     """Differential: with an oracle ψ̂ and private values, the voting-equilibrium method
     gives the largest gain of oracle_deviation_gain over every type and misreport."""
-    from exactmd.renegotiation import deviation_gain
+    from exactmd.papers.neemanpavlov2007 import deviation_gain
     from exactmd.strategies import finite_environments
 
     env = data.draw(finite_environments(n_agents=2, max_types=3, max_outcomes=3, private_values=True))
@@ -543,7 +544,7 @@ def test_oracle_deviation_gain_agrees_with_the_private_value_oracle_rule(data):
 
 
 def test_oracle_with_interdependent_values_by_hand():
-    from exactmd.renegotiation import deviation_gain
+    from exactmd.papers.neemanpavlov2007 import deviation_gain
 
     # the first interdependent example with an oracle that proposes z after y only when
     # player 2 is l: type a of player 1 reports b; at (y, z) player 2 of type l is never
@@ -558,7 +559,7 @@ def test_oracle_with_interdependent_values_by_hand():
 
 
 def test_oracle_rp_against_example_3_and_an_interdependent_game():
-    from exactmd.renegotiation import oracle_rp_against
+    from exactmd.papers.neemanpavlov2007 import oracle_rp_against
 
     # Example 3: the oracle proposes trade at the seller's value after no trade; the buyer
     # with value 3 reports 0: 1/2·(3 − 1) + 1/2·(3 − 2) = 3/2 against 1 — gain 1/2

@@ -18,9 +18,7 @@ from exactmd.cli import main
 from exactmd.certificates import verify_document
 from exactmd.environment import Environment
 from exactmd.errors import ModelError
-from exactmd.renegotiation import (
-    MAX_CASES,
-    QUESTION_KEYS,
+from exactmd.papers.neemanpavlov2007 import (
     DirectMechanism,
     check_certificate,
     enumeration_certificate,
@@ -30,10 +28,11 @@ from exactmd.renegotiation import (
     renegotiation_proof_mechanism,
     rp_range,
     solve_certified,
-    tname,
     verify_rp_certificate,
     voting_certificate,
 )
+from exactmd.papers.neemanpavlov2007.certificates import MAX_CASES, QUESTION_KEYS
+from exactmd.papers.neemanpavlov2007.complete_information import tname
 from exactmd.strategies import private_value_environments
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"

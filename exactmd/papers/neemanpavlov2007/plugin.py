@@ -5,7 +5,7 @@ calls."""
 from __future__ import annotations
 
 from exactmd.certificates import register_format
-from exactmd.renegotiation import RP_FORMAT, verify_rp_certificate
+from .certificates import RP_FORMAT, verify_rp_certificate
 
 OWNER = "exactmd.papers.neemanpavlov2007"
 

@@ -1,10 +1,10 @@
-"""Renegotiation proposals that carry transfers (Neeman–Pavlov 2007, §4.1.1).
+"""Renegotiation proposals that carry transfers (Neeman–Pavlov 2007, §4.1.1); Lemma 2 from the definition.
 
 §4.1.1 writes a renegotiation proposal as ψ(a, t) = (a′, t′) ∈ A × ℝⁿ: after the
 mechanism's decision d = (a, t) a proposal may move to another alternative *and* move
-money.  :func:`exactmd.renegotiation.rp_against_psi` and
-:func:`~exactmd.renegotiation.random_rp_model` read proposals as alternatives of a finite
-menu only (reading ``proposals=menu``); this module decides the reading
+money.  :func:`~exactmd.papers.neemanpavlov2007.voting.rp_against_psi` and
+:func:`~exactmd.papers.neemanpavlov2007.random_mechanisms.random_rp_model` read proposals
+as alternatives of a finite menu only (reading ``proposals=menu``); this module decides the reading
 ``proposals=with-transfers`` for two players with private values.  Payoffs are linear in
 money: a player's payoff from (a′, t′) is u_i(a′, θ) + t′_i, where u_i is the finite
 environment's utility (Example 5: the price is already in it) or the quasi-linear
@@ -13,7 +13,7 @@ valuation v_i.  Proposals must be feasible: Σ_i t′_i ≤ 0.
 Votes follow preferences (private values make this a weakly dominant strategy); an
 indifferent type may vote either way and, since the definition asks the conditions for
 every voting equilibrium, the vote most favourable to the switch or the deviator counts
-(as in :func:`~exactmd.renegotiation.rp_against_psi`).  Then, over every ψ:
+(as in :func:`~exactmd.papers.neemanpavlov2007.voting.rp_against_psi`).  Then, over every ψ:
 
 * condition (1) fails at an on-path decision d reached at a state θ of positive
   probability exactly when d is inefficient at θ: (a*, t′) with t′ splitting the surplus
@@ -35,6 +35,11 @@ only lowers the deviator's payoff.  Infeasible means no mechanism is ex post RP 
 every ψ with transfers, whichever lottery timing: forced outcomes are degenerate, so a
 proposal made before the lottery is drawn and one made after it see the same decision.
 Feasible decides nothing by itself; a candidate from it is checked exactly.
+
+Lemma 2 (§4.1.1) is decided from the definition in a quasi-linear environment with private
+values (:func:`lemma_2_pairs`, certificate question ``"lemma-2"``): at every state of
+positive probability, every inefficient decision (a, 0) is renegotiated in a voting
+equilibrium by the Pareto-improving proposal of Lemma 1.
 """
 
 from __future__ import annotations
@@ -45,12 +50,16 @@ from typing import Any
 
 from flint import fmpq
 
-from .belief import label, profile_label
-from .environment import Environment
-from .errors import ModelError
-from .lp import Model
-from .rational import Q, fmt
-from .renegotiation import RP_FORMAT, _clip, _cond_others, _number, _object, _private_values, _refuse, _same, _u, _where
+from exactmd.belief import label, profile_label
+from exactmd.environment import Environment
+from exactmd.errors import ExactMDError, ModelError
+from exactmd.lp import Model
+from exactmd.rational import Q, fmt
+
+from .complete_information import pareto_improvement
+from .document import RP_FORMAT, _clip, _number, _object, _refuse, _same, _where
+from .welfare import _cond_others, _private_values, _u, efficient_alternatives
+
 
 __all__ = ["Outcome", "best_proposal_gain", "TransferPsiReport", "rp_against_every_psi_with_transfers",
            "transfer_proposals_model", "deterministic_from_primal", "transfer_check_certificate", "TRANSFER_MODELS"]
@@ -282,7 +291,7 @@ def transfer_proposals_model(env: Environment, ex_post_ir: bool = False) -> Mode
 
 def deterministic_from_primal(env: Environment, primal: Mapping[str, Any]) -> dict[tuple, Outcome] | None:
     """The deterministic mechanism of a solution of :func:`transfer_proposals_model` (or
-    of :func:`~exactmd.renegotiation.oracle_rp_model`: the variable names agree), or None
+    of :func:`~exactmd.papers.neemanpavlov2007.oracle.oracle_rp_model`: the variable names agree), or None
     when some lottery is not degenerate."""
     out = {}
     for th in env.profiles():
@@ -348,8 +357,6 @@ def transfer_check_certificate(env: Environment, mechanism: Mapping[tuple, Outco
 
 def verify_transfer_check(env: Environment, cert: Mapping[str, Any]) -> tuple[str, str]:
     """Recompute a ``transfer-check`` certificate (the keys are checked by the caller)."""
-    from .errors import ExactMDError
-
     body = _object(cert["mechanism"], "mechanism")
     mech: dict[tuple, Outcome] = {}
     for key, o in body.items():
@@ -402,15 +409,13 @@ def lemma_2_pairs(env: Environment) -> list[dict[str, Any]]:
     """Lemma 2 decided from the definition (§4.1.1, condition (1)), quasi-linear
     environment with private values, any number of players: for every state θ of positive
     probability and every alternative a inefficient at θ, the decision d = (a, 0) is
-    renegotiated — ψ(d) = (a*, t′) of :func:`~exactmd.renegotiation.pareto_improvement`,
+    renegotiated — ψ(d) = (a*, t′) of :func:`~exactmd.papers.neemanpavlov2007.complete_information.pareto_improvement`,
     every type votes by its preference between d and ψ(d), and that vote profile is a
     voting equilibrium (checked: every vote a best response to its pivotal gain) of the
     game at d both when d is reached at θ only and when it is reached at every state of
     positive probability; the switch happens with positive probability and type θ_i
     strictly gains, so condition (1) fails and no mechanism with decision (a, 0) at θ is
     ex post RP.  One record per pair."""
-    from .renegotiation import efficient_alternatives, pareto_improvement
-
     if not _private_values(env):
         raise ModelError("Lemma 2 is about private values")
     if env.kind != "quasilinear":
@@ -474,9 +479,6 @@ def verify_lemma_2(env: Environment, cert: Mapping[str, Any]) -> tuple[str, str]
     alternative) pairs, in order; each given proposal (not regenerated: it is the
     evidence) is budget-feasible, the gains and switch probabilities are recomputed and
     every vote is a best response."""
-    from .errors import ExactMDError
-    from .renegotiation import efficient_alternatives
-
     if env.kind != "quasilinear" or not _private_values(env):
         raise _refuse("environment", "Lemma 2 is decided in quasi-linear environments with private values")
     pairs = cert["pairs"]
