@@ -1229,7 +1229,7 @@ def sigma_star(t_lo: Any, t_hi: Any, weights: Sequence[Any] = ("1/3", "1/3", "1/
     """σ* of eq. (15) with g* of eq. (13) on :func:`lemma_7_environment`, as a
     :class:`~exactmd.commitment.FiniteStateRule` (phases by eq. 14; ``reading`` says whose
     phase (15)'s conditions test — see :class:`~exactmd.commitment.FiniteStateRule`)."""
-    from .bargaining import lemma_7_environment
+    from .papers.vartiainen2014.continuation import lemma_7_environment
 
     env = lemma_7_environment(t_lo, t_hi, weights)
     lo, hi = Q(t_lo), Q(t_hi)

@@ -155,7 +155,7 @@ register(Claim(
 # rational, and budget balanced mechanism implements an inefficient outcome with strictly
 # positive probability"
 def _decide_ms(instance: tuple[int, Any, Any]) -> Verdict:
-    from .bargaining import bilateral_trade
+    from .papers.vartiainen2014 import bilateral_trade
 
     K, p1, p2 = instance
     env = bilateral_trade(K, p1, p2)
@@ -209,7 +209,7 @@ register(Claim(
 # ---------------------------------------------------------------------------------
 # Vartiainen §5, Proposition 2 and Remark 1
 def _bargaining_env(instance: tuple[int, Any, Any]) -> Environment:
-    from .bargaining import bilateral_trade
+    from .papers.vartiainen2014 import bilateral_trade
 
     K, p1, p2 = instance
     return bilateral_trade(K, p1, p2)
@@ -224,7 +224,7 @@ def _key(instance: tuple[int, Any, Any]) -> Any:
 
 def _prop2(instance: tuple[int, Any, Any]) -> Any:
     """Proposition 2's computation, shared by prop-2, remark-1 and lemma-5 (cached per instance)."""
-    from .bargaining import proposition_2
+    from .papers.vartiainen2014 import proposition_2
 
     k = _key(instance)
     if k not in _PROP2_CACHE:
@@ -326,7 +326,7 @@ register(Claim(
 
 
 def _decide_lemma5(instance: tuple[int, Any, Any]) -> Verdict:
-    from .bargaining import is_regular, lemma_5
+    from .papers.vartiainen2014 import is_regular, lemma_5
 
     cid = "vartiainen2014/lemma-5"
     env = _bargaining_env(instance)
@@ -358,7 +358,7 @@ register(Claim(
 
 
 def _decide_lemma6(instance: tuple[int, Any, Any]) -> Verdict:
-    from .bargaining import breakpoints, is_regular, lemma_5, lemma_6
+    from .papers.vartiainen2014 import breakpoints, is_regular, lemma_5, lemma_6
 
     cid = "vartiainen2014/lemma-6"
     env = _bargaining_env(instance)
@@ -409,7 +409,7 @@ _IR_READINGS = {
 
 
 def _decide_lemma7(instance: tuple[Any, Any, Any]) -> Verdict:
-    from .bargaining import continuation_devices, lemma_7
+    from .papers.vartiainen2014 import continuation_devices, lemma_7
 
     cid = "vartiainen2014/lemma-7"
     t_lo, t_hi, weights = instance
@@ -440,7 +440,7 @@ def _lemma7_strategy() -> Any:
 
 
 def _lemma7_instances() -> list[tuple[str, Any]]:
-    from .bargaining import bilateral_trade, breakpoints, lemma_5, lemma_6
+    from .papers.vartiainen2014 import bilateral_trade, breakpoints, lemma_5, lemma_6
 
     out: list[tuple[str, Any]] = [("t0-t1-uniform", (0, 1, ["1/3", "1/3", "1/3"]))]
     # the posterior of each inefficient no-trade signal of r* on the K = 5 uniform grid
@@ -480,7 +480,7 @@ def _decide_theorem2(instance: tuple[int, Any, Any]) -> Verdict:
     if any(v.status == "not-applicable" for v in verdicts):
         bad = next(v for v in verdicts if v.status == "not-applicable")
         return Verdict(cid, "not-applicable", f"{bad.claim}: {bad.summary}", env.name)
-    from .bargaining import breakpoints, lemma_5, lemma_6
+    from .papers.vartiainen2014 import breakpoints, lemma_5, lemma_6
     from .rational import Q
 
     best = _prop2(instance).best

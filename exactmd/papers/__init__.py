@@ -1,0 +1,1 @@
+"""The built-in papers, each an exactmd plug-in (exactmd/papers/<paper>/)."""
