@@ -100,7 +100,7 @@ def bargaining_regions(K: int, prior: str = "uniform", path: str | Path = "regio
 
 
 def uc_ternary(env: Any, seq: Any, path: str | Path = "uc.png") -> Path:
-    """Draw each iterate UC^t of a :class:`~exactmd.commitment.UCSequence` on the simplex
+    """Draw each iterate UC^t of a :class:`~exactmd.papers.vartiainen2014.uc.UCSequence` on the simplex
     Δ(Θ) for |Θ| = 3 (one panel per iterate; uncovered beliefs filled, covered hollow)."""
     check_image_path(path)
     check_ternary(env)

@@ -1254,13 +1254,13 @@ register(Claim(
 
 # ---------------------------------------------------------------------------------
 # Vartiainen §4: covering, UC*, Lemmas 1, 3, 4 — decided on finite universes of beliefs
-# (exactmd.commitment; the revelation theorem and the readings are in its docstring)
+# (exactmd.papers.vartiainen2014; the revelation theorem and the readings are in its modules' docstrings)
 
 _COMMIT_EPS = "1/10"
 
 
 def _commitment_universes(env: Environment, N: int) -> list[tuple[str, list[Any]]]:
-    from .commitment import grid
+    from .papers.vartiainen2014 import grid
 
     G = grid(env.types, N)
     return [(f"G_{N}", G), (f"G_{N} without the vertices", [b for b in G if len(b.support()) >= 2])]
@@ -1333,7 +1333,7 @@ def _star_text(seq: Any, S: list[Any]) -> str:
 def _star_sets(seq: Any) -> list[tuple[Reading, list[Any], str]]:
     """(reading, UC* under it, certificate tag) per ucstar reading; readings that give the
     same set share the tag of the first (so their certificates are written once)."""
-    from .commitment import uc_star
+    from .papers.vartiainen2014 import uc_star
 
     tags: dict[frozenset, str] = {}
     out = []
@@ -1344,7 +1344,8 @@ def _star_sets(seq: Any) -> list[tuple[Reading, list[Any], str]]:
 
 
 def _decide_commit_lemma1(env: Environment) -> Verdict:
-    from .commitment import ALL, covered, covering_certificate, vertices
+    from .commitment_certificates import covering_certificate
+    from .papers.vartiainen2014 import ALL, covered, vertices
 
     cid = "vartiainen2014/lemma-1"
     certs = []
@@ -1367,7 +1368,7 @@ def _commitment_strategy() -> Any:
 
 
 def _commitment_instances() -> list[tuple[str, Any]]:
-    from .commitment import example_environment
+    from .papers.vartiainen2014 import example_environment
 
     return [("commitment-2x2", example_environment())]
 
@@ -1391,7 +1392,7 @@ def _uc_sequence_for(env: Environment, N: int) -> list[tuple[str, Any, Any]]:
     the claims uc-monotone, lemma-3 and lemma-4 (keyed by the environment's content)."""
     import json
 
-    from .commitment import uc_sequence
+    from .papers.vartiainen2014 import uc_sequence
 
     key = json.dumps([env.to_dict(), N], sort_keys=True, default=str)
     if key not in _UC_SEQUENCES:
@@ -1403,7 +1404,8 @@ def _uc_sequence_for(env: Environment, N: int) -> list[tuple[str, Any, Any]]:
 
 
 def _decide_uc_monotone(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment import uc_converges, uc_cycle, uc_sequence_certificate
+    from .commitment_certificates import uc_sequence_certificate
+    from .papers.vartiainen2014 import uc_converges, uc_cycle
 
     env, N = instance
     cid = "vartiainen2014/uc-monotone"
@@ -1449,7 +1451,8 @@ register(Claim(
 
 
 def _decide_commit_lemma3(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment import covering_certificate, lemma_3_at
+    from .commitment_certificates import covering_certificate
+    from .papers.vartiainen2014 import lemma_3_at
 
     env, N = instance
     cid = "vartiainen2014/lemma-3"
@@ -1496,7 +1499,8 @@ register(Claim(
 
 
 def _decide_commit_lemma4(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment import covering_certificate, lemma_4_at, redesign_certificate, unblocked_constant
+    from .commitment_certificates import covering_certificate, redesign_certificate
+    from .papers.vartiainen2014 import lemma_4_at, unblocked_constant
 
     env, N = instance
     cid = "vartiainen2014/lemma-4"
@@ -1569,7 +1573,7 @@ _PHASE_READINGS = {
 
 
 def _decide_lemma7_cases(instance: tuple[Any, Any, Any]) -> Verdict:
-    from .commitment import lemma_7_cases_certificate
+    from .commitment_certificates import lemma_7_cases_certificate
 
     cid = "vartiainen2014/lemma-7-cases"
     t_lo, t_hi, weights = instance
@@ -1603,7 +1607,8 @@ register(Claim(
 
 
 def _decide_commit_lemma2(env: Environment) -> Verdict:
-    from .commitment import ALL, SimplePlan, covers_certificate, lemma_2_instances
+    from .commitment_certificates import covers_certificate
+    from .papers.vartiainen2014 import ALL, SimplePlan, lemma_2_instances
 
     cid = "vartiainen2014/lemma-2"
     p = env.prior

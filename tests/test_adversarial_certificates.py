@@ -141,10 +141,11 @@ def renegotiation_voting():
 
 
 def _commit():
-    from exactmd import commitment
+    from exactmd import commitment_certificates as commitment
     from exactmd.belief import Belief
+    from exactmd.papers.vartiainen2014 import example_environment
 
-    env = commitment.example_environment()
+    env = example_environment()
     p = Belief(env.types, {("L", "L"): fmpq(1, 2), ("H", "H"): fmpq(1, 2)})
     G = commitment.grid(env.types, 2)
     return commitment, env, p, G

@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exactmd.belief import Belief
-from exactmd.commitment import (
-    ALL, commitment_value, constant, covered, covering_certificate, covers_certificate, example_environment, grid,
-    redesign_certificate, uc_sequence, uc_sequence_certificate, verify_commitment_certificate,
+from exactmd.commitment_certificates import (
+    covering_certificate, covers_certificate, redesign_certificate, uc_sequence_certificate, universe_name,
+    verify_commitment_certificate,
 )
-from exactmd.commitment_certificates import universe_name
+from exactmd.papers.vartiainen2014 import ALL, commitment_value, constant, covered, example_environment, grid, uc_sequence
 from exactmd.mechanism import Device
 from exactmd.strategies import commitment_environments, devices, grid_beliefs
 
@@ -44,7 +44,7 @@ def _uniform_covered() -> dict:
 
 def _direct_device_not_covering() -> dict:
     # docs/commitment.md: the direct device of the commitment optimum at this p is blocked (clause 3)
-    from exactmd.commitment import Composite
+    from exactmd.papers.vartiainen2014 import Composite
 
     p = Belief(ENV.types, {"L,L": "2/3", "L,H": "1/6", "H,H": "1/6"})
     opt = commitment_value(ENV, p)
@@ -321,7 +321,7 @@ def test_random_covering_certificates_verify_and_a_flipped_verdict_fails(data):
 @settings(max_examples=15)
 @given(st.data())
 def test_random_covers_certificates_verify_and_a_flipped_verdict_fails(data):
-    from exactmd.commitment import Composite
+    from exactmd.papers.vartiainen2014 import Composite
 
     env = data.draw(commitment_environments(max_outcomes=2))
     p = data.draw(grid_beliefs(env.types, 2))
