@@ -303,8 +303,8 @@ def _sweep_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_uc(args: argparse.Namespace) -> int:
-    from .commitment_certificates import uc_sequence_certificate
     from .papers.vartiainen2014 import check_eps, uc_sequence
+    from .papers.vartiainen2014.certificates import uc_sequence_certificate
     from .papers.vartiainen2014.commitment import _need_finite
     from .environment import load_environment
     from .rational import fmt
@@ -351,8 +351,8 @@ def _cmd_uc(args: argparse.Namespace) -> int:
 
 
 def _cmd_covers(args: argparse.Namespace) -> int:
-    from .commitment_certificates import composite_from_dict, covering_certificate, covers_certificate
     from .papers.vartiainen2014 import check_eps, covered, covers
+    from .papers.vartiainen2014.certificates import composite_from_dict, covering_certificate, covers_certificate
     from .environment import load_environment
     from .rational import fmt
 

@@ -655,7 +655,7 @@ def verify_document(doc: Any) -> tuple[bool, str]:
 
         return verify_rp_certificate(doc)
     if fmt_ == "exactmd-commitment-certificate/1":
-        from .commitment_certificates import verify_commitment_certificate
+        from .papers.vartiainen2014.certificates import verify_commitment_certificate
 
         return verify_commitment_certificate(doc)
     known = ", ".join(("exactmd-lp-certificate/1", MECHANISM_FORMAT, "exactmd-symbolic-check/1",

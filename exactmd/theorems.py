@@ -1344,8 +1344,8 @@ def _star_sets(seq: Any) -> list[tuple[Reading, list[Any], str]]:
 
 
 def _decide_commit_lemma1(env: Environment) -> Verdict:
-    from .commitment_certificates import covering_certificate
     from .papers.vartiainen2014 import ALL, covered, vertices
+    from .papers.vartiainen2014.certificates import covering_certificate
 
     cid = "vartiainen2014/lemma-1"
     certs = []
@@ -1404,8 +1404,8 @@ def _uc_sequence_for(env: Environment, N: int) -> list[tuple[str, Any, Any]]:
 
 
 def _decide_uc_monotone(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment_certificates import uc_sequence_certificate
     from .papers.vartiainen2014 import uc_converges, uc_cycle
+    from .papers.vartiainen2014.certificates import uc_sequence_certificate
 
     env, N = instance
     cid = "vartiainen2014/uc-monotone"
@@ -1451,8 +1451,8 @@ register(Claim(
 
 
 def _decide_commit_lemma3(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment_certificates import covering_certificate
     from .papers.vartiainen2014 import lemma_3_at
+    from .papers.vartiainen2014.certificates import covering_certificate
 
     env, N = instance
     cid = "vartiainen2014/lemma-3"
@@ -1499,8 +1499,8 @@ register(Claim(
 
 
 def _decide_commit_lemma4(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment_certificates import covering_certificate, redesign_certificate
     from .papers.vartiainen2014 import lemma_4_at, unblocked_constant
+    from .papers.vartiainen2014.certificates import covering_certificate, redesign_certificate
 
     env, N = instance
     cid = "vartiainen2014/lemma-4"
@@ -1573,7 +1573,7 @@ _PHASE_READINGS = {
 
 
 def _decide_lemma7_cases(instance: tuple[Any, Any, Any]) -> Verdict:
-    from .commitment_certificates import lemma_7_cases_certificate
+    from .papers.vartiainen2014.certificates import lemma_7_cases_certificate
 
     cid = "vartiainen2014/lemma-7-cases"
     t_lo, t_hi, weights = instance
@@ -1607,8 +1607,8 @@ register(Claim(
 
 
 def _decide_commit_lemma2(env: Environment) -> Verdict:
-    from .commitment_certificates import covers_certificate
     from .papers.vartiainen2014 import ALL, SimplePlan, lemma_2_instances
+    from .papers.vartiainen2014.certificates import covers_certificate
 
     cid = "vartiainen2014/lemma-2"
     p = env.prior

@@ -141,11 +141,10 @@ def renegotiation_voting():
 
 
 def _commit():
-    from exactmd import commitment_certificates as commitment
     from exactmd.belief import Belief
-    from exactmd.papers.vartiainen2014 import example_environment
+    from exactmd.papers import vartiainen2014 as commitment
 
-    env = example_environment()
+    env = commitment.example_environment()
     p = Belief(env.types, {("L", "L"): fmpq(1, 2), ("H", "H"): fmpq(1, 2)})
     G = commitment.grid(env.types, 2)
     return commitment, env, p, G

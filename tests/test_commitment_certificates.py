@@ -16,11 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exactmd.belief import Belief
-from exactmd.commitment_certificates import (
-    covering_certificate, covers_certificate, redesign_certificate, uc_sequence_certificate, universe_name,
-    verify_commitment_certificate,
+from exactmd.papers.vartiainen2014 import (
+    ALL, commitment_value, constant, covered, covering_certificate, covers_certificate, example_environment, grid,
+    redesign_certificate, uc_sequence, uc_sequence_certificate, universe_name, verify_commitment_certificate,
 )
-from exactmd.papers.vartiainen2014 import ALL, commitment_value, constant, covered, example_environment, grid, uc_sequence
 from exactmd.mechanism import Device
 from exactmd.strategies import commitment_environments, devices, grid_beliefs
 
@@ -226,7 +225,7 @@ def test_the_verdict_line_states_the_recomputed_numbers():
 
 
 def test_every_writer_key_is_known_to_the_verifier():
-    from exactmd.commitment_certificates import _KEYS
+    from exactmd.papers.vartiainen2014.certificates import _KEYS
 
     for kind in KINDS:
         doc = cert(kind)
@@ -235,7 +234,7 @@ def test_every_writer_key_is_known_to_the_verifier():
 
 
 def test_every_committed_commitment_document_uses_known_keys_only():
-    from exactmd.commitment_certificates import _KEYS
+    from exactmd.papers.vartiainen2014.certificates import _KEYS
 
     docs = [json.loads(p.read_text(encoding="utf-8")) for p in PROOFS.rglob("*.json")]
     docs = [d for d in docs if d.get("format") == "exactmd-commitment-certificate/1"]

@@ -338,7 +338,7 @@ def test_claim_readings_quote_the_paper():
 
 
 def test_lemma_3_failure_certificate_verifies(env):
-    from exactmd.commitment_certificates import verify_commitment_certificate
+    from exactmd.papers.vartiainen2014 import verify_commitment_certificate
     from exactmd.theorems import get_claim
 
     claim = get_claim("vartiainen2014/lemma-3")

@@ -15,7 +15,10 @@ The paper's sections and the modules that hold them:
   r* of eqs. (10)–(11), g* of eq. (12), Lemma 6) — :mod:`.bargaining`;
 - §5, Lemma 7 (the continuation problem, the key step (a)–(g), the continuation devices
   of eq. (15), σ* of eqs. (13)–(15), the nine cases of the proof) — :mod:`.continuation`;
-- exactmd's instances for §4 (the commitment 2×2 environment) — :mod:`.instances`.
+- exactmd's instances for §4 (the commitment 2×2 environment) — :mod:`.instances`;
+- the certificate format ``exactmd-commitment-certificate/1`` of §4 and Lemma 7 (five
+  questions: covered, covers, redesign, uc-sequence, lemma-7-cases; writers and the
+  verifier) — :mod:`.certificates`.
 
 This package re-exports their public names.  ``grid`` is the belief grid G_N of
 :mod:`.uc`; the type grid {0, 1/K, …, 1} of §5 is
@@ -27,6 +30,11 @@ from .bargaining import (
     envelope_payments, first_best, first_best_attainable, fixed_allocation, g_star, interim_trade, is_regular, kappa,
     lemma_5, lemma_6, named_prior, proposition_2, r_star, second_best, signal, threshold_allocation, threshold_family,
     virtual_value_expressions, virtual_values,
+)
+from .certificates import (
+    COMMITMENT_FORMAT, MAX_BELIEFS, QUESTIONS, composite_from_dict, covering_certificate, covers_certificate,
+    lemma_7_cases_certificate, redesign_certificate, uc_sequence_certificate, universe_name, verify_commitment_certificate,
+    verify_uc_verdict,
 )
 from .choice_rules import STOP, FiniteStateRule, RuleCheck, check_rule_at, in_choice_set
 from .commitment import (
@@ -49,6 +57,10 @@ __all__ = [
     "check_eps", "STOP", "FiniteStateRule", "RuleCheck", "check_rule_at", "sigma_star", "lemma_7_cases",
     "lemma_2_instances", "reachable", "in_choice_set", "example_environment",
     "UCSTAR_READINGS", "uc_cycle", "uc_limit", "uc_converges", "uc_star", "lemma_3_at", "lemma_4_at", "unblocked_constant",
+    # certificates (§4, Lemma 7): the format exactmd-commitment-certificate/1, its writers and its verifier
+    "covering_certificate", "covers_certificate", "redesign_certificate", "uc_sequence_certificate",
+    "lemma_7_cases_certificate", "verify_commitment_certificate", "composite_from_dict", "COMMITMENT_FORMAT",
+    "QUESTIONS", "MAX_BELIEFS", "verify_uc_verdict", "universe_name",
     # bargaining (§5, Appendix A.1)
     "bilateral_trade", "named_prior", "cumulative", "virtual_values", "virtual_value_expressions", "is_regular",
     "threshold_allocation", "breakpoints", "threshold_family", "first_best", "first_best_attainable", "second_best",

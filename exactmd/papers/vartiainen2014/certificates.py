@@ -1,4 +1,5 @@
-"""Certificates of the commitment layer (format ``exactmd-commitment-certificate/1``).
+"""Certificates of Vartiainen (2014), §4 and §5 (Lemma 7): the format
+``exactmd-commitment-certificate/1``.
 
 Five questions, each written by one function and re-checked by
 :func:`verify_commitment_certificate` (``exactmd verify``):
@@ -34,16 +35,16 @@ from typing import Any
 
 from flint import fmpq
 
-from .belief import Belief, label
-from .environment import Environment
-from .errors import ExactMDError, ModelError
-from .lp.model import LinExpr
-from .mechanism import Device
-from .papers.vartiainen2014.commitment import ALL, Composite, _belief_set, check_eps, commitment_value, vbar
-from .papers.vartiainen2014.continuation import lemma_7_cases_json
-from .papers.vartiainen2014.covering import Covering, _Redesign, _support_sub, covered, covers, vertices
-from .papers.vartiainen2014.uc import UCSequence, grid, uc_sequence
-from .rational import Q, fmt
+from ...belief import Belief, label
+from ...environment import Environment
+from ...errors import ExactMDError, ModelError
+from ...lp.model import LinExpr
+from ...mechanism import Device
+from ...rational import Q, fmt
+from .commitment import ALL, Composite, _belief_set, check_eps, commitment_value, vbar
+from .continuation import lemma_7_cases_json
+from .covering import Covering, _Redesign, _support_sub, covered, covers, vertices
+from .uc import UCSequence, grid, uc_sequence
 
 __all__ = [
     "QUESTIONS", "MAX_BELIEFS", "covering_certificate", "covers_certificate", "redesign_certificate",
@@ -382,7 +383,7 @@ def _check_statement(doc: Mapping[str, Any], stmt: str) -> str:
 def _commitment_lp(env: Environment, p: Belief, lp: Any) -> fmpq:
     """V*(p) from the embedded mechanism certificate: it must be the LP max v(f, p) over IC(p)
     of this environment and belief, optimal, with a valid certificate."""
-    from .design import verify_mechanism_certificate
+    from ...design import verify_mechanism_certificate
 
     _need(isinstance(lp, Mapping), "'lp' must be the mechanism certificate of V*(p)")
     ok, why = verify_mechanism_certificate(lp)
@@ -445,7 +446,7 @@ def _verify_covers(doc: Mapping[str, Any]) -> str:
 
 
 def _verify_redesign(doc: Mapping[str, Any]) -> str:
-    from .lp.verify import verify_certificate
+    from ...lp.verify import verify_certificate
 
     _keys(doc, "redesign")
     env, p, B, e = _common(doc)
