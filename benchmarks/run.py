@@ -13,7 +13,7 @@ own peak resident memory:
 * ``exactmd-lp`` — ``exactmd lp solve FILE -o CERT`` on the full LP (the generic path:
   read the JSON problem, solve — float hint re-solved exactly when ``highspy`` is
   installed —, verify the certificate with the independent checker, write it);
-* ``second-best`` — ``exactmd.bargaining.second_best`` (the structured path: IC rows
+* ``second-best`` — ``exactmd.papers.vartiainen2014.second_best`` (the structured path: IC rows
   generated lazily, certificate for the full LP verified), then ``exactmd verify`` on
   the written mechanism certificate, timed separately (column ``verify s``);
 * ``highs`` — HiGHS in double precision on the same LP (no certificate, float value);
@@ -64,7 +64,7 @@ def _peak_mib() -> float:  # float-ok: a report
 
 
 def _problem(K: int, prior: str) -> dict:
-    from exactmd.bargaining import bilateral_trade
+    from exactmd.papers.vartiainen2014 import bilateral_trade
     from exactmd.design import build_problem
 
     problem, _ = build_problem(bilateral_trade(K, prior, prior), ["IC", "interim-IR", "BB"])
@@ -152,7 +152,7 @@ def child(solver: str, K: int, prior: str, problem_file: str, workdir: str) -> d
         doc = json.loads(Path(cert).read_text())
         out["value"], out["method"] = doc.get("value"), "rc=%d" % rc
     elif solver == "second-best":
-        from exactmd.bargaining import bilateral_trade, second_best
+        from exactmd.papers.vartiainen2014 import bilateral_trade, second_best
         from exactmd.cli import main as cli
 
         env = bilateral_trade(K, prior, prior)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from exactmd.commitment import ALL, example_environment, grid, uncovered
+from exactmd.papers.vartiainen2014 import ALL, example_environment, grid, uncovered
 
 
 def main() -> None:

@@ -258,7 +258,7 @@ _INTERIOR_REFUSED = ("'interior' is not accepted: it meant G_N without its verti
 
 def _universe(env: Any, kind: str, n: int) -> tuple[list[Any], str]:
     """G_N (``grid``) or G_N without its vertices (``no-vertices``), with its printed name."""
-    from .commitment import grid
+    from .papers.vartiainen2014 import grid
 
     if kind == "interior":
         raise ExactMDError(f"--universe/--B {_INTERIOR_REFUSED}")
@@ -271,7 +271,7 @@ def _universe(env: Any, kind: str, n: int) -> tuple[list[Any], str]:
 def _parse_B(env: Any, spec: str, eps: str) -> tuple[Any, str]:
     """--B: ``all`` (Δ), ``grid:N``, ``no-vertices:N``, or ``uc:T:grid:N`` / ``uc:T:no-vertices:N``
     (the iterate UC^T of the UC sequence on that universe, computed first)."""
-    from .commitment import ALL, uc_sequence
+    from .papers.vartiainen2014 import ALL, uc_sequence
 
     if spec == "all":
         return ALL, "Δ"
@@ -310,7 +310,9 @@ def _sweep_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_uc(args: argparse.Namespace) -> int:
-    from .commitment import _need_finite, check_eps, uc_sequence, uc_sequence_certificate
+    from .papers.vartiainen2014 import check_eps, uc_sequence
+    from .papers.vartiainen2014.certificates import uc_sequence_certificate
+    from .papers.vartiainen2014.commitment import _need_finite
     from .environment import load_environment
     from .rational import fmt
     from .sweep import describe
@@ -356,7 +358,8 @@ def _cmd_uc(args: argparse.Namespace) -> int:
 
 
 def _cmd_covers(args: argparse.Namespace) -> int:
-    from .commitment import check_eps, composite_from_dict, covered, covering_certificate, covers, covers_certificate
+    from .papers.vartiainen2014 import check_eps, covered, covers
+    from .papers.vartiainen2014.certificates import composite_from_dict, covering_certificate, covers_certificate
     from .environment import load_environment
     from .rational import fmt
 

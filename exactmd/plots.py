@@ -62,7 +62,7 @@ def _save(fig: Any, path: str | Path, **kw: Any) -> Path:
 
 def bargaining_regions(K: int, prior: str = "uniform", path: str | Path = "region.png") -> Path:
     """Write a PNG with the second-best and best-threshold trade regions; return its path."""
-    from .bargaining import bilateral_trade, proposition_2
+    from .papers.vartiainen2014 import bilateral_trade, proposition_2
     from .tables import MAX_K, parse_prior
 
     check_image_path(path)
@@ -100,7 +100,7 @@ def bargaining_regions(K: int, prior: str = "uniform", path: str | Path = "regio
 
 
 def uc_ternary(env: Any, seq: Any, path: str | Path = "uc.png") -> Path:
-    """Draw each iterate UC^t of a :class:`~exactmd.commitment.UCSequence` on the simplex
+    """Draw each iterate UC^t of a :class:`~exactmd.papers.vartiainen2014.uc.UCSequence` on the simplex
     Δ(Θ) for |Θ| = 3 (one panel per iterate; uncovered beliefs filled, covered hollow)."""
     check_image_path(path)
     check_ternary(env)

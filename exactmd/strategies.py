@@ -227,7 +227,7 @@ def devices(types: Any, *, max_signals: int = 3) -> st.SearchStrategy[Device]:
 
 def bilateral_trade_environments(*, max_K: int = 4, regular: bool | None = None) -> st.SearchStrategy[Environment]:
     """Vartiainen §5 environments on {0, 1/K, …, 1} with random full-support priors."""
-    from .bargaining import bilateral_trade, is_regular
+    from .papers.vartiainen2014 import bilateral_trade, is_regular
 
     _check_int("max_K", max_K, 1, 16)
     envs = st.integers(1, max_K).flatmap(

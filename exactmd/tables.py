@@ -84,7 +84,7 @@ def parse_prior(prior: str) -> tuple[str, str]:
 
 
 def bargaining_rows(Ks: Iterable[int], prior: str = "uniform", *, log: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
-    from .bargaining import bilateral_trade, first_best, first_best_attainable, proposition_2
+    from .papers.vartiainen2014 import bilateral_trade, first_best, first_best_attainable, proposition_2
 
     p1, p2 = parse_prior(prior)
     rows = []

@@ -128,7 +128,7 @@ register(Claim(
 # rational, and budget balanced mechanism implements an inefficient outcome with strictly
 # positive probability"
 def _decide_ms(instance: tuple[int, Any, Any]) -> Verdict:
-    from .bargaining import bilateral_trade
+    from .papers.vartiainen2014 import bilateral_trade
 
     K, p1, p2 = instance
     env = bilateral_trade(K, p1, p2)
@@ -182,7 +182,7 @@ register(Claim(
 # ---------------------------------------------------------------------------------
 # Vartiainen §5, Proposition 2 and Remark 1
 def _bargaining_env(instance: tuple[int, Any, Any]) -> Environment:
-    from .bargaining import bilateral_trade
+    from .papers.vartiainen2014 import bilateral_trade
 
     K, p1, p2 = instance
     return bilateral_trade(K, p1, p2)
@@ -197,7 +197,7 @@ def _key(instance: tuple[int, Any, Any]) -> Any:
 
 def _prop2(instance: tuple[int, Any, Any]) -> Any:
     """Proposition 2's computation, shared by prop-2, remark-1 and lemma-5 (cached per instance)."""
-    from .bargaining import proposition_2
+    from .papers.vartiainen2014 import proposition_2
 
     k = _key(instance)
     if k not in _PROP2_CACHE:
@@ -299,7 +299,7 @@ register(Claim(
 
 
 def _decide_lemma5(instance: tuple[int, Any, Any]) -> Verdict:
-    from .bargaining import is_regular, lemma_5
+    from .papers.vartiainen2014 import is_regular, lemma_5
 
     cid = "vartiainen2014/lemma-5"
     env = _bargaining_env(instance)
@@ -331,7 +331,7 @@ register(Claim(
 
 
 def _decide_lemma6(instance: tuple[int, Any, Any]) -> Verdict:
-    from .bargaining import breakpoints, is_regular, lemma_5, lemma_6
+    from .papers.vartiainen2014 import breakpoints, is_regular, lemma_5, lemma_6
 
     cid = "vartiainen2014/lemma-6"
     env = _bargaining_env(instance)
@@ -382,7 +382,7 @@ _IR_READINGS = {
 
 
 def _decide_lemma7(instance: tuple[Any, Any, Any]) -> Verdict:
-    from .bargaining import continuation_devices, lemma_7
+    from .papers.vartiainen2014 import continuation_devices, lemma_7
 
     cid = "vartiainen2014/lemma-7"
     t_lo, t_hi, weights = instance
@@ -413,7 +413,7 @@ def _lemma7_strategy() -> Any:
 
 
 def _lemma7_instances() -> list[tuple[str, Any]]:
-    from .bargaining import bilateral_trade, breakpoints, lemma_5, lemma_6
+    from .papers.vartiainen2014 import bilateral_trade, breakpoints, lemma_5, lemma_6
 
     out: list[tuple[str, Any]] = [("t0-t1-uniform", (0, 1, ["1/3", "1/3", "1/3"]))]
     # the posterior of each inefficient no-trade signal of r* on the K = 5 uniform grid
@@ -453,7 +453,7 @@ def _decide_theorem2(instance: tuple[int, Any, Any]) -> Verdict:
     if any(v.status == "not-applicable" for v in verdicts):
         bad = next(v for v in verdicts if v.status == "not-applicable")
         return Verdict(cid, "not-applicable", f"{bad.claim}: {bad.summary}", env.name)
-    from .bargaining import breakpoints, lemma_5, lemma_6
+    from .papers.vartiainen2014 import breakpoints, lemma_5, lemma_6
     from .rational import Q
 
     best = _prop2(instance).best
@@ -1231,13 +1231,13 @@ register(Claim(
 
 # ---------------------------------------------------------------------------------
 # Vartiainen §4: covering, UC*, Lemmas 1, 3, 4 — decided on finite universes of beliefs
-# (exactmd.commitment; the revelation theorem and the readings are in its docstring)
+# (exactmd.papers.vartiainen2014; the revelation theorem and the readings are in its modules' docstrings)
 
 _COMMIT_EPS = "1/10"
 
 
 def _commitment_universes(env: Environment, N: int) -> list[tuple[str, list[Any]]]:
-    from .commitment import grid
+    from .papers.vartiainen2014 import grid
 
     G = grid(env.types, N)
     return [(f"G_{N}", G), (f"G_{N} without the vertices", [b for b in G if len(b.support()) >= 2])]
@@ -1310,7 +1310,7 @@ def _star_text(seq: Any, S: list[Any]) -> str:
 def _star_sets(seq: Any) -> list[tuple[Reading, list[Any], str]]:
     """(reading, UC* under it, certificate tag) per ucstar reading; readings that give the
     same set share the tag of the first (so their certificates are written once)."""
-    from .commitment import uc_star
+    from .papers.vartiainen2014 import uc_star
 
     tags: dict[frozenset, str] = {}
     out = []
@@ -1321,7 +1321,8 @@ def _star_sets(seq: Any) -> list[tuple[Reading, list[Any], str]]:
 
 
 def _decide_commit_lemma1(env: Environment) -> Verdict:
-    from .commitment import ALL, covered, covering_certificate, vertices
+    from .papers.vartiainen2014 import ALL, covered, vertices
+    from .papers.vartiainen2014.certificates import covering_certificate
 
     cid = "vartiainen2014/lemma-1"
     certs = []
@@ -1344,7 +1345,7 @@ def _commitment_strategy() -> Any:
 
 
 def _commitment_instances() -> list[tuple[str, Any]]:
-    from .commitment import example_environment
+    from .papers.vartiainen2014 import example_environment
 
     return [("commitment-2x2", example_environment())]
 
@@ -1368,7 +1369,7 @@ def _uc_sequence_for(env: Environment, N: int) -> list[tuple[str, Any, Any]]:
     the claims uc-monotone, lemma-3 and lemma-4 (keyed by the environment's content)."""
     import json
 
-    from .commitment import uc_sequence
+    from .papers.vartiainen2014 import uc_sequence
 
     key = json.dumps([env.to_dict(), N], sort_keys=True, default=str)
     if key not in _UC_SEQUENCES:
@@ -1380,7 +1381,8 @@ def _uc_sequence_for(env: Environment, N: int) -> list[tuple[str, Any, Any]]:
 
 
 def _decide_uc_monotone(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment import uc_converges, uc_cycle, uc_sequence_certificate
+    from .papers.vartiainen2014 import uc_converges, uc_cycle
+    from .papers.vartiainen2014.certificates import uc_sequence_certificate
 
     env, N = instance
     cid = "vartiainen2014/uc-monotone"
@@ -1426,7 +1428,8 @@ register(Claim(
 
 
 def _decide_commit_lemma3(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment import covering_certificate, lemma_3_at
+    from .papers.vartiainen2014 import lemma_3_at
+    from .papers.vartiainen2014.certificates import covering_certificate
 
     env, N = instance
     cid = "vartiainen2014/lemma-3"
@@ -1473,7 +1476,8 @@ register(Claim(
 
 
 def _decide_commit_lemma4(instance: tuple[Environment, int]) -> Verdict:
-    from .commitment import covering_certificate, lemma_4_at, redesign_certificate, unblocked_constant
+    from .papers.vartiainen2014 import lemma_4_at, unblocked_constant
+    from .papers.vartiainen2014.certificates import covering_certificate, redesign_certificate
 
     env, N = instance
     cid = "vartiainen2014/lemma-4"
@@ -1546,7 +1550,7 @@ _PHASE_READINGS = {
 
 
 def _decide_lemma7_cases(instance: tuple[Any, Any, Any]) -> Verdict:
-    from .commitment import lemma_7_cases_certificate
+    from .papers.vartiainen2014.certificates import lemma_7_cases_certificate
 
     cid = "vartiainen2014/lemma-7-cases"
     t_lo, t_hi, weights = instance
@@ -1580,7 +1584,8 @@ register(Claim(
 
 
 def _decide_commit_lemma2(env: Environment) -> Verdict:
-    from .commitment import ALL, SimplePlan, covers_certificate, lemma_2_instances
+    from .papers.vartiainen2014 import ALL, SimplePlan, lemma_2_instances
+    from .papers.vartiainen2014.certificates import covers_certificate
 
     cid = "vartiainen2014/lemma-2"
     p = env.prior

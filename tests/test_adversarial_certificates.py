@@ -59,14 +59,14 @@ def lp_unbounded():
 
 
 def mechanism_optimal():
-    from exactmd.bargaining import bilateral_trade
+    from exactmd.papers.vartiainen2014 import bilateral_trade
     from exactmd.design import optimal_mechanism
 
     return optimal_mechanism(bilateral_trade(2, "uniform", "uniform"), ["IC", "interim-IR", "BB"]).certificate
 
 
 def mechanism_feasible():
-    from exactmd.bargaining import bilateral_trade
+    from exactmd.papers.vartiainen2014 import bilateral_trade
     from exactmd.design import feasible_mechanism
 
     return feasible_mechanism(bilateral_trade(1, "uniform", "uniform"), ["IC", "interim-IR", "BB", "efficiency"]).certificate
@@ -74,7 +74,7 @@ def mechanism_feasible():
 
 def mechanism_infeasible():
     # Myerson–Satterthwaite on the grid K = 5 (K ≤ 4 still admits an efficient mechanism)
-    from exactmd.bargaining import bilateral_trade
+    from exactmd.papers.vartiainen2014 import bilateral_trade
     from exactmd.design import feasible_mechanism
 
     r = feasible_mechanism(bilateral_trade(5, "uniform", "uniform"), ["IC", "interim-IR", "BB", "efficiency"])
@@ -141,8 +141,8 @@ def renegotiation_voting():
 
 
 def _commit():
-    from exactmd import commitment
     from exactmd.belief import Belief
+    from exactmd.papers import vartiainen2014 as commitment
 
     env = commitment.example_environment()
     p = Belief(env.types, {("L", "L"): fmpq(1, 2), ("H", "H"): fmpq(1, 2)})

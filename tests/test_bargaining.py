@@ -4,7 +4,7 @@ import pytest
 import sympy
 from flint import fmpq
 
-from exactmd.bargaining import (
+from exactmd.papers.vartiainen2014 import (
     bilateral_trade,
     breakpoints,
     cumulative,
@@ -81,7 +81,7 @@ def test_bad_calls(call, fragment):
 def test_r_star_at_interior_gamma_by_hand():
     # K = 5 uniform, γ = 7/100: c1(t) ≤ c2(s) for s = t - j iff j/5 ≤ γ(6 - j): j = 0, 1 only.
     # So κ(0) = 1 + 2 = 3 and κ(2/5) = 2 + 2 = 4 (t' = t counted in both sums).
-    from exactmd.bargaining import kappa, r_star, signal
+    from exactmd.papers.vartiainen2014 import kappa, r_star, signal
 
     env = bilateral_trade(5)
     g = fmpq(7, 100)
@@ -102,7 +102,7 @@ def test_lemma_5_equations_by_hand():
     # K = 2 uniform, a^γ trades iff θ1 > θ2. a1 = (0, 1/3, 2/3), a2 = (2/3, 1/3, 0), Δ = 1/2:
     # m1 = (0, 1/6, 1/2), m2 = (1/6, 1/6, 0). (24): m(1,0)/3 + (0 + 1/6)/3 = 1/6 → 1/3;
     # (25): m(1,0)/3 + (1/6 + 0)/3 = 1/2 → 4/3.
-    from exactmd.bargaining import envelope_payments, lemma_5
+    from exactmd.papers.vartiainen2014 import envelope_payments, lemma_5
 
     env = bilateral_trade(2)
     r = lemma_5(env)
@@ -117,7 +117,7 @@ def test_lemma_5_equations_by_hand():
 def test_lemma_7_key_step_and_a_hand_witness():
     # Without (a)-(b): trade at (1,1) and (1,0) at price 1 is IC and ex post IR
     # (trade probability 2/3), so the maximum is at least 2/3.
-    from exactmd.bargaining import lemma_7
+    from exactmd.papers.vartiainen2014 import lemma_7
 
     for ir in ("interim-IR", "ex-post-IR"):
         key, free = lemma_7(0, 1, ["1/3", "1/3", "1/3"], ir)
@@ -127,7 +127,7 @@ def test_lemma_7_key_step_and_a_hand_witness():
 
 
 def test_proposition_2_K5_second_best_randomises():
-    from exactmd.bargaining import proposition_2
+    from exactmd.papers.vartiainen2014 import proposition_2
 
     env = bilateral_trade(5)
     r = proposition_2(env)
@@ -139,7 +139,7 @@ def test_proposition_2_K5_second_best_randomises():
 def test_continuation_devices_are_ic_and_ir_by_hand():
     # r*: trade at (t̄, t) at the midpoint price — a posted price, dominant-strategy IC.
     # r**: trade at (t̄,t̄) at t̄ and (t,t) at t: every agent gets 0 whatever it reports.
-    from exactmd.bargaining import continuation_devices
+    from exactmd.papers.vartiainen2014 import continuation_devices
 
     for ir in ("interim-IR", "ex-post-IR"):
         reps = continuation_devices("1/5", "2/5", ["1/4", "1/2", "1/4"], ir)

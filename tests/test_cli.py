@@ -172,7 +172,7 @@ def test_covers_and_uc_errors_are_one_line():
 
 
 def test_commitment_example_file_is_the_package_example():
-    from exactmd.commitment import example_environment
+    from exactmd.papers.vartiainen2014 import example_environment
     from exactmd.environment import load_environment
 
     assert load_environment(EXAMPLES / "commitment-2x2.toml").to_dict() == example_environment().to_dict()

@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exactmd.belief import Belief
-from exactmd.commitment import (
-    ALL, Composite, SimplePlan, _eliminate, blocks, commitment_value, constant, covered, covers, fully_revealing, grid,
+from exactmd.papers.vartiainen2014 import (
+    ALL, Composite, SimplePlan, blocks, commitment_value, constant, covered, covers, fully_revealing, grid,
     ic_slacks, uc_sequence, uncovered, vbar, vertices,
 )
+from exactmd.papers.vartiainen2014.covering import _eliminate
 from exactmd.environment import Environment
 from exactmd.errors import ExactMDError, ModelError
 from exactmd.mechanism import Device
@@ -259,7 +260,7 @@ def test_errors_name_the_value() -> None:
 def test_tutorial_blocked_direct_device() -> None:
     """docs/commitment.md: the direct device of the optimum at p = (LL 2/3, LH 1/6, HH 1/6) is
     blocked at signal a; the posterior and the compound's IC row are recomputed by hand."""
-    from exactmd.commitment import example_environment
+    from exactmd.papers.vartiainen2014 import example_environment
 
     env = example_environment()
     # v̄ by hand at the uniform prior: v(a) = v(b) = 3 · 1/2, v(none) = 1
@@ -283,7 +284,7 @@ def test_tutorial_blocked_direct_device() -> None:
 
 
 def test_sigma_star_cases_by_hand() -> None:
-    from exactmd.commitment import STOP, check_rule_at, lemma_7_cases, sigma_star
+    from exactmd.papers.vartiainen2014 import STOP, check_rule_at, lemma_7_cases, sigma_star
 
     cases = {c["case"]: c for c in lemma_7_cases(0, 1, ["1/3", "1/3", "1/3"])}
     # case 8: at the degenerate belief on (t̄, t) σ* stops only after <hi,lo>: C = {1_<hi,lo>}, worth t̄ − t = 1
@@ -307,7 +308,7 @@ def test_sigma_star_cases_by_hand() -> None:
 
 
 def test_sigma_star_errors() -> None:
-    from exactmd.commitment import sigma_star
+    from exactmd.papers.vartiainen2014 import sigma_star
 
     with pytest.raises(ModelError, match="reading='both'"):
         sigma_star(0, 1, reading="both")
@@ -331,7 +332,7 @@ def test_uncovered_on_a_dask_local_cluster_is_identical() -> None:
 
 
 def test_lemma_2_partition_devices_by_hand() -> None:
-    from exactmd.commitment import lemma_2_instances
+    from exactmd.papers.vartiainen2014 import lemma_2_instances
     from exactmd.theorems import _lemma2_environment
 
     env = _lemma2_environment()
@@ -343,7 +344,7 @@ def test_lemma_2_partition_devices_by_hand() -> None:
 
 
 def test_reachable_universe_and_choice_set_membership() -> None:
-    from exactmd.commitment import in_choice_set, reachable, sigma_star
+    from exactmd.papers.vartiainen2014 import in_choice_set, reachable, sigma_star
 
     env = aligned()
     p = B1(env, "1/2")
@@ -370,7 +371,7 @@ def test_many_random_devices_never_cover_an_uncovered_belief() -> None:
     the engine's evidence is that no split into B is IC with value ≥ v̄ + ε (no elimination
     round), every device must already fail clause 1 or 2 — one passing them would contradict
     that LP's Farkas certificate."""
-    from exactmd.commitment import example_environment
+    from exactmd.papers.vartiainen2014 import example_environment
 
     env = example_environment()
     G = [b for b in grid(env.types, 4) if len(b.support()) >= 2]
@@ -417,7 +418,7 @@ def test_many_random_devices_never_cover_an_uncovered_belief() -> None:
 
 
 def test_compound_of_a_response_plan_by_hand() -> None:
-    from exactmd.commitment import compound
+    from exactmd.papers.vartiainen2014 import compound
 
     env = aligned()
     r = Composite(Device(env.types, {"L": {"u": "3/4", "d": "1/4"}, "H": {"u": "1/4", "d": "3/4"}}), {"u": "a", "d": "b"})

@@ -16,11 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exactmd.belief import Belief
-from exactmd.commitment import (
+from exactmd.papers.vartiainen2014 import (
     ALL, commitment_value, constant, covered, covering_certificate, covers_certificate, example_environment, grid,
-    redesign_certificate, uc_sequence, uc_sequence_certificate, verify_commitment_certificate,
+    redesign_certificate, uc_sequence, uc_sequence_certificate, universe_name, verify_commitment_certificate,
 )
-from exactmd.commitment_certificates import universe_name
 from exactmd.mechanism import Device
 from exactmd.strategies import commitment_environments, devices, grid_beliefs
 
@@ -44,7 +43,7 @@ def _uniform_covered() -> dict:
 
 def _direct_device_not_covering() -> dict:
     # docs/commitment.md: the direct device of the commitment optimum at this p is blocked (clause 3)
-    from exactmd.commitment import Composite
+    from exactmd.papers.vartiainen2014 import Composite
 
     p = Belief(ENV.types, {"L,L": "2/3", "L,H": "1/6", "H,H": "1/6"})
     opt = commitment_value(ENV, p)
@@ -226,7 +225,7 @@ def test_the_verdict_line_states_the_recomputed_numbers():
 
 
 def test_every_writer_key_is_known_to_the_verifier():
-    from exactmd.commitment_certificates import _KEYS
+    from exactmd.papers.vartiainen2014.certificates import _KEYS
 
     for kind in KINDS:
         doc = cert(kind)
@@ -235,7 +234,7 @@ def test_every_writer_key_is_known_to_the_verifier():
 
 
 def test_every_committed_commitment_document_uses_known_keys_only():
-    from exactmd.commitment_certificates import _KEYS
+    from exactmd.papers.vartiainen2014.certificates import _KEYS
 
     docs = [json.loads(p.read_text(encoding="utf-8")) for p in PROOFS.rglob("*.json")]
     docs = [d for d in docs if d.get("format") == "exactmd-commitment-certificate/1"]
@@ -321,7 +320,7 @@ def test_random_covering_certificates_verify_and_a_flipped_verdict_fails(data):
 @settings(max_examples=15)
 @given(st.data())
 def test_random_covers_certificates_verify_and_a_flipped_verdict_fails(data):
-    from exactmd.commitment import Composite
+    from exactmd.papers.vartiainen2014 import Composite
 
     env = data.draw(commitment_environments(max_outcomes=2))
     p = data.draw(grid_beliefs(env.types, 2))

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from exactmd.cli import main
-from exactmd.commitment import example_environment, grid, uc_sequence, verify_commitment_certificate
-from exactmd.commitment_certificates import verify_uc_verdict
+from exactmd.papers.vartiainen2014 import example_environment, grid, uc_sequence, verify_commitment_certificate, verify_uc_verdict
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ENV = str(EXAMPLES / "commitment-2x2.toml")

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 from flint import fmpq
 
-from exactmd.bargaining import bilateral_trade
+from exactmd.papers.vartiainen2014 import bilateral_trade
 from exactmd.constraints import check
 from exactmd.certificates import verify_document
 from exactmd.design import (

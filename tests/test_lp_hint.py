@@ -6,7 +6,7 @@ import pytest
 from flint import fmpq
 from hypothesis import given
 
-from exactmd.bargaining import bilateral_trade
+from exactmd.papers.vartiainen2014 import bilateral_trade
 from exactmd.design import build_problem
 from exactmd.errors import LPError
 from exactmd.lp import solve_problem, verify_certificate

@@ -12,7 +12,7 @@ import pytest
 from flint import fmpq
 from hypothesis import given
 
-from exactmd.bargaining import bilateral_trade
+from exactmd.papers.vartiainen2014 import bilateral_trade
 from exactmd.design import build_problem
 from exactmd.lp import hint, solve_problem, verify_certificate, warm
 from exactmd.lp.exact import parse_problem

@@ -131,7 +131,7 @@ def test_bad_input(call, err, fragment):
 
 def test_posted_price_is_ic_and_ex_post_ir_on_random_priors():
     # Trade iff θ1 ≥ 1/2 ≥ θ2 at price 1/2: dominant-strategy IC and ex post IR.
-    from exactmd.bargaining import bilateral_trade
+    from exactmd.papers.vartiainen2014 import bilateral_trade
 
     for p1, p2 in [("uniform", "increasing"), ("decreasing", ["1/6", "1/2", "1/3"])]:
         env = bilateral_trade(2, p1, p2)

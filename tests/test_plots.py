@@ -23,7 +23,7 @@ def test_uc_ternary_one_panel_per_iterate(tmp_path):
 def test_uc_ternary_refuses_four_profiles(tmp_path):
     import pytest
 
-    from exactmd.commitment import example_environment, grid, uc_sequence
+    from exactmd.papers.vartiainen2014 import example_environment, grid, uc_sequence
     from exactmd.errors import ExactMDError
     from exactmd.plots import uc_ternary
 

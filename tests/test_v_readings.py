@@ -22,11 +22,12 @@ from flint import fmpq
 from hypothesis import given, settings
 
 from exactmd.belief import Belief
-from exactmd.commitment import (
+from exactmd.papers.vartiainen2014 import (
     UCSTAR_READINGS, blocks, constant, covered, example_environment, grid, lemma_3_at, lemma_4_at, uc_converges,
     uc_cycle, uc_limit, uc_sequence, uc_star, unblocked_constant, vbar, vertices,
 )
-from exactmd.commitment import _Redesign, SimplePlan  # noqa: F401  (the redesign LP of Lemma 4's hypothesis set)
+from exactmd.papers.vartiainen2014 import SimplePlan  # noqa: F401
+from exactmd.papers.vartiainen2014.covering import _Redesign  # noqa: F401  (the redesign LP of Lemma 4's hypothesis set)
 from exactmd.errors import ModelError
 from exactmd.lp.model import LinExpr
 from exactmd.strategies import commitment_environments
@@ -268,7 +269,7 @@ def test_fixed_point_and_vertex_theorems(env):
 
 def test_a_cycling_sequence():
     # UC_G need not converge: a synthetic sequence UC⁰ = A, then B, C, B, C, … (UC³ = UC¹)
-    from exactmd.commitment import UCSequence
+    from exactmd.papers.vartiainen2014 import UCSequence
 
     env = example_environment()
     G = grid(env.types, 2)
@@ -337,8 +338,8 @@ def test_claim_readings_quote_the_paper():
 
 
 def test_lemma_3_failure_certificate_verifies(env):
-    from exactmd.commitment import verify_commitment_certificate
     from exactmd.claims import get_claim
+    from exactmd.papers.vartiainen2014 import verify_commitment_certificate
 
     claim = get_claim("vartiainen2014/lemma-3")
     v = claim.decide(claim.paper_instances()[0][1])

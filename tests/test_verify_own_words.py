@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exactmd.bargaining import bilateral_trade
+from exactmd.papers.vartiainen2014 import bilateral_trade
 from exactmd.constraints import Fixed
 from exactmd.certificates import verify_document
 from exactmd.design import feasible_mechanism, optimal_mechanism, verify_mechanism_certificate

@@ -4,7 +4,7 @@ format and its claims through the same public functions a user's plug-in calls."
 from __future__ import annotations
 
 from exactmd.certificates import register_format
-from exactmd.commitment_certificates import COMMITMENT_FORMAT, verify_commitment_certificate
+from .certificates import COMMITMENT_FORMAT, verify_commitment_certificate
 
 OWNER = "exactmd.papers.vartiainen2014"
 

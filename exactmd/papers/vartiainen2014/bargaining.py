@@ -1,4 +1,10 @@
-"""Bilateral bargaining on a grid (Vartiainen §5).
+"""Bilateral bargaining on a grid (Vartiainen 2014, §5 and Appendix A.1).
+
+This module holds §5 up to Lemma 6: the type grid and the named priors, the virtual
+values and the γ-threshold allocations of eqs. (8)–(9), the first and second best,
+Proposition 2, Lemma 5 (Appendix A.1, eqs. 23–25), the device r* (eqs. 10–11), the
+implementation g* (eq. 12) and Lemma 6.  Lemma 7's continuation problem is in
+:mod:`exactmd.papers.vartiainen2014.continuation`.
 
 A buyer (agent 1) and a seller (agent 2) have values on Θ_1 = Θ_2 = {0, 1/K, …, 1},
 independently distributed with full-support priors p_1, p_2.  Outcomes (a, m): a ∈ {0, 1}
@@ -19,10 +25,10 @@ from typing import Any
 
 from flint import fmpq
 
-from .belief import independent
-from .environment import Environment
-from .errors import ModelError
-from .rational import Q, fmt
+from ...belief import independent
+from ...environment import Environment
+from ...errors import ModelError
+from ...rational import Q, fmt
 
 __all__ = [
     "bilateral_trade",
@@ -53,9 +59,6 @@ __all__ = [
     "g_star",
     "lemma_6",
     "Lemma6",
-    "lemma_7_environment",
-    "lemma_7",
-    "continuation_devices",
 ]
 
 
@@ -229,7 +232,7 @@ def first_best_attainable(env: Environment, ir: str = "interim-IR") -> Any:
     witness (``status == "optimal"``) or a Farkas certificate (``"infeasible"``).
     ``ir`` is ``"interim-IR"`` or ``"ex-post-IR"`` (Vartiainen §4.1).
     """
-    from .design import feasible_mechanism
+    from ...design import feasible_mechanism
 
     return feasible_mechanism(env, ["IC", ir, "BB", "efficiency"])
 
@@ -237,7 +240,7 @@ def first_best_attainable(env: Environment, ir: str = "interim-IR") -> Any:
 def second_best(env: Environment, **solve_kwargs: Any) -> Any:
     """The incentive-efficient (expected-surplus maximising) mechanism under IC,
     interim IR and ex post budget balance, by exact LP, with its certificate."""
-    from .design import optimal_mechanism
+    from ...design import optimal_mechanism
 
     return optimal_mechanism(env, list(SECOND_BEST), "planner", **solve_kwargs)
 
@@ -249,7 +252,7 @@ def allocation_value(env: Environment, a: dict[tuple, Any]) -> fmpq:
 
 def fixed_allocation(env: Environment, a: dict[tuple, Any]) -> Any:
     """The constraint family that fixes the trade probabilities q[1|θ] = a(θ)."""
-    from .constraints import Fixed, qvar
+    from ...constraints import Fixed, qvar
 
     return Fixed({qvar(1, th): a[th] for th in env.profiles()})
 
@@ -295,7 +298,7 @@ def proposition_2(env: Environment) -> Proposition2:
     certificates.  The proposition holds on the instance iff the best threshold value
     equals the second-best value (an LP optimum with its dual certificate).
     """
-    from .design import feasible_mechanism
+    from ...design import feasible_mechanism
 
     sb = second_best(env)
     fam = sorted(threshold_family(env), key=lambda ga: (-allocation_value(env, ga[1]), ga[0]))
@@ -366,9 +369,9 @@ class Lemma5:
 
 def lemma_5(env: Environment, gamma: Any = None) -> Lemma5:
     """Decide Lemma 5 for a^γ (default: the best threshold allocation of Proposition 2)."""
-    from .constraints import Fixed, check, qvar, tvar
-    from .design import feasible_mechanism
-    from .mechanism import OutcomeFunction
+    from ...constraints import Fixed, check, qvar, tvar
+    from ...design import feasible_mechanism
+    from ...mechanism import OutcomeFunction
 
     if gamma is None:
         r = proposition_2(env)
@@ -436,7 +439,7 @@ def r_star(env: Environment, gamma: Any, *, strict: bool = False) -> Any:
     ``strict=True`` uses c_1 < c_2 (the reading under which a signal sent from the
     diagonal never carries a trade outcome, see :func:`lemma_6`).
     """
-    from .mechanism import Device
+    from ...mechanism import Device
 
     g = Q(gamma, name="gamma")
     c1, c2 = virtual_values(env, g)
@@ -497,7 +500,7 @@ def lemma_6(env: Environment, gamma: Any, m: dict[tuple, Any], *, strict: bool =
     probability and posterior under the prior (support should be
     {(t̄, t̄), (t̄, t), (t, t)}, as in the text before Lemma 7).
     """
-    from .mechanism import OutcomeFunction, implement
+    from ...mechanism import OutcomeFunction, implement
 
     g = Q(gamma, name="gamma")
     a = threshold_allocation(env, g)
@@ -517,82 +520,3 @@ def lemma_6(env: Environment, gamma: Any, m: dict[tuple, Any], *, strict: bool =
         if t1 > t2 and c1[t1] < c2[t2]:
             posts.append((s, prob, post))
     return Lemma6(g, strict, not diffs, tuple(diffs), tuple(posts))
-
-
-# ---------------------------------------------------------------------------------
-# Lemma 7's key step (case 1 of its proof, steps (a)–(g))
-def lemma_7_environment(t_lo: Any, t_hi: Any, weights: Sequence[Any]) -> Environment:
-    """The continuation problem of Lemma 7: types {t, t̄} for both agents, a belief on
-    {(t̄, t̄), (t̄, t), (t, t)} with the given weights (in that order), and the outcomes
-    of g* in eq. (13): ``N`` = (0, 0), ``T_lo`` = (1, t), ``T_mid`` = (1, (t̄ + t)/2),
-    ``T_hi`` = (1, t̄) — trade at a price from buyer to seller."""
-    lo, hi = Q(t_lo, name="t"), Q(t_hi, name="t̄")
-    if not lo < hi:
-        raise ModelError(f"Lemma 7 needs t < t̄, got t = {fmt(lo)}, t̄ = {fmt(hi)}")
-    w = [Q(x, name="weight") for x in weights]
-    if len(w) != 3 or any(x <= 0 for x in w) or sum(w, fmpq(0)) != 1:
-        raise ModelError("weights must be three positive masses on (t̄,t̄), (t̄,t), (t,t) summing to 1")
-    price = {"N": None, "T_lo": lo, "T_mid": (lo + hi) / 2, "T_hi": hi}
-    prior = {(hi, hi): w[0], (hi, lo): w[1], (lo, lo): w[2]}
-
-    def u(i: int, x: str, th: tuple) -> fmpq:
-        p = price[x]
-        if p is None:
-            return fmpq(0)
-        return th[0] - p if i == 0 else p - th[1]
-
-    return Environment.finite([[lo, hi], [lo, hi]], prior, list(price), u, agents=["buyer", "seller"],
-                              name=f"Lemma 7 continuation, t = {fmt(lo)}, t̄ = {fmt(hi)}, weights {[fmt(x) for x in w]}")
-
-
-def lemma_7(t_lo: Any, t_hi: Any, weights: Sequence[Any], ir: str = "interim-IR") -> tuple[Any, Any]:
-    """Lemma 7, case 1, as exact questions under a belief on {(t̄,t̄), (t̄,t), (t,t)}.
-
-    Returns ``(key_step, unrestricted)``:
-
-    * ``key_step`` — steps (a)–(b) of the proof leave only devices whose every signal on
-      the support carries a trade outcome of g* (eq. 13); steps (c)–(g) claim that no
-      such device is IC and IR.  Decided as the feasibility of IC + IR with f(N : θ) = 0
-      on the support (infeasible: Farkas certificate; feasible: a witness).
-    * ``unrestricted`` — the largest trade probability of any IC + IR mechanism with
-      g*'s outcomes (no (a)–(b)): positive means that the restriction to separating
-      signals, not incentives alone, is what rules trade out.
-
-    ``ir`` is ``"interim-IR"`` or ``"ex-post-IR"`` (§4.1).  Outcomes of g* are budget
-    balanced by construction.
-    """
-    from .constraints import Fixed, fvar
-    from .design import feasible_mechanism, optimal_mechanism
-
-    if ir not in ("interim-IR", "ex-post-IR"):
-        raise ModelError(f"ir={ir!r} must be 'interim-IR' or 'ex-post-IR'")
-    env = lemma_7_environment(t_lo, t_hi, weights)
-    supp = env.prior.support()
-    key = feasible_mechanism(env, ["IC", ir, Fixed({fvar("N", th): 0 for th in supp})])
-    trade = {fvar(x, th): env.prior[th] for th in supp for x in ("T_lo", "T_mid", "T_hi")}
-    unrestricted = optimal_mechanism(env, ["IC", ir], trade)
-    return key, unrestricted
-
-
-def continuation_devices(t_lo: Any, t_hi: Any, weights: Sequence[Any], ir: str = "interim-IR") -> dict[str, Any]:
-    """The continuation devices of eq. (15) with g* of eq. (13), checked exactly.
-
-    * case 2: r*(θ) = ⟨t̄, t⟩ at θ = (t̄, t), else 0, under the belief on
-      {(t̄,t̄), (t̄,t), (t,t)} with the given weights;
-    * case 4: r**(θ) = ⟨t, t⟩ at (t, t), ⟨t̄, t̄⟩ at (t̄, t̄), else 0, under that belief
-      conditioned on {(t̄,t̄), (t,t)}.
-
-    Returns ``{"r*": CheckReport, "r**": CheckReport}`` for IC and ``ir``.
-    """
-    from .constraints import check
-    from .mechanism import OutcomeFunction
-
-    env = lemma_7_environment(t_lo, t_hi, weights)
-    lo, hi = Q(t_lo), Q(t_hi)
-    r_case2 = OutcomeFunction(env, lambda th: {"T_mid": 1} if th == (hi, lo) else {"N": 1})
-    w = [Q(x) for x in weights]
-    diag = {(hi, hi): w[0] / (w[0] + w[2]), (lo, lo): w[2] / (w[0] + w[2])}
-    env4 = env.with_prior(diag)
-    r_case4 = OutcomeFunction(env4, lambda th: {"T_hi": 1} if th == (hi, hi) else ({"T_lo": 1} if th == (lo, lo) else {"N": 1}))
-    return {"r*": check(r_case2, ["IC", ir]), "r**": check(r_case4, ["IC", ir])}
-

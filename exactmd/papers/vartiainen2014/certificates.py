@@ -1,4 +1,5 @@
-"""Certificates of the commitment layer (format ``exactmd-commitment-certificate/1``).
+"""Certificates of Vartiainen (2014), §4 and §5 (Lemma 7): the format
+``exactmd-commitment-certificate/1``.
 
 Five questions, each written by one function and re-checked by
 :func:`verify_commitment_certificate` (``exactmd verify``):
@@ -34,21 +35,52 @@ from typing import Any
 
 from flint import fmpq
 
-from .belief import Belief, label
-from .commitment import (
-    ALL, COMMITMENT_FORMAT, Composite, Covering, UCSequence, _B_to_json, _belief_set, _Redesign,
-    _support_sub, check_eps, commitment_value, composite_from_dict, covered, covers, grid, json_belief,
-    lemma_7_cases_json, uc_sequence, vbar, vertices,
-)
-from .environment import Environment
-from .errors import ExactMDError
-from .lp.model import LinExpr
-from .rational import Q, fmt
+from ...belief import Belief, label
+from ...environment import Environment
+from ...errors import ExactMDError, ModelError
+from ...lp.model import LinExpr
+from ...mechanism import Device
+from ...rational import Q, fmt
+from .commitment import ALL, Composite, _belief_set, check_eps, commitment_value, vbar
+from .continuation import lemma_7_cases_json
+from .covering import Covering, _Redesign, _support_sub, covered, covers, vertices
+from .uc import UCSequence, grid, uc_sequence
 
 __all__ = [
     "QUESTIONS", "MAX_BELIEFS", "covering_certificate", "covers_certificate", "redesign_certificate",
     "uc_sequence_certificate", "lemma_7_cases_certificate", "verify_commitment_certificate", "verify_uc_verdict", "universe_name",
+    "composite_from_dict", "COMMITMENT_FORMAT",
 ]
+
+
+# ---------------------------------------------------------------------------
+# certificates (format exactmd-commitment-certificate/1)
+
+COMMITMENT_FORMAT = "exactmd-commitment-certificate/1"
+
+
+def _B_to_json(B: Any) -> Any:
+    if B is ALL:
+        return "all"
+    return [b.to_dict() for b in sorted(B, key=lambda c: tuple(c[th] for th in c.profiles()))]
+
+
+def composite_from_dict(env: Environment, d: Mapping[str, Any]) -> Composite:
+    """Inverse of :meth:`Composite.to_dict` (signals are strings; outcomes resolved in env)."""
+    if not isinstance(d, Mapping) or not isinstance(d.get("device"), Mapping) or not isinstance(d.get("g"), Mapping) \
+            or set(d) != {"device", "g"}:
+        raise ModelError("a device must be an object {\"device\": {profile: {signal: probability}}, \"g\": {signal: outcome}}")
+    for k, v in d["device"].items():
+        if not isinstance(v, Mapping):
+            raise ModelError(f"device row {k!r} must be an object {{signal: probability}}")
+    dev = Device(env.types, {k: dict(v) for k, v in d["device"].items()})
+    g = {s: env.resolve_outcome(x) for s, x in d["g"].items()}
+    return Composite(dev, g)
+
+
+def json_belief(p: Belief) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in p.to_dict().items()) + "}"
+
 
 #: the questions a commitment certificate may answer
 QUESTIONS = ("covered", "covers", "redesign", "uc-sequence", "lemma-7-cases")
@@ -172,7 +204,7 @@ def covering_certificate(env: Environment, p: Belief, B: Any, eps: Any, result: 
 
 def covers_certificate(env: Environment, r: Composite, p: Belief, B: Any, eps: Any, name: str = "r") -> dict[str, Any]:
     """"Does this device B-cover p?" with the engine's verdict; ``exactmd verify`` re-runs
-    :func:`~exactmd.commitment.covers`.  ``name`` labels the device in the statement (letters,
+    :func:`~exactmd.papers.vartiainen2014.covering.covers`.  ``name`` labels the device in the statement (letters,
     digits and ``∘ < > , . : # + - _``, at most 40 characters)."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise ExactMDError(f"device name {name!r} must be 1–40 letters, digits or ∘<>,.:#+-_")
@@ -351,7 +383,7 @@ def _check_statement(doc: Mapping[str, Any], stmt: str) -> str:
 def _commitment_lp(env: Environment, p: Belief, lp: Any) -> fmpq:
     """V*(p) from the embedded mechanism certificate: it must be the LP max v(f, p) over IC(p)
     of this environment and belief, optimal, with a valid certificate."""
-    from .design import verify_mechanism_certificate
+    from ...design import verify_mechanism_certificate
 
     _need(isinstance(lp, Mapping), "'lp' must be the mechanism certificate of V*(p)")
     ok, why = verify_mechanism_certificate(lp)
@@ -414,7 +446,7 @@ def _verify_covers(doc: Mapping[str, Any]) -> str:
 
 
 def _verify_redesign(doc: Mapping[str, Any]) -> str:
-    from .lp.verify import verify_certificate
+    from ...lp.verify import verify_certificate
 
     _keys(doc, "redesign")
     env, p, B, e = _common(doc)
@@ -596,9 +628,9 @@ def verify_commitment_certificate(doc: Mapping[str, Any]) -> tuple[bool, str]:
       belief, optimal, its certificate valid, its value the stated ``commitment value``;
       ``method`` and the verdict follow from them (revelation theorem) except for an
       elimination verdict; a covered verdict's witness passes
-      :func:`~exactmd.commitment.covers`; an uncovered elimination verdict and its ``rounds``
+      :func:`~exactmd.papers.vartiainen2014.covering.covers`; an uncovered elimination verdict and its ``rounds``
       are recomputed.
-    - ``covers``: :func:`~exactmd.commitment.covers` re-run; verdict, clause and blocking plan compared.
+    - ``covers``: :func:`~exactmd.papers.vartiainen2014.covering.covers` re-run; verdict, clause and blocking plan compared.
     - ``redesign``: the LP rebuilt and compared, its certificate checked, ``admissible`` from its status.
     - ``uc-sequence``: the universe's name derived from its beliefs; every iterate recomputed.
     - ``lemma-7-cases``: every case recomputed; ``failures`` derived from them.
