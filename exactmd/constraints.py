@@ -176,7 +176,7 @@ class _PayoffTable:
         index_of = [{t: a for a, t in enumerate(ts)} for ts in env.types]
         self.key = [tuple(index_of[i][t] for i, t in enumerate(th)) for th in self.profiles]
         self.where = {key: k for k, key in enumerate(self.key)}
-        self.with_type = [[[] for _ in ts] for ts in env.types]
+        self.with_type: list[list[list[int]]] = [[[] for _ in ts] for ts in env.types]  # [i][a]: support profiles where i has type a
         self.prob = [p[th] for th in self.profiles]
         for k, key in enumerate(self.key):
             if self.prob[k] != 0:  # the support, supp(p)
