@@ -463,7 +463,7 @@ FAMILIES: dict[str, Any] = {
 
 def parse_constraints(spec: Iterable[Any] | str) -> list[ConstraintFamily]:
     """Constraint families from names (``"IC,interim-IR,BB"`` or a list) or instances."""
-    items = [s.strip() for s in spec.split(",") if s.strip()] if isinstance(spec, str) else list(spec)
+    items: list[Any] = [s.strip() for s in spec.split(",") if s.strip()] if isinstance(spec, str) else list(spec)
     out: list[ConstraintFamily] = []
     for s in items:
         if isinstance(s, ConstraintFamily):

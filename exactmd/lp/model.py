@@ -262,9 +262,9 @@ def strict_feasibility(model: Model, strict_rows: Iterable[str], *, cap: Any = 1
     p = model.to_problem()
     strict = set(strict_rows)
     known = {r["name"] for r in p["constraints"]}
-    for r in strict:
-        if r not in known:
-            raise LPError(f"strict row {r!r} is not a row of the model")
+    for name in strict:
+        if name not in known:
+            raise LPError(f"strict row {name!r} is not a row of the model")
     if "_slack" in p["variables"]:
         raise LPError("the model already has a variable named '_slack'")
     capq = Q(cap, name="cap")
