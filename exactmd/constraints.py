@@ -176,7 +176,7 @@ class _PayoffTable:
         index_of = [{t: a for a, t in enumerate(ts)} for ts in env.types]
         self.key = [tuple(index_of[i][t] for i, t in enumerate(th)) for th in self.profiles]
         self.where = {key: k for k, key in enumerate(self.key)}
-        self.with_type = [[[] for _ in ts] for ts in env.types]
+        self.with_type: list[list[list[int]]] = [[[] for _ in ts] for ts in env.types]  # [i][a]: support profiles where i has type a
         self.prob = [p[th] for th in self.profiles]
         for k, key in enumerate(self.key):
             if self.prob[k] != 0:  # the support, supp(p)
@@ -463,7 +463,7 @@ FAMILIES: dict[str, Any] = {
 
 def parse_constraints(spec: Iterable[Any] | str) -> list[ConstraintFamily]:
     """Constraint families from names (``"IC,interim-IR,BB"`` or a list) or instances."""
-    items = [s.strip() for s in spec.split(",") if s.strip()] if isinstance(spec, str) else list(spec)
+    items: list[Any] = [s.strip() for s in spec.split(",") if s.strip()] if isinstance(spec, str) else list(spec)
     out: list[ConstraintFamily] = []
     for s in items:
         if isinstance(s, ConstraintFamily):

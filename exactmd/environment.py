@@ -142,7 +142,17 @@ class Environment:
         return cls._build("quasilinear", types, prior, allocations, valuation, value, agents, name)
 
     @classmethod
-    def _build(cls, kind, types, prior, outcomes, utility, value, agents, name):  # type: ignore[no-untyped-def]
+    def _build(
+        cls,
+        kind: str,
+        types: Sequence[Sequence[Any]],
+        prior: Any,
+        outcomes: Sequence[Any],
+        utility: Any,
+        value: Any,
+        agents: Sequence[str] | None,
+        name: str,
+    ) -> "Environment":
         if not isinstance(types, (str, bytes)) and isinstance(types, Sequence) and len(types) > MAX_AGENTS:
             raise ModelError(f"{len(types)} agents: at most {MAX_AGENTS} are allowed")
         ts = normalize_types(types)
@@ -335,7 +345,7 @@ def _compile(pattern: str, ts: tuple, by_label: list[dict[str, Any]]) -> tuple |
         return None
     if len(parts) != len(ts):
         raise ModelError(f"profile pattern {pattern!r} has {len(parts)} entries, expected {len(ts)}")
-    out = []
+    out: list[Any] = []  # a type label, or None for "*"
     for i, p in enumerate(parts):
         if p == "*":
             out.append(None)

@@ -67,8 +67,9 @@ class _Refused:
         self.what, self.advice = what, advice
 
 
-class _Duplicated(dict):  # type: ignore[type-arg]
+class _Duplicated(dict[str, Any]):
     __slots__ = ("key",)
+    key: str  # the first key that appears twice
 
 
 def json_path(path: list[Any]) -> str:

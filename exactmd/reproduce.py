@@ -440,8 +440,8 @@ def verify_manifest(path: Path | str, *, log: Log | None = None) -> tuple[bool, 
     log = log or (lambda s: None)
     try:
         entries = load_manifest(path)
-    except CertificateError as e:
-        return False, str(e)
+    except CertificateError as err:
+        return False, str(err)
     base = path.parent
     seen: set[tuple[str, str]] = set()
     instances: dict[str, dict[str, Any]] = {}

@@ -295,8 +295,9 @@ def _lp_problem(draw: Any, max_vars: int, max_rows: int, bounds: tuple[str, ...]
         kind = draw(st.sampled_from(bounds))
         lo = 0 if origin_feasible else draw(st.integers(-2, 1))
         width = draw(st.integers(1, 3))
-        variables[f"x{k}"] = {"box": [str(lo), str(lo + width)], "lower": [str(lo), None], "free": [None, None],
-                              "fixed": [str(lo), str(lo)]}[kind]
+        shapes: dict[str, list[str | None]] = {"box": [str(lo), str(lo + width)], "lower": [str(lo), None],
+                                                "free": [None, None], "fixed": [str(lo), str(lo)]}
+        variables[f"x{k}"] = shapes[kind]
     rows = []
     for k in range(m):
         coeffs = {v: str(draw(q)) for v in variables if draw(st.booleans())}

@@ -82,8 +82,7 @@ def _check_arguments(executor: object, workers: object, scheduler: object) -> No
             "give either executor= or workers=, not both (the executor has its own workers)"
         )
     if workers is not None:
-        _check_positive("workers", workers)
-        if workers > MAX_WORKERS:
+        if _check_positive("workers", workers) > MAX_WORKERS:
             raise ExactMDError(f"workers={workers} is over the limit of {MAX_WORKERS} local processes")
     if scheduler is not None and (
         not isinstance(scheduler, str) or not _ADDRESS.fullmatch(scheduler) or not 0 < int(scheduler.rsplit(":", 1)[1]) < 65536

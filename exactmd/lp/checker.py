@@ -29,9 +29,9 @@ class _Bad(Exception):
     pass
 
 
-_parsed = {}  # string -> Fraction; certificates repeat a few coefficients many times
-_pair = {}  # string -> (numerator, denominator) of a row coefficient
-_pow10 = {}  # k -> 10**k, for the conversions below
+_parsed: dict[str, Fraction] = {}  # string -> Fraction; certificates repeat a few coefficients many times
+_pair: dict[str, tuple[int, int]] = {}  # string -> (numerator, denominator) of a row coefficient
+_pow10: dict[int, int] = {}  # k -> 10**k, for the conversions below
 
 
 def _ten(k):
@@ -112,7 +112,7 @@ def _dot(a, x):
     """Σ_v a[v]·x[v], both given as {v: (numerator, denominator)} (absent: 0).  Exact, and
     fast in pure Python: integer numerators are summed per denominator, then the few
     distinct denominators are brought to one."""
-    acc = {}
+    acc: dict[int, int] = {}  # denominator -> sum of numerators
     get = x.get
     for v, (n, d) in a.items():
         t = get(v)
@@ -183,9 +183,9 @@ def _read(cert):
     for v, b in vs.items():
         if not isinstance(b, list) or len(b) != 2:
             raise _Bad("bounds of " + repr(v) + " must be [lower, upper]")
-        lo[v] = None if b[0] is None else _q(b[0], "lower bound of " + repr(v))
-        hi[v] = None if b[1] is None else _q(b[1], "upper bound of " + repr(v))
-        if lo[v] is not None and hi[v] is not None and lo[v] > hi[v]:
+        lo[v] = lower = None if b[0] is None else _q(b[0], "lower bound of " + repr(v))
+        hi[v] = upper = None if b[1] is None else _q(b[1], "upper bound of " + repr(v))
+        if lower is not None and upper is not None and lower > upper:
             raise _Bad("variable " + repr(v) + " has empty bounds")
     obj = p.get("objective")
     if not isinstance(obj, dict):
@@ -272,7 +272,7 @@ def _signs(y, rows, what):
 
 def _combine(y, rows, keys):
     """w = Σ_r y_r a_r (per variable) and β = Σ_r y_r b_r, summed as in _dot."""
-    acc = {v: {} for v in keys}
+    acc: dict[str, dict[int, int]] = {v: {} for v in keys}  # variable -> {denominator: numerator sum}
     for nm, a, op, b in rows:
         m = y[nm]
         if m:

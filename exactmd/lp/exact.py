@@ -201,10 +201,11 @@ class _Tableau:
         # nonbasic values
         self.val: list[fmpq] = []
         for j in range(self.N):
-            if self.lo[j] is not None:
-                self.val.append(self.lo[j])
-            elif self.hi[j] is not None:
-                self.val.append(self.hi[j])
+            lo_j, hi_j = self.lo[j], self.hi[j]
+            if lo_j is not None:
+                self.val.append(lo_j)
+            elif hi_j is not None:
+                self.val.append(hi_j)
             else:
                 self.val.append(fmpq(0))
         self.sigma: list[int] = []
@@ -274,9 +275,9 @@ class _Tableau:
             dj = self.d[j]
             if self.is_basic[j] or not allowed(j):
                 continue
-            if dj > 0 and (self.hi[j] is None or self.val[j] < self.hi[j]):
+            if dj > 0 and ((hi_j := self.hi[j]) is None or self.val[j] < hi_j):
                 direction = 1
-            elif dj < 0 and (self.lo[j] is None or self.val[j] > self.lo[j]):
+            elif dj < 0 and ((lo_j := self.lo[j]) is None or self.val[j] > lo_j):
                 direction = -1
             else:
                 continue
@@ -291,15 +292,16 @@ class _Tableau:
         t_best: fmpq | None = None
         leave: int | None = None
         to_upper = False
-        if self.lo[q] is not None and self.hi[q] is not None:
-            t_best = self.hi[q] - self.lo[q]  # the entering variable's own bound flip
+        lo_q, hi_q = self.lo[q], self.hi[q]
+        if lo_q is not None and hi_q is not None:
+            t_best = hi_q - lo_q  # the entering variable's own bound flip
         for i, a in col.items():
             rate = -a * direction  # basic i changes by rate·t
             b = self.basis[i]
-            if rate < 0 and self.lo[b] is not None:
-                t, up = (self.val[b] - self.lo[b]) / (-rate), False
-            elif rate > 0 and self.hi[b] is not None:
-                t, up = (self.hi[b] - self.val[b]) / rate, True
+            if rate < 0 and (lo_b := self.lo[b]) is not None:
+                t, up = (self.val[b] - lo_b) / (-rate), False
+            elif rate > 0 and (hi_b := self.hi[b]) is not None:
+                t, up = (hi_b - self.val[b]) / rate, True
             else:
                 continue
             # smallest ratio leaves; ties go to the smallest basic index (Bland's leaving rule)
@@ -318,7 +320,9 @@ class _Tableau:
             return
         b_out = self.basis[leave]
         self.basis_left = b_out
-        self.val[b_out] = self.hi[b_out] if to_upper else self.lo[b_out]  # exact: lands on its bound
+        bound = self.hi[b_out] if to_upper else self.lo[b_out]
+        assert bound is not None  # the ratio test stopped it at this bound
+        self.val[b_out] = bound  # exact: lands on its bound
         prow = self.T[leave]
         piv = prow[q]
         prow = {j: a / piv for j, a in prow.items()}

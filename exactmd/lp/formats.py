@@ -140,7 +140,7 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
                 rowtype[name] = "N"
                 continue
             rowtype[name] = t
-            r = {"name": name, "coeffs": {}, "lo": None, "hi": None, "type": t}
+            r: dict[str, Any] = {"name": name, "coeffs": {}, "lo": None, "hi": None, "type": t}
             rowidx[name] = r
             b.rows.append(r)
         elif section == "COLUMNS":

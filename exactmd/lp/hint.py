@@ -97,7 +97,9 @@ def highs_model(sense: str, lo: list[fmpq | None], hi: list[fmpq | None], obj: d
     lp.row_lower_ = np.array([_f(b) if op in (">=", "==") else -inf for _, _, op, b in rows])
     lp.row_upper_ = np.array([_f(b) if op in ("<=", "==") else inf for _, _, op, b in rows])
     lp.sense_ = highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize
-    start, index, value = [0], [], []
+    start: list[int] = [0]  # the row-wise sparse matrix: row starts, column indices, values
+    index: list[int] = []
+    value: list[float] = []  # float-ok: HiGHS's copy of the coefficients
     by_id: dict[int, float] = {}  # float-ok: the rows share coefficient objects (all alive here)
     look = by_id.__getitem__
     for _, coeffs, _, _ in rows:

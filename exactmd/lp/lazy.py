@@ -54,14 +54,19 @@ def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable
         if res.status is Status.UNBOUNDED:
             return solve_problem(problem, **solve_kwargs)
         if res.status is Status.INFEASIBLE:
-            far = {r["name"]: (res.farkas.get(r["name"], fmpq(0)) if r["name"] in active else fmpq(0)) for r in rows}
+            farkas = res.farkas
+            assert farkas is not None  # an infeasible result carries its Farkas multipliers
+            far = {r["name"]: (farkas.get(r["name"], fmpq(0)) if r["name"] in active else fmpq(0)) for r in rows}
             return _full(problem, res, {"status": "infeasible", "farkas": {k: fmt(v) for k, v in far.items()}}, total_pivots, rounds, share_problem)
         x = res.primal
+        assert x is not None  # neither unbounded nor infeasible: optimal, with a primal solution
         new = [name for name, coeffs, op, b in parsed if name not in active and _violated(coeffs, op, b, x)]
         if log:
             log(f"lazy round {rounds}: {len(active)} rows, {len(new)} violated rows added")
         if not new:
-            dual = {r["name"]: (res.dual.get(r["name"], fmpq(0)) if r["name"] in active else fmpq(0)) for r in rows}
+            y = res.dual
+            assert y is not None  # optimal: with the dual solution
+            dual = {r["name"]: (y.get(r["name"], fmpq(0)) if r["name"] in active else fmpq(0)) for r in rows}
             return _full(problem, res, {"status": "optimal", "value": fmt(res.value),
                                         "primal": {k: fmt(v) for k, v in x.items()},
                                         "dual": {k: fmt(v) for k, v in dual.items()}}, total_pivots, rounds, share_problem)

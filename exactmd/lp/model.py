@@ -92,10 +92,10 @@ class LinExpr:
         d = self - LinExpr.of(other)
         return Constraint(dict(d.terms), op, -d.const)
 
-    def __le__(self, other: Any) -> "Constraint":  # type: ignore[override]
+    def __le__(self, other: Any) -> "Constraint":
         return self._rel(other, "<=")
 
-    def __ge__(self, other: Any) -> "Constraint":  # type: ignore[override]
+    def __ge__(self, other: Any) -> "Constraint":
         return self._rel(other, ">=")
 
     def __eq__(self, other: Any) -> "Constraint":  # type: ignore[override]
@@ -262,9 +262,9 @@ def strict_feasibility(model: Model, strict_rows: Iterable[str], *, cap: Any = 1
     p = model.to_problem()
     strict = set(strict_rows)
     known = {r["name"] for r in p["constraints"]}
-    for r in strict:
-        if r not in known:
-            raise LPError(f"strict row {r!r} is not a row of the model")
+    for name in strict:
+        if name not in known:
+            raise LPError(f"strict row {name!r} is not a row of the model")
     if "_slack" in p["variables"]:
         raise LPError("the model already has a variable named '_slack'")
     capq = Q(cap, name="cap")
@@ -281,4 +281,6 @@ def strict_feasibility(model: Model, strict_rows: Iterable[str], *, cap: Any = 1
     res = solve_problem(p)
     if res.status.value != "optimal":
         return StrictResult(False, None, res)
-    return StrictResult(res.value > 0, res.value, res)
+    value = res.value
+    assert value is not None  # an optimal result carries its value
+    return StrictResult(value > 0, value, res)

@@ -241,7 +241,7 @@ def _dual_pivot(st: _State, bland: bool) -> str:
             worst, r = viol, v
     if r < 0:
         return "optimal"
-    up = st.lo[r] is not None and st.val[r] < st.lo[r]  # the leaving variable rises to its lower bound
+    up = (lo_r := st.lo[r]) is not None and st.val[r] < lo_r  # the leaving variable rises to its lower bound
     target = st.lo[r] if up else st.hi[r]
     assert target is not None
     p = st.order.index(r)
