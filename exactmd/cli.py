@@ -1,20 +1,24 @@
 """The ``exactmd`` command line.
 
-Subcommands::
+The kernel's subcommands::
 
     exactmd lp solve FILE [--method auto|exact|hint] [--trace] [--max-pivots N] [--time-limit S] [-o OUT]
     exactmd verify FILE...
     exactmd explain CERT
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [-o OUT]
+    exactmd claims
+    exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
+    exactmd reproduce [CLAIM...] [--out DIR]
+
+and the groups ``exactmd table …`` and ``exactmd plot …``, where plug-ins add theirs
+(:mod:`exactmd.commands`).  The papers' plug-ins add::
+
     exactmd table bargaining [--K 1..8] [--prior uniform] [--format csv|markdown|latex|json]
     exactmd table neeman-pavlov [--format csv|markdown|latex|json]
     exactmd renegotiation ENV.toml [--budget balanced|feasible] [--shape] [-o OUT]
     exactmd uc ENV.toml --grid N [--eps 1/10] [--universe grid|no-vertices] [--workers K | --scheduler ADDR] [-o REPORT] [--plot PNG]
     exactmd covers ENV.toml --belief "θ=p; ..." [--device FILE] [--B all|grid:N|no-vertices:N|uc:T:grid:N|uc:T:no-vertices:N] [--eps 1/10] [-o CERT]
     exactmd plot bargaining [--K 6] [--prior uniform] [-o region.png]
-    exactmd claims
-    exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
-    exactmd reproduce [CLAIM...] [--out DIR]
 
 Errors are one line on stderr and exit status 2; ``verify`` exits 1 when a
 certificate fails; a refuted claim in ``check`` exits 1.  Options and sizes are
@@ -33,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .commands import GROUPS, check_range, echo, output_path, progress, registered_commands, write_text
 from .errors import ExactMDError
 
 __all__ = ["main"]
@@ -40,38 +45,11 @@ __all__ = ["main"]
 MAX_EXAMPLES = 100_000  # check --examples
 
 
-def _print(*a: Any, **k: Any) -> None:
-    print(*a, **k, flush=True)
-
-
-def _progress(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def _out(args: argparse.Namespace, *inputs: Any, attr: str = "output", option: str = "-o") -> Path | None:
-    """The checked output path of ``-o`` (exactmd.files.check_output_path), before any work."""
-    from .files import check_output_path
-
-    out = getattr(args, attr, None)
-    if out is None:
-        return None
-    return check_output_path(out, inputs, force=getattr(args, "force", False), option=option)
-
-
-def _write(path: Path, text: str) -> None:
-    from .files import write_text_atomic
-
-    write_text_atomic(path, text)
-
-
-def _check_range(option: str, value: Any, lo: Any, hi: Any) -> None:
-    """Refuse a numeric option outside [lo, hi] (or not finite), naming it."""
-    if value is None:
-        return
-    if isinstance(value, float) and value != value:  # float-ok: NaN check of a wall-clock budget
-        raise ExactMDError(f"{option} {value} is not a number")
-    if not lo <= value <= hi:
-        raise ExactMDError(f"{option} {value} is outside {lo}..{hi}")
+_print = echo
+_progress = progress
+_out = output_path
+_write = write_text
+_check_range = check_range
 
 
 # ---------------------------------------------------------------------------------
@@ -202,262 +180,6 @@ def _cmd_design(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_renegotiation(args: argparse.Namespace) -> int:
-    from .environment import load_environment
-    from .rational import fmt
-    from .papers.neemanpavlov2007 import renegotiation_proof_mechanism, rp_shape
-
-    out = _out(args, args.env)
-    env = load_environment(args.env)
-    res = renegotiation_proof_mechanism(env, args.budget)
-    res.verify()
-    if res.status == "infeasible":
-        _print(f"No ex post renegotiation-proof mechanism ({args.budget} budget) exists in {env.name or args.env}: "
-               f"Farkas certificate (exactmd explain shows the sum of rows).")
-    else:
-        _print(f"An ex post renegotiation-proof mechanism ({args.budget} budget) exists in {env.name or args.env}; a witness:")
-        for rep, body in res.mechanism.to_dict().items():
-            _print(f"  reports {rep}: {body['lottery']}, transfers {body['transfers']}")
-        if args.shape:
-            sh = rp_shape(env, args.budget)
-            _print("forced variables (equal in every renegotiation-proof mechanism):")
-            for v, q in sh.forced.items():
-                _print(f"  {v} = {fmt(q)}")
-            _print("rows that bind in every renegotiation-proof mechanism:")
-            for r in sh.binding:
-                _print(f"  {r}")
-    if out:
-        _write(out, res.to_json() + "\n")
-        _progress(f"certificate written to {args.output} (check it with: exactmd verify {args.output})")
-    return 0
-
-
-def _parse_belief(env: Any, text: str) -> Any:
-    """``"L,L=1/2; H,H=1/2"`` → a Belief (unlisted profiles get 0)."""
-    from .belief import Belief
-
-    probs: dict[str, str] = {}
-    seen: dict[Any, str] = {}
-    for part in text.replace("\n", ";").split(";"):
-        if not part.strip():
-            continue
-        key, sep, val = part.rpartition("=")
-        if not sep or not key.strip():
-            raise ExactMDError(f"belief entry {part.strip()!r} is not 'profile=probability'")
-        prof = env.resolve_profile(key.strip())
-        if prof in seen:
-            raise ExactMDError(f"belief lists profile {key.strip()!r} twice (also as {seen[prof]!r})")
-        seen[prof] = key.strip()
-        probs[key.strip()] = val.strip()
-    return Belief(env.types, probs, name="belief")
-
-
-_INTERIOR_REFUSED = ("'interior' is not accepted: it meant G_N without its vertices, which keeps the beliefs on the "
-                     "boundary of the simplex; write 'no-vertices'")
-
-
-def _universe(env: Any, kind: str, n: int) -> tuple[list[Any], str]:
-    """G_N (``grid``) or G_N without its vertices (``no-vertices``), with its printed name."""
-    from .papers.vartiainen2014 import grid
-
-    if kind == "interior":
-        raise ExactMDError(f"--universe/--B {_INTERIOR_REFUSED}")
-    G = grid(env.types, n)
-    if kind == "no-vertices":
-        return [b for b in G if len(b.support()) >= 2], f"G_{n} without the vertices"
-    return G, f"G_{n}"
-
-
-def _parse_B(env: Any, spec: str, eps: str) -> tuple[Any, str]:
-    """--B: ``all`` (Δ), ``grid:N``, ``no-vertices:N``, or ``uc:T:grid:N`` / ``uc:T:no-vertices:N``
-    (the iterate UC^T of the UC sequence on that universe, computed first)."""
-    from .papers.vartiainen2014 import ALL, uc_sequence
-
-    if spec == "all":
-        return ALL, "Δ"
-    parts = spec.split(":")
-    if len(parts) == 2 and parts[0] == "interior":
-        raise ExactMDError(f"--B {spec!r}: {_INTERIOR_REFUSED} (no-vertices:{parts[1]})")
-    if len(parts) == 2 and parts[0] in ("grid", "no-vertices") and parts[1].isdigit() and len(parts[1]) <= 6 and int(parts[1]) >= 1:
-        return _universe(env, parts[0], int(parts[1]))
-    if (len(parts) == 4 and parts[0] == "uc" and parts[1].isdigit() and len(parts[1]) <= 6
-            and parts[2] in ("grid", "no-vertices", "interior") and parts[3].isdigit() and len(parts[3]) <= 6 and int(parts[3]) >= 1):
-        T = int(parts[1])
-        G, name = _universe(env, parts[2], int(parts[3]))
-        _progress(f"computing UC^{T} on {name} ({len(G)} beliefs) for B")
-        seq = uc_sequence(env, G, eps, name=name, progress=None)
-        its, rep = seq.iterates, seq.repeats_at
-        # UC^t for t ≥ rep repeats with period len(its) - 1 - rep
-        idx = T if T < len(its) else rep + (T - rep) % (len(its) - 1 - rep)
-        return its[idx], f"UC^{T} on {name} ({len(its[idx])} beliefs)"
-    raise ExactMDError(f"--B {spec!r} must be 'all', 'grid:N', 'no-vertices:N', 'uc:T:grid:N' or 'uc:T:no-vertices:N'")
-
-
-def _write_report(path: str, doc: Any) -> None:
-    """Write a JSON document atomically (exactmd.files.write_text_atomic)."""
-    from .lp.solution import dump_json
-
-    _write(Path(path), dump_json(doc) + "\n")
-
-
-def _sweep_options(args: argparse.Namespace) -> dict[str, Any]:
-    from .sweep import describe
-
-    if args.scheduler and args.workers:
-        raise ExactMDError("give --workers or --scheduler, not both")
-    describe(workers=args.workers, scheduler=args.scheduler)  # checks both, before any work
-    return {"workers": args.workers, "scheduler": args.scheduler, "progress": None}
-
-
-def _cmd_uc(args: argparse.Namespace) -> int:
-    from .papers.vartiainen2014 import check_eps, uc_sequence
-    from .papers.vartiainen2014.certificates import uc_sequence_certificate
-    from .papers.vartiainen2014.commitment import _need_finite
-    from .environment import load_environment
-    from .rational import fmt
-    from .sweep import describe
-
-    opts = _sweep_options(args)
-    out = _out(args, args.env, args.plot)
-    plot = None
-    if args.plot:
-        from .plots import check_image_path
-
-        check_image_path(args.plot)
-        plot = _out(args, args.env, args.output, attr="plot", option="--plot")
-    env = load_environment(args.env)
-    args.eps = fmt(check_eps(args.eps))
-    _need_finite(env)
-    if plot:
-        from .plots import check_ternary, require_matplotlib
-
-        check_ternary(env)
-        require_matplotlib()
-    G, name = _universe(env, args.universe, args.grid)
-    _progress(f"UC sequence of {env.name or args.env} on the universe {name} ({len(G)} beliefs), eps = {args.eps}, "
-              f"{describe(workers=opts['workers'], scheduler=opts['scheduler'])}")
-    t0 = time.perf_counter()
-    seq = uc_sequence(env, G, args.eps, name=name, evidence=bool(args.output), **opts)
-    d = seq.to_dict()
-    _print(f"universe: {name} ({len(G)} beliefs); eps = {d['eps']}")
-    for t, it in enumerate(seq.iterates):
-        _print(f"  |UC^{t}| = {len(it)}")
-    _print(f"  {d['repeats']}; UC^t ⊆ UC^t+1 for all t: {seq.monotone_increasing}")
-    _print(f"UC* ({len(seq.star)} beliefs):")
-    for b in seq.star:
-        _print("  " + "; ".join(f"{k}={v}" for k, v in b.to_dict().items()))
-    _progress(f"done in {time.perf_counter() - t0:.1f} s")
-    if out:
-        _write_report(out, uc_sequence_certificate(env, G, seq))
-        _progress(f"report written to {args.output} (check it with: exactmd verify {args.output})")
-    if plot:
-        from .plots import uc_ternary
-
-        _progress(f"picture written to {uc_ternary(env, seq, plot)}")
-    return 0
-
-
-def _cmd_covers(args: argparse.Namespace) -> int:
-    from .papers.vartiainen2014 import check_eps, covered, covers
-    from .papers.vartiainen2014.certificates import composite_from_dict, covering_certificate, covers_certificate
-    from .environment import load_environment
-    from .rational import fmt
-
-    out = _out(args, args.env, args.device)
-    env = load_environment(args.env)
-    args.eps = fmt(check_eps(args.eps))
-    p = _parse_belief(env, args.belief)
-    B, bname = _parse_B(env, args.B, args.eps)
-    if args.device:
-        r = composite_from_dict(env, _device_doc(_read_json(args.device, "--device"), args.device))
-        v = covers(env, r, p, B, args.eps)
-        _print(("covers" if v.covers else f"does not cover (clause {v.clause})") + f" under {bname}: {v.reason}")
-        if v.plan is not None:
-            _print(f"blocking plan: at signal {v.plan.signal!r} play")
-            _print(json.dumps(v.plan.response.to_dict(), indent=1, ensure_ascii=False))
-        if out:
-            _write_report(out, covers_certificate(env, r, p, B, args.eps, "r"))
-            _progress(f"certificate written to {args.output} (check it with: exactmd verify {args.output})")
-        return 0 if v.covers else 1
-    c = covered(env, p, B, args.eps)
-    _print(f"p is {'covered' if c.covered else 'not covered'} under {bname} (eps = {args.eps}, {c.method}): {c.evidence['reason']}")
-    if c.witness is not None:
-        _print("witness device (re-checked from the definition):")
-        _print(json.dumps(c.witness.to_dict(), indent=1, ensure_ascii=False))
-    if out:
-        _write_report(out, covering_certificate(env, p, B, args.eps, c))
-        _progress(f"certificate written to {args.output} (check it with: exactmd verify {args.output})")
-    return 0
-
-
-def _read_json(path: str, option: str) -> Any:
-    """A JSON input file of the command (not a certificate), read by the strict reader with one-line errors."""
-    from .jsonio import load_strict
-
-    try:
-        return load_strict(path)
-    except ExactMDError as e:
-        raise ExactMDError(f"{option} {path}: {e}") from None
-
-
-def _device_doc(d: Any, file: str) -> Any:
-    """The shape of a device file, checked before it is read: {"device": {profile: {signal:
-    probability}}, "g": {signal: outcome}}."""
-    def is_map(x: Any) -> bool:
-        return isinstance(x, dict)
-
-    if not is_map(d):
-        raise ExactMDError(f"--device {file}: a device must be a JSON object {{\"device\": ..., \"g\": ...}}, got {type(d).__name__}")
-    for key in ("device", "g"):
-        if not is_map(d.get(key)):
-            raise ExactMDError(f"--device {file}: {key!r} must be a JSON object")
-    for prof, row in d["device"].items():
-        if not is_map(row):
-            raise ExactMDError(f"--device {file}: device[{prof!r}] must map signals to probabilities")
-    for sig, x in d["g"].items():
-        if not isinstance(x, (str, int)) or isinstance(x, bool):
-            raise ExactMDError(f"--device {file}: g[{sig!r}]={x!r} must be an outcome label")
-    return d
-
-
-def _cmd_table_np(args: argparse.Namespace) -> int:
-    from .tables import NEEMAN_PAVLOV_COLUMNS, neeman_pavlov_rows, render
-
-    out = _out(args)
-    return _emit_table(render(neeman_pavlov_rows(log=_progress), args.format, NEEMAN_PAVLOV_COLUMNS), out)
-
-
-def _emit_table(text: str, output: Path | None) -> int:
-    if output:
-        _write(output, text)
-        _progress(f"table written to {output}")
-    else:
-        _print(text, end="")
-    return 0
-
-
-def _cmd_table(args: argparse.Namespace) -> int:
-    from .tables import bargaining_rows, parse_prior, parse_range, render
-
-    Ks = parse_range(args.K)
-    parse_prior(args.prior)
-    out = _out(args)
-    rows = bargaining_rows(Ks, args.prior, log=_progress)
-    return _emit_table(render(rows, args.format), out)
-
-
-def _cmd_plot(args: argparse.Namespace) -> int:
-    from .plots import bargaining_regions, check_image_path
-    from .tables import MAX_K, parse_prior
-
-    check_image_path(args.output)
-    _check_range("--K", args.K, 1, MAX_K)
-    parse_prior(args.prior)
-    out = bargaining_regions(args.K, args.prior, _out(args))
-    _progress(f"picture written to {out}")
-    return 0
-
-
 def _cmd_claims(args: argparse.Namespace) -> int:
     from .claims import CLAIMS
 
@@ -546,61 +268,15 @@ def _parser() -> argparse.ArgumentParser:
     de.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
     de.set_defaults(func=_cmd_design)
 
-    tb = sub.add_parser("table", help="exact tables for papers")
-    tbs = tb.add_subparsers(dest="table", required=True, parser_class=_Parser)
-    tbb = tbs.add_parser("bargaining", help="Vartiainen §5: first best, second best, Proposition 2 per grid size K")
-    tbb.add_argument("--K", default="1..6", help="grid sizes, e.g. 1..8 or 2,4,8 (default 1..6)")
-    tbb.add_argument("--prior", default="uniform", help="uniform | increasing | decreasing, or BUYER:SELLER")
-    tbb.add_argument("--format", default="markdown", choices=["csv", "markdown", "latex", "json"])
-    tbb.add_argument("-o", "--output")
-    tbb.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
-    tbb.set_defaults(func=_cmd_table)
-
-    tbn = tbs.add_parser("neeman-pavlov", help="Neeman–Pavlov's examples and propositions: verdict per paper instance")
-    tbn.add_argument("--format", default="markdown", choices=["csv", "markdown", "latex", "json"])
-    tbn.add_argument("-o", "--output")
-    tbn.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
-    tbn.set_defaults(func=_cmd_table_np)
-
-    rn = sub.add_parser("renegotiation", help="ex post renegotiation-proof mechanism under complete information (Neeman–Pavlov §3)")
-    rn.add_argument("env", help="a quasi-linear environment file (.toml)")
-    rn.add_argument("--budget", default="balanced", choices=["balanced", "feasible"], help="Σ t = 0 (default) or Σ t ≤ 0")
-    rn.add_argument("--shape", action="store_true", help="also: forced variables and rows binding throughout (many LPs)")
-    rn.add_argument("-o", "--output", help="write the certificate here")
-    rn.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
-    rn.set_defaults(func=_cmd_renegotiation)
-
-    uc = sub.add_parser("uc", help="UC^0, UC^1, ... and UC* on a grid of beliefs (Vartiainen §4)")
-    uc.add_argument("env", help="a finite environment file (.toml)")
-    uc.add_argument("--grid", type=int, required=True, help="the universe G_N = {p : N p(θ) integer}")
-    uc.add_argument("--eps", default="1/10", help="the planner's cost of changing plans (exact, e.g. 1/10)")
-    uc.add_argument("--universe", default="grid", choices=["grid", "no-vertices", "interior"],
-                    help="G_N, or G_N without its vertices (no-vertices; 'interior' is refused: it would keep boundary beliefs)")
-    uc.add_argument("--workers", type=int, default=None, help="local worker processes (default: serial)")
-    uc.add_argument("--scheduler", default=None, help="a Dask scheduler address (needs exactmd[distributed])")
-    uc.add_argument("-o", "--output", help="write the report (a certificate exactmd verify recomputes)")
-    uc.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
-    uc.add_argument("--plot", help="draw UC^t on the simplex (|Θ| = 3; needs exactmd[plot])")
-    uc.set_defaults(func=_cmd_uc)
-
-    cv = sub.add_parser("covers", help="is a belief covered (by some device, or by a given one)? (Vartiainen §4)")
-    cv.add_argument("env", help="a finite environment file (.toml)")
-    cv.add_argument("--belief", required=True, help='e.g. "L,L=1/2; H,H=1/2" (unlisted profiles: 0)')
-    cv.add_argument("--device", help="a device JSON {device: {profile: {signal: prob}}, g: {signal: outcome}}")
-    cv.add_argument("--B", default="all", help="all (default), grid:N, no-vertices:N (G_N without its vertices), or uc:T:grid:N / uc:T:no-vertices:N (UC^T on that universe)")
-    cv.add_argument("--eps", default="1/10")
-    cv.add_argument("-o", "--output", help="write the certificate here")
-    cv.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
-    cv.set_defaults(func=_cmd_covers)
-
-    pl = sub.add_parser("plot", help="pictures (needs the plot extra: matplotlib)")
-    pls = pl.add_subparsers(dest="plot", required=True, parser_class=_Parser)
-    plb = pls.add_parser("bargaining", help="trade regions of the second best and the best threshold allocation")
-    plb.add_argument("--K", type=int, default=6)
-    plb.add_argument("--prior", default="uniform")
-    plb.add_argument("-o", "--output", default="region.png")
-    plb.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
-    plb.set_defaults(func=_cmd_plot)
+    groups = {}
+    for name, help_ in GROUPS.items():
+        g = sub.add_parser(name, help=help_)
+        groups[name] = g.add_subparsers(dest=name, required=True, parser_class=_Parser)
+    for cmd in registered_commands():  # the plug-ins' commands (the papers': uc, covers, renegotiation, tables, plots)
+        parent = groups[cmd.path[0]] if len(cmd.path) == 2 else sub
+        c = parent.add_parser(cmd.path[-1], help=cmd.help)
+        cmd.arguments(c)
+        c.set_defaults(func=cmd.run)
 
     cl = sub.add_parser("claims", help="list the registered claims")
     cl.set_defaults(func=_cmd_claims)
@@ -622,7 +298,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        parser = _parser()  # loads the plug-ins, whose commands it adds
+    except ExactMDError as e:
+        print(f"exactmd: error: {e}", file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     try:
         return int(args.func(args))
     except ExactMDError as e:

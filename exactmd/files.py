@@ -19,7 +19,8 @@ An existing file is an *exactmd output* (and may be replaced without ``--force``
   ``"exactmd-"`` (every certificate and report exactmd writes begins so);
 * it is a table exactmd writes (``exactmd table``): CSV or Markdown beginning with the
   header line of one of its tables (LaTeX: the ``tabular`` opening and that header), or
-  a JSON list whose first row starts with the column ``"K"`` or ``"claim"``;
+  a JSON list whose first row starts with the first column of one of its tables
+  (``"claim"``, ``"K"``: :func:`exactmd.tables.registered_columns`);
 * it is a picture exactmd drew (``.png``, ``.pdf``, ``.svg``) carrying exactmd's
   creator tag, which :data:`IMAGE_METADATA` puts in every picture.
 
@@ -48,6 +49,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import ExactMDError
+from .tables import registered_columns, render
 
 __all__ = ["check_output_path", "write_text_atomic", "atomic_path", "is_exactmd_output", "IMAGE_METADATA",
            "IMAGE_EXTENSIONS"]
@@ -58,14 +60,12 @@ IMAGE_METADATA = {".png": {"Software": "exactmd"}, ".pdf": {"Creator": "exactmd"
 
 _HEAD = 8192  # bytes read to recognise an exactmd output
 _JSON_DOC = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*\{\s*"format"\s*:\s*"exactmd-')
-_JSON_TABLE = re.compile(rb'\A\s*\[\s*(?:\]|\{\s*"(?:K|claim)"\s*:)')
+_JSON_TABLE = re.compile(rb'\A\s*\[\s*(?:\]|\{\s*"([^"\\]{1,64})"\s*:)')
 
 
 def _table_headers() -> list[bytes]:
-    from .tables import BARGAINING_COLUMNS, NEEMAN_PAVLOV_COLUMNS, render
-
     heads = []
-    for cols in (BARGAINING_COLUMNS, NEEMAN_PAVLOV_COLUMNS):
+    for cols in registered_columns():
         for style in ("csv", "markdown", "latex"):
             lines = render([], style, cols).splitlines()
             heads.append(("\n".join(lines[:3] if style == "latex" else lines[:1]) + "\n").encode("utf-8"))
@@ -80,7 +80,10 @@ def is_exactmd_output(path: str | os.PathLike[str]) -> bool:
             head = f.read(_HEAD)
     except OSError:
         return False
-    if _JSON_DOC.match(head) or _JSON_TABLE.match(head):
+    if _JSON_DOC.match(head):
+        return True
+    table = _JSON_TABLE.match(head)
+    if table and (table.group(1) is None or table.group(1).decode("utf-8", "replace") in {c[0] for c in registered_columns() if c}):
         return True
     if any(head.startswith(h) for h in _table_headers()):
         return True

@@ -1,9 +1,10 @@
 """Pictures (extra ``plot``: matplotlib).  Floats appear here only to draw; every number
 printed on a picture is the exact fraction.
 
-``bargaining_regions(K, prior, path)`` draws the trade region a(θ_1, θ_2) of the LP second
-best and of the best γ-threshold allocation side by side (Vartiainen §5); fractional
-trade is shaded and labelled with its exact probability.
+The kernel's part: :func:`pyplot` (matplotlib, or one line saying how to install it),
+:func:`check_image_path`, :func:`check_ternary` and :func:`save_figure` (atomic, tagged
+as exactmd's output).  The papers draw their pictures with them
+(``exactmd.papers.vartiainen2014.plots``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ExactMDError
-from .rational import fmt
+from .files import IMAGE_EXTENSIONS, IMAGE_METADATA, atomic_path
 
-__all__ = ["bargaining_regions", "uc_ternary", "check_image_path"]
+__all__ = ["pyplot", "check_image_path", "require_matplotlib", "check_ternary", "save_figure"]
 
 
-def _plt() -> Any:
+def pyplot() -> Any:
+    """matplotlib.pyplot with the Agg backend, or one line saying how to install it."""
     try:
         import matplotlib
 
@@ -30,8 +32,6 @@ def _plt() -> Any:
 
 def check_image_path(path: str | Path) -> Path:
     """``path`` if it names a picture format exactmd writes (.png, .pdf, .svg), else refuse."""
-    from .files import IMAGE_EXTENSIONS
-
     p = Path(path)
     if p.suffix.lower() not in IMAGE_EXTENSIONS:
         raise ExactMDError(f"picture file {str(p)!r} must end in {', '.join(IMAGE_EXTENSIONS)}")
@@ -40,7 +40,7 @@ def check_image_path(path: str | Path) -> Path:
 
 def require_matplotlib() -> None:
     """Refuse (one line) before any work when the plot extra is not installed."""
-    _plt()
+    pyplot()
 
 
 def check_ternary(env: Any) -> None:
@@ -50,88 +50,9 @@ def check_ternary(env: Any) -> None:
         raise ExactMDError(f"a ternary plot needs exactly 3 profiles; {env.name or 'the environment'} has {m}")
 
 
-def _save(fig: Any, path: str | Path, **kw: Any) -> Path:
+def save_figure(fig: Any, path: str | Path, **kw: Any) -> Path:
     """Save atomically (temporary file, then rename), tagged as exactmd's (exactmd.files)."""
-    from .files import IMAGE_METADATA, atomic_path
-
     out = check_image_path(path)
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format=out.suffix.lower()[1:], metadata=IMAGE_METADATA[out.suffix.lower()], **kw)
     return out
-
-
-def bargaining_regions(K: int, prior: str = "uniform", path: str | Path = "region.png") -> Path:
-    """Write a PNG with the second-best and best-threshold trade regions; return its path."""
-    from .papers.vartiainen2014 import bilateral_trade, proposition_2
-    from .tables import MAX_K, parse_prior
-
-    check_image_path(path)
-    if isinstance(K, bool) or not isinstance(K, int) or not 1 <= K <= MAX_K:
-        raise ExactMDError(f"K={K!r} must be an integer in 1..{MAX_K}")
-    p1, p2 = parse_prior(prior)
-    plt = _plt()
-    env = bilateral_trade(K, p1, p2)
-    r = proposition_2(env)
-    T1, T2 = env.types
-    panels = [("second best (LP), value " + fmt(r.second_best.value),
-               {th: r.second_best.mechanism.allocation_prob(1, th) for th in env.profiles()})]
-    if r.best is not None:
-        panels.append((f"best threshold a^γ, γ = {fmt(r.best.gamma)}, value {fmt(r.best.value)}", r.best.allocation))
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 5), squeeze=False)
-    for ax, (title, a) in zip(axes[0], panels):
-        grid = [[float(a[(t1, t2)]) for t1 in T1] for t2 in T2]  # float-ok: drawing only
-        ax.imshow(grid, origin="lower", cmap="Greens", vmin=0, vmax=1)
-        for j, t2 in enumerate(T2):
-            for i, t1 in enumerate(T1):
-                v = a[(t1, t2)]
-                if v != 0 and v != 1:
-                    ax.text(i, j, fmt(v), ha="center", va="center", fontsize=8, color="black")
-        ax.set_xticks(range(len(T1)), [fmt(t) for t in T1])
-        ax.set_yticks(range(len(T2)), [fmt(t) for t in T2])
-        ax.set_xlabel("buyer value θ1")
-        ax.set_ylabel("seller value θ2")
-        ax.set_title(title, fontsize=9)
-    fig.suptitle(f"{env.name}: probability of trade (dark = 1)", fontsize=10)
-    fig.tight_layout()
-    try:
-        return _save(fig, path, dpi=110)
-    finally:
-        plt.close(fig)
-
-
-def uc_ternary(env: Any, seq: Any, path: str | Path = "uc.png") -> Path:
-    """Draw each iterate UC^t of a :class:`~exactmd.papers.vartiainen2014.uc.UCSequence` on the simplex
-    Δ(Θ) for |Θ| = 3 (one panel per iterate; uncovered beliefs filled, covered hollow)."""
-    check_image_path(path)
-    check_ternary(env)
-    plt = _plt()
-    profiles = env.profiles()
-    from .belief import profile_label
-
-    corners = [(0.0, 0.0), (1.0, 0.0), (0.5, 0.8660254)]  # float-ok: drawing only
-
-    def xy(b: Any) -> tuple[float, float]:
-        w = [float(b[th]) for th in profiles]  # float-ok: drawing only
-        return (sum(wi * c[0] for wi, c in zip(w, corners)), sum(wi * c[1] for wi, c in zip(w, corners)))
-
-    allb = list(seq.beliefs) or list(dict.fromkeys(b for it in seq.iterates for b in it))
-    n = len(seq.iterates)
-    fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.2), squeeze=False)
-    for t, (ax, it) in enumerate(zip(axes[0], seq.iterates)):
-        ax.plot([c[0] for c in corners + corners[:1]], [c[1] for c in corners + corners[:1]], color="black", lw=0.8)
-        for c, th in zip(corners, profiles):
-            ax.text(c[0], c[1] + (0.04 if c[1] > 0 else -0.06), profile_label(th), ha="center", va="center", fontsize=8)
-        s = set(it)
-        for b in allb:
-            x, y = xy(b)
-            ax.scatter([x], [y], s=14, facecolors="tab:red" if b in s else "none", edgecolors="tab:red" if b in s else "grey", linewidths=0.6)
-        ax.set_title(f"UC^{t}: {len(it)} uncovered", fontsize=9)
-        ax.set_xlim(-0.08, 1.08)
-        ax.set_ylim(-0.12, 0.96)
-        ax.set_aspect("equal")
-        ax.axis("off")
-    fig.suptitle(f"{env.name or 'environment'} on {seq.universe}, ε = {fmt(seq.eps)} (filled: uncovered)", fontsize=9)
-    try:
-        return _save(fig, path, dpi=120, bbox_inches="tight")
-    finally:
-        plt.close(fig)

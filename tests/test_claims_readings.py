@@ -468,7 +468,8 @@ def test_cli_claims_shows_readings_with_the_papers_words_and_domains(capsys):
 
 
 def test_neeman_pavlov_table_has_readings_and_domain():
-    from exactmd.tables import NEEMAN_PAVLOV_COLUMNS, neeman_pavlov_rows, render
+    from exactmd.papers.neemanpavlov2007.cli import NEEMAN_PAVLOV_COLUMNS, neeman_pavlov_rows
+    from exactmd.tables import render
 
     rows = neeman_pavlov_rows(claims=[CLAIMS[c] for c in ("neemanpavlov2007/example-5", "neemanpavlov2007/example-4")])
     row = next(r for r in rows if r["instance"] == "prices-2-3-4-5")

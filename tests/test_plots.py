@@ -25,7 +25,7 @@ def test_uc_ternary_refuses_four_profiles(tmp_path):
 
     from exactmd.papers.vartiainen2014 import example_environment, grid, uc_sequence
     from exactmd.errors import ExactMDError
-    from exactmd.plots import uc_ternary
+    from exactmd.papers.vartiainen2014.plots import uc_ternary
 
     env = example_environment()
     seq = uc_sequence(env, grid(env.types, 1), progress=False)

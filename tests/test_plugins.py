@@ -42,8 +42,19 @@ TOY = textwrap.dedent('''
         from hypothesis import strategies as st
         return st.integers(0, 50)
 
+    def gauss_arguments(parser):
+        parser.add_argument("--n", type=int, required=True)
+
+    def gauss(args):
+        from exactmd.commands import check_range, echo
+        check_range("--n", args.n, 0, 10**6)
+        echo(sum(range(args.n + 1)))
+        return 0
+
     def register_all():
+        from exactmd.commands import register_command
         register_format(FORMAT, verify, owner="toypaper")
+        register_command("gauss", help="0 + 1 + ... + n", arguments=gauss_arguments, run=gauss, owner="toypaper")
         register(Claim(id="toypaper/gauss", statement="0 + 1 + ... + n = n(n + 1)/2", where="folklore", decide=decide,
                        strategy=strategy, paper_instances=lambda: [("n10", 10)]))
 ''')
@@ -74,6 +85,10 @@ def test_a_users_plugin_goes_through_reproduce_verify_claims_and_check(tmp_path)
     assert r.returncode == 0 and r.stdout.startswith("toypaper/gauss  (folklore)") and "vartiainen2014" not in r.stdout
     r = _run(["check", "toypaper/gauss", "--examples", "5", "--seed", "1"], tmp_path, "toyplugin:register_all")
     assert r.returncode == 0 and "never refuted on 5 random instances" in r.stdout, r.stdout + r.stderr
+    r = _run(["gauss", "--n", "4"], tmp_path, "toyplugin:register_all")
+    assert r.returncode == 0 and r.stdout == "10\n"
+    r = _run(["gauss", "--n", "-1"], tmp_path, "toyplugin:register_all")
+    assert r.returncode == 2 and r.stderr == "exactmd: error: --n -1 is outside 0..1000000\n"
 
 
 def test_the_kernel_runs_without_the_papers(tmp_path):
@@ -88,6 +103,8 @@ def test_the_kernel_runs_without_the_papers(tmp_path):
                          "exactmd-lp-certificate/1, exactmd-mechanism-certificate/1, exactmd-symbolic-check/1)")
     r = _run(["claims"], tmp_path, "")
     assert r.returncode == 0 and r.stdout == ""
+    r = _run(["uc", "examples/commitment-2x2.toml", "--grid", "2"], tmp_path, "")
+    assert r.returncode == 2 and "invalid choice: 'uc'" in r.stderr
 
 
 @pytest.mark.parametrize("spec, says", [("nosuchmodule:register", "cannot be loaded: ModuleNotFoundError"),
@@ -97,6 +114,17 @@ def test_a_broken_plugin_is_one_line_and_exit_2(tmp_path, spec, says):
     r = _run(["claims"], tmp_path, spec)
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.count("\n") == 1 and says in r.stderr and spec in r.stderr
+
+
+def test_a_command_registered_twice_or_over_the_kernel_is_refused():
+    from exactmd.commands import register_command, registered_commands
+
+    assert ("table", "bargaining") in [c.path for c in registered_commands()]  # loads the papers
+    for path in ("verify", ("table", "bargaining")):
+        with pytest.raises(PluginError, match="registered by .* and again by someone"):
+            register_command(path, help="", arguments=lambda p: None, run=lambda a: 0, owner="someone")
+    with pytest.raises(PluginError, match="must be a name or"):
+        register_command(("a", "b"), help="", arguments=lambda p: None, run=lambda a: 0, owner="someone")
 
 
 def test_a_format_registered_twice_names_both_owners():

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from exactmd.errors import ModelError
-from exactmd.tables import BARGAINING_COLUMNS, bargaining_rows, parse_range, render
+from exactmd.papers.vartiainen2014.tables import BARGAINING_COLUMNS, bargaining_rows, parse_range
+from exactmd.tables import render
 
 
 def test_csv_columns_and_hand_values():

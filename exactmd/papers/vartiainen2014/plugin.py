@@ -4,7 +4,12 @@ format and its claims through the same public functions a user's plug-in calls."
 from __future__ import annotations
 
 from exactmd.certificates import register_format
+from exactmd.commands import register_command
+from exactmd.tables import register_columns
+
+from . import cli
 from .certificates import COMMITMENT_FORMAT, verify_commitment_certificate
+from .tables import BARGAINING_COLUMNS
 
 OWNER = "exactmd.papers.vartiainen2014"
 
@@ -14,3 +19,6 @@ def register() -> None:
                     summary="covering, redesign, UC sequences and Lemma 7's cases (Vartiainen §3–5)")
     # the claims of both papers are declared in exactmd.theorems until they move here; importing it registers them
     import exactmd.theorems  # noqa: F401
+    for path, help_, arguments, run in cli.COMMANDS:
+        register_command(path, help=help_, arguments=arguments, run=run, owner=OWNER)
+    register_columns(BARGAINING_COLUMNS)
