@@ -49,10 +49,11 @@ from typing import Any
 
 from .claims import CLAIMS, READING_STATUSES, Claim, Verdict, get_claim, headline_status
 from .certificates import verify_document
-from .errors import CertificateError, ClaimError, InputError
+from .errors import CertificateError, ClaimError, InputError, PluginError
 from .jsonio import loads_strict
+from .plugins import load_plugins
 
-__all__ = ["reproduce", "check_claims", "write_verdict", "verify_manifest", "load_manifest", "MANIFEST_FORMAT",
+__all__ = ["reproduce", "check_claims", "write_verdict", "verify_manifest", "load_manifest", "MANIFEST_FORMAT", "register_derivation",
            "summary_table"]
 
 Log = Callable[[str], None]
@@ -268,17 +269,28 @@ def _remove_listed(out: Path, rel: str) -> None:
         d = d.parent
 
 
-def _write_derivations(out: Path) -> None:
-    """Copy the written derivations (e.g. the decidability of covering) next to the certificates."""
-    from importlib.resources import files
+_DERIVATIONS: dict[str, tuple[Callable[[], bytes], str]] = {}
 
+
+def register_derivation(name: str, read: Callable[[], bytes], *, owner: str) -> None:
+    """Register a written derivation (a Markdown file a plug-in ships, e.g. the
+    decidability of covering) that ``reproduce`` copies to ``OUT/derivations/NAME``."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}\.md", name):
+        raise PluginError(f"derivation name {name!r} must be a lower-case file name ending in .md")
+    if name in _DERIVATIONS:
+        raise PluginError(f"derivation {name!r} is registered by {_DERIVATIONS[name][1]} and again by {owner}")
+    _DERIVATIONS[name] = (read, owner)
+
+
+def _write_derivations(out: Path) -> None:
+    """Copy the registered derivations next to the certificates, sorted by name."""
+    load_plugins()
     d = out / "derivations"
-    for f in sorted(files("exactmd").joinpath("derivations").iterdir(), key=lambda f: f.name):
-        if f.name.endswith(".md"):
-            data = f.read_bytes()
-            p = d / f.name
-            if not (p.is_file() and p.read_bytes() == data):
-                _write_atomic(p, data)
+    for name in sorted(_DERIVATIONS):
+        data = _DERIVATIONS[name][0]()
+        p = d / name
+        if not (p.is_file() and p.read_bytes() == data):
+            _write_atomic(p, data)
 
 
 def _domain_cell(entry: dict[str, Any]) -> str:

@@ -3,8 +3,11 @@ format and its claims through the same public functions a user's plug-in calls."
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 from exactmd.certificates import register_format
 from exactmd.commands import register_command
+from exactmd.reproduce import register_derivation
 from exactmd.tables import register_columns
 
 from . import cli
@@ -22,3 +25,5 @@ def register() -> None:
     for path, help_, arguments, run in cli.COMMANDS:
         register_command(path, help=help_, arguments=arguments, run=run, owner=OWNER)
     register_columns(BARGAINING_COLUMNS)
+    register_derivation("commitment.md", (files("exactmd.papers.vartiainen2014") / "derivations" / "commitment.md").read_bytes,
+                        owner=OWNER)
