@@ -501,7 +501,7 @@ register(Claim(
 
 
 def _decide_symbolic(n: int) -> Verdict:
-    from .symbolic import discrete_envelope, summation_by_parts
+    from .papers.vartiainen2014.identities import discrete_envelope, summation_by_parts
 
     cid = "vartiainen2014/eq-16-17"
     docs = [("identities-16-17", summation_by_parts(n)), ("discrete-envelope", discrete_envelope(n))]

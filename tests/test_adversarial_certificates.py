@@ -183,7 +183,7 @@ def commitment_uc_sequence():
 
 
 def symbolic_summation_by_parts():
-    from exactmd.symbolic import summation_by_parts
+    from exactmd.papers.vartiainen2014.identities import summation_by_parts
 
     return summation_by_parts(3)
 

@@ -8,14 +8,8 @@ import pytest
 import sympy
 
 from exactmd.cli import main
-from exactmd.symbolic import (
-    MAX_POWER,
-    SymbolicError,
-    discrete_envelope,
-    parse_expression,
-    summation_by_parts,
-    verify_symbolic,
-)
+from exactmd.papers.vartiainen2014.identities import discrete_envelope, summation_by_parts
+from exactmd.symbolic import MAX_POWER, SymbolicError, parse_expression, verify_symbolic
 
 
 def test_identities_16_17_hold_for_three_types():

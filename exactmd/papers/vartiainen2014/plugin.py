@@ -8,9 +8,10 @@ from importlib.resources import files
 from exactmd.certificates import register_format
 from exactmd.commands import register_command
 from exactmd.reproduce import register_derivation
+from exactmd.symbolic import register_check
 from exactmd.tables import register_columns
 
-from . import cli
+from . import cli, identities
 from .certificates import COMMITMENT_FORMAT, verify_commitment_certificate
 from .tables import BARGAINING_COLUMNS
 
@@ -27,3 +28,5 @@ def register() -> None:
     register_columns(BARGAINING_COLUMNS)
     register_derivation("commitment.md", (files("exactmd.papers.vartiainen2014") / "derivations" / "commitment.md").read_bytes,
                         owner=OWNER)
+    for name, generate in identities.CHECKS.items():
+        register_check(name, generate, owner=OWNER)
