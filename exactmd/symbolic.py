@@ -288,7 +288,7 @@ def verify_symbolic(doc: Any) -> tuple[bool, str]:
     check, n = doc["check"], doc["n"]
     load_plugins()
     if not isinstance(check, str) or check not in CHECKS:
-        return False, f"field 'check' = {str(check)[:40]!r} is not one of {', '.join(CHECKS)}"
+        return False, f"field 'check' = {str(check)[:40]!r} is not a registered symbolic check (registered: {', '.join(CHECKS) or 'none'})"
     if type(n) is not int or not 2 <= n <= MAX_N:
         return False, f"field 'n' = {str(n)[:20]!r} must be an integer from 2 to {MAX_N}"
 
