@@ -23,7 +23,7 @@ from .constraints import check
 from .design import feasible_mechanism, optimal_mechanism
 from .certificates import verify_document
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "Belief",

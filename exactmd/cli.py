@@ -36,9 +36,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from ._version import __version__
+from .belief import label, profile_label
+from .certificates import get_format, verify_document
+from .claims import CLAIMS
 from .commands import GROUPS, check_range, echo, output_path, progress, registered_commands, write_text
-from .errors import ExactMDError
+from .design import feasible_mechanism, optimal_mechanism
+from .environment import load_environment
+from .errors import ExactMDError, InputError
+from .jsonio import load_strict
+from .lp import explain_certificate, solve_problem
+from .lp.formats import load_problem
+from .rational import fmt
+from .reproduce import check_claims, reproduce, verify_manifest
 
 __all__ = ["main"]
 
@@ -54,9 +64,6 @@ _check_range = check_range
 
 # ---------------------------------------------------------------------------------
 def _cmd_lp_solve(args: argparse.Namespace) -> int:
-    from .lp import solve_problem
-    from .lp.formats import load_problem
-
     _check_budget(args)
     out = _out(args, args.file)
     problem = load_problem(args.file)
@@ -72,17 +79,11 @@ def _cmd_lp_solve(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .certificates import verify_document
-    from .errors import InputError
-    from .jsonio import load_strict
-
     bad = 0
     for f in args.files:
         try:
             doc = load_strict(f, source=None)
             if isinstance(doc, dict) and doc.get("format") == "exactmd-manifest/1":
-                from .reproduce import verify_manifest
-
                 ok, why = verify_manifest(f, log=_progress)  # decides every entry again (progress on stderr)
             else:
                 ok, why = verify_document(doc)
@@ -98,9 +99,6 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from .jsonio import load_strict
-    from .lp import explain_certificate
-
     doc = load_strict(args.file)
     if not isinstance(doc, dict):
         raise ExactMDError(f"{args.file}: a certificate must be a JSON object")
@@ -124,8 +122,6 @@ _LP_CERT = "exactmd-lp-certificate/1"
 
 def _states(doc: Any) -> bool:
     """Whether the document's format carries a ``statement`` that explain prints."""
-    from .certificates import get_format
-
     f = get_format(doc.get("format"))
     return f is not None and f.states
 
@@ -133,8 +129,6 @@ def _states(doc: Any) -> bool:
 def _explainable(doc: Any, file: str) -> None:
     """Explain only what verifies: a document that fails ``exactmd verify`` is refused with
     the verifier's reason, before a word of it is repeated."""
-    from .certificates import verify_document
-
     ok, why = verify_document(doc)
     if not ok:
         raise ExactMDError(f"{file}: not a valid certificate ({why}); nothing to explain")
@@ -152,11 +146,6 @@ def _check_budget(args: argparse.Namespace) -> None:
 
 
 def _cmd_design(args: argparse.Namespace) -> int:
-    from .belief import label, profile_label
-    from .design import feasible_mechanism, optimal_mechanism
-    from .environment import load_environment
-    from .rational import fmt
-
     _check_budget(args)
     out = _out(args, args.env)
     env = load_environment(args.env)
@@ -181,8 +170,6 @@ def _cmd_design(args: argparse.Namespace) -> int:
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
-    from .claims import CLAIMS
-
     for cid, c in sorted(CLAIMS.items()):
         _print(f"{cid}  ({c.where})\n    \"{c.statement}\"")
         for r in c.readings:
@@ -200,8 +187,6 @@ def _cmd_claims(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .reproduce import check_claims
-
     _check_range("--examples", args.examples, 1, MAX_EXAMPLES)
     _check_range("--seed", args.seed, 0, 2**64 - 1)
     _check_range("--shrink-seconds", args.shrink_seconds, 0, 10**6)
@@ -212,8 +197,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from .reproduce import reproduce
-
     t0 = time.monotonic()
     rc = reproduce(Path(args.out), claims=args.claims or None, log=_progress, echo=_print)
     _progress(f"done in {time.monotonic() - t0:.1f} s")  # float-ok: wall-clock report only

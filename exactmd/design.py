@@ -43,6 +43,11 @@ from .environment import Environment
 from .errors import CertificateError, ExactMDError, ModelError
 from .mechanism import OutcomeFunction
 from .rational import Q, fmt, is_rational_string
+from .lp import explain_certificate, solve_problem
+from .lp.lazy import solve_lazy
+from .lp.checker import check_certificate, message
+from .constraints import check
+from .lp.solution import dump_json
 
 __all__ = [
     "DesignResult",
@@ -172,20 +177,14 @@ class DesignResult:
         return self.status != "infeasible"
 
     def to_json(self) -> str:
-        from .lp.solution import dump_json
-
         return dump_json(self.certificate)
 
     def explain(self) -> str:
-        from .lp import explain_certificate
-
         return self.certificate["statement"] + "\n" + explain_certificate(self.certificate["lp"])
 
     def counterexample(self, violates: Iterable[Any]) -> dict[str, Any]:
         """The certificate with ``violates``: it also proves that the mechanism given breaks
         each of these constraint families (the statement says so)."""
-        from .constraints import check
-
         if self.mechanism is None:
             raise ModelError("a counterexample needs a mechanism; this answer has none")
         fams = parse_constraints(violates)
@@ -276,8 +275,6 @@ def _statement(env: Environment, question: str, status: str, constraints: list[A
 
 
 def _solve(env: Environment, question: str, constraints: Any, objective: Any, belief: Belief | None, sense: str, solve_kwargs: dict) -> DesignResult:
-    from .lp import solve_problem
-
     fams = parse_constraints(constraints)
     names = [f.name for f in fams]
     specs = [f.spec() for f in fams]
@@ -285,8 +282,6 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     lazy = solve_kwargs.pop("lazy", True)
     initial = _initial_rows(env, rows_)
     if lazy and len(initial) < len(rows_):
-        from .lp.lazy import solve_lazy
-
         parsed = [(r.label, r.coeffs, r.op, r.rhs) for r in rows_]
         del rows_
         res = solve_lazy(problem, initial, parsed=parsed, share_problem=True, **solve_kwargs)
@@ -448,8 +443,6 @@ def _problem_difference(built: Mapping[str, Any], stated: Any) -> str:
 
 
 def _check_mechanism_certificate(cert: Any) -> str:
-    from .lp.checker import check_certificate, message
-
     if not isinstance(cert, Mapping):
         raise _Refused("a certificate must be a JSON object")
     if cert.get("format") != MECHANISM_FORMAT:
@@ -527,8 +520,6 @@ def _check_mechanism_certificate(cert: Any) -> str:
             _mechanism_differs(env, cert["mechanism"], fams, belief)
         done.append("the mechanism is the LP's point")
     if violates is not None:
-        from .constraints import check
-
         if mech is None:
             raise _Refused("violates: given, but no mechanism is stated")
         for f in violates:
@@ -546,8 +537,6 @@ def _check_mechanism_certificate(cert: Any) -> str:
 
 def _mechanism_differs(env: Environment, stated: Any, fams: list[Any], belief: Belief | None) -> None:
     """Refuse a stated mechanism that is not the LP's point, saying what is wrong with it."""
-    from .constraints import check
-
     try:
         other = OutcomeFunction.from_dict(env, stated)
     except (ModelError, KeyError, TypeError, AttributeError, ValueError) as e:

@@ -36,6 +36,7 @@ from flint import fmpq
 from .belief import Belief, independent, label, normalize_types, profile_label, resolve_type, uniform
 from .errors import ModelError
 from .rational import Q, fmt
+from .rational import MAX_DIGITS, int_digits, is_rational_string
 
 __all__ = ["Environment", "QLOutcome", "load_environment", "MAX_AGENTS", "MAX_PROFILES", "MAX_OUTCOMES",
            "MAX_TABLE_ENTRIES", "MAX_FILE_BYTES", "check_size"]
@@ -504,8 +505,6 @@ def _looks_numeric(t: Any) -> bool:
     if isinstance(t, int):
         return True
     if isinstance(t, str):
-        from .rational import is_rational_string
-
         return is_rational_string(t)
     return False
 
@@ -528,7 +527,6 @@ def load_environment(path: str | Path) -> Environment:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ModelError(f"{p}: not UTF-8 text (byte {e.start})") from None
-    from .rational import MAX_DIGITS, int_digits
 
     try:
         with int_digits():  # TOML integers of up to MAX_DIGITS digits, read exactly

@@ -40,6 +40,7 @@ from typing import Any
 
 from .errors import InputError
 from .rational import MAX_DIGITS
+from .rational import Q, fmt
 
 __all__ = ["MAX_DEPTH", "MAX_BYTES", "loads_strict", "load_strict", "json_path"]
 
@@ -110,7 +111,6 @@ def _float_hint(text: str) -> str:
     m = re.fullmatch(r"(-?)([0-9]+)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]{1,3}))?", text)
     if m is None or len(text) > 40:
         return 'write it as a string "p/q"'
-    from .rational import Q, fmt
 
     return f'write it as a string, e.g. "{fmt(Q(text))}"'
 

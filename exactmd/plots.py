@@ -3,8 +3,7 @@ printed on a picture is the exact fraction.
 
 The kernel's part: :func:`pyplot` (matplotlib, or one line saying how to install it),
 :func:`check_image_path`, :func:`check_ternary` and :func:`save_figure` (atomic, tagged
-as exactmd's output).  The papers draw their pictures with them
-(``exactmd.papers.vartiainen2014.plots``).
+as exactmd's output).  The papers' plug-ins draw their pictures with them.
 """
 
 from __future__ import annotations

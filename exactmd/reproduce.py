@@ -52,6 +52,7 @@ from .certificates import verify_document
 from .errors import CertificateError, ClaimError, InputError, PluginError
 from .jsonio import loads_strict
 from .plugins import load_plugins
+from .lp.solution import default_method
 
 __all__ = ["reproduce", "check_claims", "write_verdict", "verify_manifest", "load_manifest", "MANIFEST_FORMAT", "register_derivation",
            "summary_table"]
@@ -160,8 +161,6 @@ def reproduce(out: Path, *, claims: Iterable[str] | None = None, log: Log = prin
 
     LPs are solved by the exact simplex alone, so that the files are the same whether
     or not the float hint (``exactmd[fast]``) is installed."""
-    from .lp.solution import default_method
-
     with default_method("exact"):
         return _reproduce(out, claims=list(claims) if claims else None, log=log, echo=echo)
 
@@ -446,8 +445,6 @@ def verify_manifest(path: Path | str, *, log: Log | None = None) -> tuple[bool, 
     True iff every listed certificate is inside the manifest's folder, has its recorded
     sha256 and verifies, every headline status follows the headline rule, and deciding
     each entry again gives the recorded statuses, summaries, domains and certificates."""
-    from .lp.solution import default_method
-
     path = Path(path)
     log = log or (lambda s: None)
     try:

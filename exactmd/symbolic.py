@@ -2,8 +2,8 @@
 
 A symbolic check (format ``exactmd-symbolic-check/1``) names what it checks by a
 structured field — ``"check"``, a name registered with :func:`register_check` by a
-plug-in (Vartiainen's ``"summation-by-parts"`` and ``"discrete-envelope"``:
-``exactmd.papers.vartiainen2014.identities``) — and ``"n"``, the number of types, and
+plug-in (the Vartiainen plug-in registers ``"summation-by-parts"`` and
+``"discrete-envelope"``, its identities (16)–(17)) — and ``"n"``, the number of types, and
 lists the identities ``lhs == rhs`` as strings over the declared ``symbols``.
 
 :func:`verify_symbolic` trusts none of it: it regenerates the statement, the symbols

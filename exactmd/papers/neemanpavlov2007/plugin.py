@@ -1,6 +1,6 @@
-"""Neeman & Pavlov (2007) as an exactmd plug-in: :func:`register` registers its
-certificate format and its claims through the same public functions a user's plug-in
-calls."""
+"""Neeman & Pavlov (2007), §3–4, as an exactmd plug-in: :func:`register` registers its
+certificate format, claims and commands through the same public functions a user's
+plug-in calls."""
 
 from __future__ import annotations
 

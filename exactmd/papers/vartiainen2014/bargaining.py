@@ -29,6 +29,9 @@ from ...belief import independent
 from ...environment import Environment
 from ...errors import ModelError
 from ...rational import Q, fmt
+from exactmd.design import feasible_mechanism, optimal_mechanism
+from exactmd.constraints import Fixed, check, qvar, tvar
+from exactmd.mechanism import Device, OutcomeFunction, implement
 
 __all__ = [
     "bilateral_trade",
@@ -232,16 +235,12 @@ def first_best_attainable(env: Environment, ir: str = "interim-IR") -> Any:
     witness (``status == "optimal"``) or a Farkas certificate (``"infeasible"``).
     ``ir`` is ``"interim-IR"`` or ``"ex-post-IR"`` (Vartiainen §4.1).
     """
-    from ...design import feasible_mechanism
-
     return feasible_mechanism(env, ["IC", ir, "BB", "efficiency"])
 
 
 def second_best(env: Environment, **solve_kwargs: Any) -> Any:
     """The incentive-efficient (expected-surplus maximising) mechanism under IC,
     interim IR and ex post budget balance, by exact LP, with its certificate."""
-    from ...design import optimal_mechanism
-
     return optimal_mechanism(env, list(SECOND_BEST), "planner", **solve_kwargs)
 
 
@@ -252,8 +251,6 @@ def allocation_value(env: Environment, a: dict[tuple, Any]) -> fmpq:
 
 def fixed_allocation(env: Environment, a: dict[tuple, Any]) -> Any:
     """The constraint family that fixes the trade probabilities q[1|θ] = a(θ)."""
-    from ...constraints import Fixed, qvar
-
     return Fixed({qvar(1, th): a[th] for th in env.profiles()})
 
 
@@ -298,8 +295,6 @@ def proposition_2(env: Environment) -> Proposition2:
     certificates.  The proposition holds on the instance iff the best threshold value
     equals the second-best value (an LP optimum with its dual certificate).
     """
-    from ...design import feasible_mechanism
-
     sb = second_best(env)
     fam = sorted(threshold_family(env), key=lambda ga: (-allocation_value(env, ga[1]), ga[0]))
     cands: list[ThresholdCandidate] = []
@@ -369,10 +364,6 @@ class Lemma5:
 
 def lemma_5(env: Environment, gamma: Any = None) -> Lemma5:
     """Decide Lemma 5 for a^γ (default: the best threshold allocation of Proposition 2)."""
-    from ...constraints import Fixed, check, qvar, tvar
-    from ...design import feasible_mechanism
-    from ...mechanism import OutcomeFunction
-
     if gamma is None:
         r = proposition_2(env)
         if r.best is None:
@@ -439,8 +430,6 @@ def r_star(env: Environment, gamma: Any, *, strict: bool = False) -> Any:
     ``strict=True`` uses c_1 < c_2 (the reading under which a signal sent from the
     diagonal never carries a trade outcome, see :func:`lemma_6`).
     """
-    from ...mechanism import Device
-
     g = Q(gamma, name="gamma")
     c1, c2 = virtual_values(env, g)
     T = env.types[0]
@@ -500,8 +489,6 @@ def lemma_6(env: Environment, gamma: Any, m: dict[tuple, Any], *, strict: bool =
     probability and posterior under the prior (support should be
     {(t̄, t̄), (t̄, t), (t, t)}, as in the text before Lemma 7).
     """
-    from ...mechanism import OutcomeFunction, implement
-
     g = Q(gamma, name="gamma")
     a = threshold_allocation(env, g)
     r = r_star(env, g, strict=strict)

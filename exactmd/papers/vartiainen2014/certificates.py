@@ -45,6 +45,8 @@ from .commitment import ALL, Composite, _belief_set, check_eps, commitment_value
 from .continuation import lemma_7_cases_json
 from .covering import Covering, _Redesign, _support_sub, covered, covers, vertices
 from .uc import UCSequence, grid, uc_sequence
+from exactmd.design import verify_mechanism_certificate
+from exactmd.lp.verify import verify_certificate
 
 __all__ = [
     "QUESTIONS", "MAX_BELIEFS", "covering_certificate", "covers_certificate", "redesign_certificate",
@@ -383,8 +385,6 @@ def _check_statement(doc: Mapping[str, Any], stmt: str) -> str:
 def _commitment_lp(env: Environment, p: Belief, lp: Any) -> fmpq:
     """V*(p) from the embedded mechanism certificate: it must be the LP max v(f, p) over IC(p)
     of this environment and belief, optimal, with a valid certificate."""
-    from ...design import verify_mechanism_certificate
-
     _need(isinstance(lp, Mapping), "'lp' must be the mechanism certificate of V*(p)")
     ok, why = verify_mechanism_certificate(lp)
     _need(ok, f"'lp': the V*(p) certificate does not hold: {why}")
@@ -446,8 +446,6 @@ def _verify_covers(doc: Mapping[str, Any]) -> str:
 
 
 def _verify_redesign(doc: Mapping[str, Any]) -> str:
-    from ...lp.verify import verify_certificate
-
     _keys(doc, "redesign")
     env, p, B, e = _common(doc)
     lp = doc["lp"]

@@ -43,6 +43,8 @@ from ...errors import ModelError
 from ...lp.model import LinExpr
 from ...mechanism import Device
 from ...rational import Q, fmt
+from exactmd.constraints import fvar, rows
+from exactmd.design import optimal_mechanism
 
 __all__ = [
     "ALL", "AllBeliefs", "Composite", "SimplePlan", "BlockVerdict", "compound", "vbar", "planner_value", "ic_slacks",
@@ -141,8 +143,6 @@ def _family_terms(env: Environment, p: Belief, family: str) -> list[tuple[Any, l
     """The rows of a constraint family of :mod:`exactmd.constraints` (the one definition of
     IC, interim IR, …) under p, cached per (environment, belief, family), each as
     ``(row, [(x, θ, coefficient of f(x : θ))])``."""
-    from ...constraints import fvar, rows
-
     key = (id(env), p, family)
     hit = _ROWS.get(key)
     if hit is None or hit[0] is not env:
@@ -194,8 +194,6 @@ def in_ic(env: Environment, f: Callable[[tuple], Mapping[Any, Any]], p: Belief) 
 def commitment_value(env: Environment, p: Belief) -> Any:
     """V*(p) = max{v(f, p) : f ∈ IC(p)}, the full-commitment benchmark, with its certificate
     (a :class:`~exactmd.design.DesignResult`)."""
-    from ...design import optimal_mechanism
-
     _check_belief(env, p)
     return optimal_mechanism(env, ["IC"], "planner", belief=p, lazy=False)
 

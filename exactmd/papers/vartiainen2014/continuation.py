@@ -20,6 +20,9 @@ from ...mechanism import Device
 from ...rational import Q, fmt
 from .choice_rules import STOP, FiniteStateRule, check_rule_at
 from .commitment import Composite
+from exactmd.constraints import Fixed, check, fvar
+from exactmd.design import feasible_mechanism, optimal_mechanism
+from exactmd.mechanism import OutcomeFunction
 
 __all__ = ["lemma_7_environment", "lemma_7", "continuation_devices", "sigma_star", "lemma_7_cases"]
 
@@ -66,9 +69,6 @@ def lemma_7(t_lo: Any, t_hi: Any, weights: Sequence[Any], ir: str = "interim-IR"
     ``ir`` is ``"interim-IR"`` or ``"ex-post-IR"`` (§4.1).  Outcomes of g* are budget
     balanced by construction.
     """
-    from ...constraints import Fixed, fvar
-    from ...design import feasible_mechanism, optimal_mechanism
-
     if ir not in ("interim-IR", "ex-post-IR"):
         raise ModelError(f"ir={ir!r} must be 'interim-IR' or 'ex-post-IR'")
     env = lemma_7_environment(t_lo, t_hi, weights)
@@ -89,9 +89,6 @@ def continuation_devices(t_lo: Any, t_hi: Any, weights: Sequence[Any], ir: str =
 
     Returns ``{"r*": CheckReport, "r**": CheckReport}`` for IC and ``ir``.
     """
-    from ...constraints import check
-    from ...mechanism import OutcomeFunction
-
     env = lemma_7_environment(t_lo, t_hi, weights)
     lo, hi = Q(t_lo), Q(t_hi)
     r_case2 = OutcomeFunction(env, lambda th: {"T_mid": 1} if th == (hi, lo) else {"N": 1})

@@ -1,5 +1,6 @@
-"""Vartiainen (2014) as an exactmd plug-in: :func:`register` registers its certificate
-format and its claims through the same public functions a user's plug-in calls."""
+"""Vartiainen (2014), §3–5 and Appendix A.1, as an exactmd plug-in: :func:`register`
+registers its certificate format, claims, commands, table columns, derivation and
+symbolic checks through the same public functions a user's plug-in calls."""
 
 from __future__ import annotations
 

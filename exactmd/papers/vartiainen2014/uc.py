@@ -27,6 +27,7 @@ from ...lp.model import LinExpr
 from ...rational import fmt
 from .commitment import ALL, Composite, _belief_set, _check_belief, _need_finite, check_eps, vbar
 from .covering import Covering, _Redesign, covered
+from exactmd.sweep import run
 
 __all__ = [
     "grid", "uncovered", "uc_sequence", "UCSequence", "reachable", "UCSTAR_READINGS", "uc_cycle", "uc_limit",
@@ -100,8 +101,6 @@ def uncovered(env: Environment, universe: Sequence[Belief], B: Any = ALL, eps: A
     ``scheduler``, ``executor``, ``progress``, ``chunksize`` are passed on; in parallel
     the default is about eight chunks per worker).
     """
-    from ...sweep import run
-
     _need_finite(env)
     e = check_eps(eps)
     B = _belief_set(B)
