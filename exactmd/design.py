@@ -301,7 +301,7 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
         "constraints": specs,
         "objective": objective if isinstance(objective, (str, type(None))) else {k: fmt(Q(v)) for k, v in objective.items()},
         "sense": sense,
-        "lp": res._cert,  # shared with the LPResult (both frozen by convention); no copy of a large LP
+        "lp": res.shared_certificate(),  # shared with the LPResult, read-only: no copy of a large LP
     }
     if mech is not None:
         cert["mechanism"] = mech.to_dict()

@@ -7,8 +7,9 @@ answer must be the exact simplex's, and its optimal (x, y) must pass the indepen
 certificate checker.
 """
 
-import highspy
 import pytest
+
+highspy = pytest.importorskip("highspy", reason="the fast extra (highspy) is not installed: pip install -e '.[fast]'")
 from flint import fmpq
 from hypothesis import given
 

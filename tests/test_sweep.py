@@ -7,8 +7,9 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 
-import distributed
 import pytest
+
+distributed = pytest.importorskip("distributed", reason="the distributed extra is not installed: pip install -e '.[distributed]'")
 
 import _sweep_jobs as jobs
 from exactmd.errors import ExactMDError

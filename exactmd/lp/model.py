@@ -186,6 +186,22 @@ class Model:
         self._names.add(name)
         return name
 
+    def rows(self) -> list[tuple[str, dict[str, fmpq], str, fmpq]]:
+        """The rows ``(name, coefficients, op, rhs)`` in the order they were added (copies)."""
+        return [(n, dict(co), op, b) for n, co, op, b in self._rows]
+
+    def variable_names(self) -> list[str]:
+        """The variables' names, in the order they were declared."""
+        return list(self._vars)
+
+    def drop_rows(self, prefix: str) -> int:
+        """Remove every row whose name starts with ``prefix``; returns how many."""
+        kept = [r for r in self._rows if not r[0].startswith(prefix)]
+        n = len(self._rows) - len(kept)
+        self._rows = kept
+        self._names = {r[0] for r in kept}
+        return n
+
     def set_objective(self, expr: Any) -> None:
         """The objective; a constant in it is kept (see ``OBJECTIVE_CONSTANT``)."""
         e = LinExpr.of(expr)

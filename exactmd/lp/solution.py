@@ -42,7 +42,13 @@ class LPResult:
     _cert: dict[str, Any]
 
     def certificate(self) -> dict[str, Any]:
+        """A copy of the certificate (the caller may change it)."""
         return json.loads(json.dumps(self._cert))
+
+    def shared_certificate(self) -> dict[str, Any]:
+        """The certificate itself, not a copy, for embedding a large LP in another document
+        without copying it; read-only by contract (it belongs to this frozen result)."""
+        return self._cert
 
     def to_json(self) -> str:
         """The certificate as JSON: indented, or one line when it has more than
@@ -50,7 +56,6 @@ class LPResult:
         return dump_json(self._cert)
 
     def verify(self) -> None:
-
         ok, why = verify_certificate(self._cert)
         if not ok:
             raise CertificateError(f"the solver's own certificate fails: {why}")

@@ -214,7 +214,7 @@ def rp_slacks(mechanism: DirectMechanism, budget: str = "balanced") -> dict[str,
     m = rp_model(mechanism.env, budget)
     x = mechanism.assignment()
     out = {}
-    for name, co, op, b in m._rows:
+    for name, co, op, b in m.rows():
         lhs = sum((c * x[v] for v, c in co.items()), fmpq(0))
         out[name] = lhs - b if op == ">=" else (b - lhs if op == "<=" else -abs(lhs - b))
     return out
@@ -309,7 +309,7 @@ def rp_shape(env: Environment, budget: str = "balanced", variables: Iterable[str
     if feas.status != "optimal":
         return Shape(feas, {}, {}, (), (feas,))
     m = rp_model(env, budget)
-    names = list(variables) if variables is not None else list(m._vars)
+    names = list(variables) if variables is not None else m.variable_names()
     ranges, forced, results = {}, {}, [feas]
     for v in names:
         lo, hi = rp_range(env, {v: 1}, budget)
@@ -319,7 +319,7 @@ def rp_shape(env: Environment, budget: str = "balanced", variables: Iterable[str
             if lo.value == hi.value:
                 forced[v] = lo.value
     binding = []
-    for name, co, op, b in m._rows:
+    for name, co, op, b in m.rows():
         if op == "==":
             continue
         # slack of a ">=" row is co·x − b ≥ 0; it binds throughout iff its max is b

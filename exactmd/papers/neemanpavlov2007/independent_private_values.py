@@ -60,7 +60,7 @@ def proposition_3(env: Environment, budget: str = "balanced") -> Prop3Report:
     if_holds, counter = True, ""
     if vcge.status.value == "optimal":
         full = oracle_rp_model(env, budget)
-        for name, co, op, b in full._rows:
+        for name, co, op, b in full.rows():
             if not name.startswith("ORP["):
                 continue
             r, c = solve_certified(env, "vcg-in-expectation", budget, co, "min")  # min of the left side of the ORP row

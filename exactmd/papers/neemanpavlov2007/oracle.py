@@ -122,7 +122,6 @@ def vcge_model(env: Environment, budget: str = "balanced") -> Model:
     """Budget-balanced mechanisms with efficient truthful outcomes that are VCG in
     expectation: :func:`oracle_rp_model` without its ORP rows, plus :func:`vcg_in_expectation_rows`."""
     m = oracle_rp_model(env, budget)
-    m._rows = [r for r in m._rows if not r[0].startswith("ORP[")]
-    m._names = {r[0] for r in m._rows}
+    m.drop_rows("ORP[")
     vcg_in_expectation_rows(env, m)
     return m
