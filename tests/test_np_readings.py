@@ -16,14 +16,15 @@ from flint import fmpq
 from hypothesis import given
 from hypothesis import strategies as st
 
+from exactmd.claims import get_claim
 from exactmd.lp import Model
 from exactmd.papers.neemanpavlov2007 import (best_proposal_gain, example_5_environment, lemma_2_certificate, proposition_1,
                                              rp_against_every_psi_with_transfers, rp_against_psi, rp_against_psi_any_equilibrium,
                                              solve_certified, transfer_check_certificate, transfer_proposals_model,
                                              verify_rp_certificate, voting_certificate)
+from exactmd.papers.neemanpavlov2007.examples import priced_trade_environment, three_players, trade_environment
 from exactmd.rational import Q
 from exactmd.strategies import private_value_environments
-from exactmd.theorems import _np_prop1_instances, _priced_trade_env, _trade_env, get_claim
 
 
 def _statuses(cid, inst):
@@ -148,7 +149,7 @@ def test_the_transfer_model_is_a_relaxation_of_the_exact_check(env):
 
 @pytest.mark.parametrize("values", [((1, 5), (2, 6)), ((0, 3), (1, 2)), ((1, 4), (2, 5))])
 def test_the_transfer_model_is_a_relaxation_on_bilateral_trade(values):
-    assert _rows_hold_at_a_passing_mechanism(_trade_env(*values, "trade"))
+    assert _rows_hold_at_a_passing_mechanism(trade_environment(*values, "trade"))
 
 
 # ---------------------------------------------------------------------------------
@@ -156,7 +157,7 @@ def test_the_transfer_model_is_a_relaxation_on_bilateral_trade(values):
 def test_example_3_mechanism_is_ex_post_rp_with_transfer_proposals():
     # the paper's Example 3 mechanism (trade at 2 iff the buyer says 3) with any price allowed in proposals:
     # by hand, buyer 3 reporting 0 can at best propose trade at 1 (seller 1 only: 1/2·2 = 1) or at 2 (both: 1) — no gain
-    env = _trade_env((0, 3), (1, 2), "Example 3 values")
+    env = trade_environment((0, 3), (1, 2), "Example 3 values")
     mech = {th: (1, (Q(-2), Q(2))) if th[0] == 3 else (0, (Q(0), Q(0))) for th in env.profiles()}
     assert rp_against_every_psi_with_transfers(env, mech).holds
     # and with price 0 the buyer of value 0 gains 1 by reporting 3 then proposing no trade with 1 from the seller
@@ -178,7 +179,7 @@ def test_example_3_any_equilibrium_breaks_exactly_the_proposals_trade_at_1_after
     # by hand: after the buyer of value 3 reports 0 (no trade), the seller of value 2 is never pivotal on the path
     # (the buyer of value 0 votes no to trade at 1), so voting yes is an equilibrium vote; the deviator then gets
     # 1/2·2 + 1/2·2 = 2 > 1.  Trade at 2 after no trade gives her 1 either way.
-    env = _priced_trade_env((0, 3), (1, 2), (1, 2), "Example 3")
+    env = priced_trade_environment((0, 3), (1, 2), (1, 2), "Example 3")
     f = {th: ("trade at 2" if th[0] == 3 else "no trade") for th in env.profiles()}
     broken = set()
     for x, y in itertools.product(env.outcomes, repeat=2):
@@ -194,7 +195,7 @@ def test_example_3_any_equilibrium_breaks_exactly_the_proposals_trade_at_1_after
 
 
 def test_any_equilibrium_cases_are_bounded_in_verify():
-    env = _priced_trade_env((0, 1, 2, 3, 4), (1, 2, 3, 4), (1, 2), "nine types")
+    env = priced_trade_environment((0, 1, 2, 3, 4), (1, 2, 3, 4), (1, 2), "nine types")
     f = {th: "no trade" for th in env.profiles()}
     cert = voting_certificate(env, f, [{"kind": "psi", "psi": {"no trade": "no trade"}}])
     cert["cases"][0]["kind"] = "psi-any-equilibrium"
@@ -205,7 +206,7 @@ def test_any_equilibrium_cases_are_bounded_in_verify():
 # ---------------------------------------------------------------------------------
 # Lemma 2 from the definition, and the new certificates under forgery
 def test_lemma_2_by_definition_and_its_forgeries():
-    env = _trade_env((1, 5), (2, 6), "Example 5 values")
+    env = trade_environment((1, 5), (2, 6), "Example 5 values")
     cert = lemma_2_certificate(env)
     # by hand: trade is inefficient at (1, 2), (1, 6), (5, 6); no trade at (5, 2): four pairs
     assert [(p["state"], p["alternative"]) for p in cert["pairs"]] == [("1,2", "1"), ("1,6", "1"), ("5,2", "0"), ("5,6", "1")]
@@ -226,7 +227,7 @@ def test_lemma_2_by_definition_and_its_forgeries():
 
 
 def test_transfer_check_forgeries():
-    env = _trade_env((0, 3), (1, 2), "Example 3 values")
+    env = trade_environment((0, 3), (1, 2), "Example 3 values")
     mech = {th: (1, (Q(0), Q(0))) if th[0] == 3 else (0, (Q(0), Q(0))) for th in env.profiles()}
     cert = transfer_check_certificate(env, mech)
     assert verify_rp_certificate(cert)[0] and cert["holds"] is False
@@ -254,7 +255,7 @@ def test_prop_1_bound_depends_on_the_choice_of_a0():
     # punishment (a₀, −M, −M, 2M) and renegotiates to y, capturing S − (others' utilities) = 5 − (v_2(a₀) − M) − 2M:
     # with a₀ = y that is −5 − M ≤ −5 (truthful) for every M ≥ 0; with a₀ = x it is 15 − M, which needs M ≥ 20,
     # while the proof's bound max |v_i| = 10 allows M = 11
-    env = _np_prop1_instances()[0][1]
+    env = three_players()
     assert proposition_1(env, a0="y").least_M == 0
     assert proposition_1(env, a0="x").least_M == 20
     assert proposition_1(env, a0="y").at_paper == ()

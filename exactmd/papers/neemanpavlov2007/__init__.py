@@ -21,7 +21,9 @@ exactmd kernel):
   :mod:`.voting`;
 * writers of check / voting / enumeration certificates and :func:`verify_rp_certificate`
   — :mod:`.certificates`;
-* Examples 1, 2 and 5 — :mod:`.examples`.
+* Examples 1, 2 and 5, and the environments the claims are decided on — :mod:`.examples`;
+* the claims of §3 and of §4.1 as data (``CLAIMS``) — :mod:`.claims_section3`,
+  :mod:`.claims_section4`; :mod:`.plugin` registers them and the certificate format.
 
 Everything is an exact LP or an exact computation with a certificate that ``exactmd
 verify`` rebuilds from the environment alone.  This package re-exports the names of the
