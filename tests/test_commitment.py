@@ -21,7 +21,8 @@ from exactmd.papers.vartiainen2014.covering import _eliminate
 from exactmd.environment import Environment
 from exactmd.errors import ExactMDError, ModelError
 from exactmd.mechanism import Device
-from exactmd.strategies import commitment_environments, grid_beliefs
+from exactmd.papers.vartiainen2014.strategies import commitment_environments
+from exactmd.strategies import grid_beliefs
 
 
 def aligned() -> Environment:

@@ -23,7 +23,8 @@ The paper's sections and the modules that hold them:
 - the claims of §4 and §4.1 (lemma-1, lemma-2, lemma-3, lemma-4, uc-monotone, veto-ic) —
   :mod:`.claims_section4`; of §5 and Appendix A.1 (myerson-satterthwaite, prop-2,
   remark-1, lemma-5, lemma-6, lemma-7, lemma-7-cases, theorem-2, eq-16-17) —
-  :mod:`.claims_section5`; :mod:`.plugin` registers the format and the claims.
+  :mod:`.claims_section5`; hypothesis strategies of random §3–5 environments —
+  :mod:`.strategies`; :mod:`.plugin` registers the format and the claims.
 
 This package re-exports their public names.  ``grid`` is the belief grid G_N of
 :mod:`.uc`; the type grid {0, 1/K, …, 1} of §5 is

@@ -130,7 +130,7 @@ def _decide_commit_lemma1(env: Environment) -> Verdict:
 
 
 def _commitment_strategy() -> Any:
-    from ...strategies import commitment_environments
+    from .strategies import commitment_environments
 
     return commitment_environments()
 
@@ -181,7 +181,7 @@ def _decide_uc_monotone(instance: tuple[Environment, int]) -> Verdict:
 def _uc_monotone_strategy() -> Any:
     from hypothesis import strategies as st
 
-    from ...strategies import commitment_environments
+    from .strategies import commitment_environments
 
     return st.tuples(commitment_environments(max_outcomes=2), st.just(2))
 
