@@ -21,7 +21,8 @@ from exactmd.papers.vartiainen2014.covering import _eliminate
 from exactmd.environment import Environment
 from exactmd.errors import ExactMDError, ModelError
 from exactmd.mechanism import Device
-from exactmd.strategies import commitment_environments, grid_beliefs
+from exactmd.papers.vartiainen2014.strategies import commitment_environments
+from exactmd.strategies import grid_beliefs
 
 
 def aligned() -> Environment:
@@ -333,9 +334,9 @@ def test_uncovered_on_a_dask_local_cluster_is_identical() -> None:
 
 def test_lemma_2_partition_devices_by_hand() -> None:
     from exactmd.papers.vartiainen2014 import lemma_2_instances
-    from exactmd.theorems import _lemma2_environment
+    from exactmd.papers.vartiainen2014.instances import three_aligned_types
 
-    env = _lemma2_environment()
+    env = three_aligned_types()
     found = lemma_2_instances(env, env.prior, ALL, "1/10")
     # pooling {l, m} on lo (or mid) and revealing h: IC since l, m get 0 from hi and h gets 0 from lo/mid;
     # worth 3·(1/3) + 3·(1/3) = 2 ≥ v̄ + ε = 1 + 1/10; the pooled posterior {l, m} is covered (reveal l vs m: 3)

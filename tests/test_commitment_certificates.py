@@ -21,7 +21,8 @@ from exactmd.papers.vartiainen2014 import (
     redesign_certificate, uc_sequence, uc_sequence_certificate, universe_name, verify_commitment_certificate,
 )
 from exactmd.mechanism import Device
-from exactmd.strategies import commitment_environments, devices, grid_beliefs
+from exactmd.papers.vartiainen2014.strategies import commitment_environments
+from exactmd.strategies import devices, grid_beliefs
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs" / "vartiainen2014"
 ENV = example_environment()

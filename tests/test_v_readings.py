@@ -30,7 +30,7 @@ from exactmd.papers.vartiainen2014 import SimplePlan  # noqa: F401
 from exactmd.papers.vartiainen2014.covering import _Redesign  # noqa: F401  (the redesign LP of Lemma 4's hypothesis set)
 from exactmd.errors import ModelError
 from exactmd.lp.model import LinExpr
-from exactmd.strategies import commitment_environments
+from exactmd.papers.vartiainen2014.strategies import commitment_environments
 
 EPS = "1/10"
 

@@ -15,10 +15,16 @@ The paper's sections and the modules that hold them:
   r* of eqs. (10)–(11), g* of eq. (12), Lemma 6) — :mod:`.bargaining`;
 - §5, Lemma 7 (the continuation problem, the key step (a)–(g), the continuation devices
   of eq. (15), σ* of eqs. (13)–(15), the nine cases of the proof) — :mod:`.continuation`;
-- exactmd's instances for §4 (the commitment 2×2 environment) — :mod:`.instances`;
+- exactmd's instances for §4 and §4.1 (the commitment 2×2 environment, the veto 2×2
+  environments, three aligned types) — :mod:`.instances`;
 - the certificate format ``exactmd-commitment-certificate/1`` of §4 and Lemma 7 (five
   questions: covered, covers, redesign, uc-sequence, lemma-7-cases; writers and the
-  verifier) — :mod:`.certificates`.
+  verifier) — :mod:`.certificates`;
+- the claims of §4 and §4.1 (lemma-1, lemma-2, lemma-3, lemma-4, uc-monotone, veto-ic) —
+  :mod:`.claims_section4`; of §5 and Appendix A.1 (myerson-satterthwaite, prop-2,
+  remark-1, lemma-5, lemma-6, lemma-7, lemma-7-cases, theorem-2, eq-16-17) —
+  :mod:`.claims_section5`; hypothesis strategies of random §3–5 environments —
+  :mod:`.strategies`; :mod:`.plugin` registers the format and the claims.
 
 This package re-exports their public names.  ``grid`` is the belief grid G_N of
 :mod:`.uc`; the type grid {0, 1/K, …, 1} of §5 is
