@@ -47,7 +47,7 @@ from .lp import explain_certificate, solve_problem
 from .lp.lazy import solve_lazy
 from .lp.checker import check_certificate, message
 from .constraints import check
-from .lp.solution import dump_json
+from .lp.solution import LPResult, dump_json
 
 __all__ = [
     "DesignResult",
@@ -168,7 +168,7 @@ class DesignResult:
     status: str
     value: fmpq | None
     mechanism: OutcomeFunction | None
-    lp: Any
+    lp: LPResult
     certificate: dict[str, Any]
     constraints: tuple[str, ...]
 
