@@ -1,6 +1,5 @@
-"""The kernel type-checks: ``mypy exactmd`` with the settings of ``[tool.mypy]`` in
-pyproject.toml exits 0.  (The paper modules being moved into ``exactmd/papers/`` are
-listed there with ``ignore_errors``; see the README.)"""
+"""exactmd type-checks, the kernel and the papers (``exactmd/papers/``) alike: ``mypy exactmd``
+with the settings of ``[tool.mypy]`` in pyproject.toml exits 0."""
 
 from __future__ import annotations
 

@@ -360,7 +360,8 @@ def _verify_voting(env: Environment, cert: Mapping[str, Any]) -> tuple[str, str]
     if (every_eq or not _private_values(env)) and sum(len(ts) for ts in env.types) > MAX_VOTING_TYPES:
         raise _refuse("environment", f"{'every voting equilibrium' if every_eq else 'interdependent values'} with more than "
                       f"{MAX_VOTING_TYPES} types in all: the voting-equilibrium computation enumerates 3^(types) vote assignments")
-    done, seen = [], {}
+    done: list[dict[str, Any]] = []
+    seen: dict[tuple, int] = {}  # a ψ (with its kind) ↦ the first case that has it
     for k, case in enumerate(cases):
         field = f"cases[{k}]"
         _object(case, field)

@@ -52,11 +52,11 @@ def _decide_example1(instance: tuple[Any, Any, Any]) -> Verdict:
         certs += [(f"{nm}-min", lo_.certificate), (f"{nm}-max", hi_.certificate)]
         if not (lo_.value == hi_.value == want):
             bad.append(f"{nm} ranges over [{fmt(lo_.value)}, {fmt(hi_.value)}], the paper says {want}")
-    for nm, (e, want) in prices.items():
+    for nm, (e, price) in prices.items():
         lo_, hi_ = rp_range(env, e)
         certs += [(f"{nm.split(':')[0]}-min", lo_.certificate), (f"{nm.split(':')[0]}-max", hi_.certificate)]
-        if not (lo_.value == hi_.value == want):
-            bad.append(f"{nm} ranges over [{fmt(lo_.value)}, {fmt(hi_.value)}], the paper says {fmt(Q(want))}")
+        if not (lo_.value == hi_.value == price):
+            bad.append(f"{nm} ranges over [{fmt(lo_.value)}, {fmt(hi_.value)}], the paper says {fmt(Q(price))}")
     shape = rp_shape(env, variables=[])
     if len(shape.binding) != 4:
         bad.append(f"only {len(shape.binding)} of the 4 RP rows bind throughout")

@@ -46,6 +46,7 @@ def _decide_np_prop3(env: Environment) -> Verdict:
         return Verdict(cid, "not-applicable", rep.why_not, inst)
     certs = list(rep.certificates)
     ok = bool(rep.if_holds and rep.only_if_holds)
+    assert rep.orp is not None  # an applicable report has its oracle-RP LP
     exists = rep.orp.status.value == "optimal"
     summary = ("IF: every budget-balanced VCG-in-expectation mechanism satisfies every oracle-RP row" if rep.if_holds else "IF fails") + "; " + (
         ("ONLY IF: every budget-balanced oracle-RP mechanism is VCG in expectation" + ("" if exists else " (vacuous: none exists)"))

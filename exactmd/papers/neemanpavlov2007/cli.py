@@ -41,6 +41,8 @@ def _cmd_renegotiation(args: argparse.Namespace) -> int:
              f"Farkas certificate (exactmd explain shows the sum of rows).")
     else:
         echo(f"An ex post renegotiation-proof mechanism ({args.budget} budget) exists in {env.name or args.env}; a witness:")
+        # the feasibility LP (no objective) is optimal when not infeasible, so it has a witness
+        assert res.mechanism is not None
         for rep, body in res.mechanism.to_dict().items():
             echo(f"  reports {rep}: {body['lottery']}, transfers {body['transfers']}")
         if args.shape:

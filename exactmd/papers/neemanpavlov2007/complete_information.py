@@ -310,11 +310,15 @@ def rp_shape(env: Environment, budget: str = "balanced", variables: Iterable[str
         return Shape(feas, {}, {}, (), (feas,))
     m = rp_model(env, budget)
     names = list(variables) if variables is not None else m.variable_names()
-    ranges, forced, results = {}, {}, [feas]
+    ranges: dict[str, tuple[fmpq, fmpq]] = {}
+    forced: dict[str, fmpq] = {}
+    results = [feas]
     for v in names:
         lo, hi = rp_range(env, {v: 1}, budget)
         results += [lo, hi]
         if lo.status == "optimal" and hi.status == "optimal":
+            # an optimal answer to a question with an objective has a value (_solve)
+            assert lo.value is not None and hi.value is not None
             ranges[v] = (lo.value, hi.value)
             if lo.value == hi.value:
                 forced[v] = lo.value

@@ -66,7 +66,12 @@ def proposition_3(env: Environment, budget: str = "balanced") -> Prop3Report:
             r, c = solve_certified(env, "vcg-in-expectation", budget, co, "min")  # min of the left side of the ORP row
             checks.append(r)
             certs.append((f"if-{name}", c))
-            if r.status.value != "optimal" or r.value < b:
+            if r.status.value == "optimal":
+                assert r.value is not None  # an optimal answer to a question with an objective has its value
+                violated = r.value < b
+            else:
+                violated = True
+            if violated:
                 if_holds = False
                 counter = (f"a VCG-in-expectation mechanism violates {name}: min lhs "
                            f"{fmt(r.value) if r.value is not None else '-inf'} < {fmt(b)}")

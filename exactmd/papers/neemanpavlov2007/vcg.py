@@ -161,13 +161,13 @@ def proposition_2(env: Environment) -> Prop2Report:
         h0, h1 = _h_family(env, bbres)
         s0 = rp_slacks(embed_type_mechanism(env, vcg_mechanism(env, h0)))
         s1 = rp_slacks(embed_type_mechanism(env, vcg_mechanism(env, h1)))
-        for row, a in s0.items():
-            slope = s1[row] - a
-            if a < 0 or slope != 0:
+        for row, slack in s0.items():
+            slope = s1[row] - slack
+            if slack < 0 or slope != 0:
                 if_holds = False
-                c = fmpq(0) if a < 0 else (-a / slope - (1 if slope > 0 else -1))
+                c = fmpq(0) if slack < 0 else (-slack / slope - (1 if slope > 0 else -1))
                 counter = (f"the BB VCG mechanism h* + {fmt(c)}·(1, −1) (h* = {_hfmt(h0)}) violates {row} "
-                           f"by {fmt(-(a + c * slope))}")
+                           f"by {fmt(-(slack + c * slope))}")
                 break
     # ONLY IF
     only_if = True

@@ -92,9 +92,9 @@ def named_prior(K: int, prior: Any) -> list[fmpq]:
     for k, m in enumerate(masses):
         if m <= 0:
             raise ModelError(f"prior mass of type {fmt(fmpq(k, K))} is {fmt(m)}; §5 assumes full support (> 0)")
-    tot = sum(masses, fmpq(0))
-    if tot != 1:
-        raise ModelError(f"prior sums to {fmt(tot)}, not 1")
+    total = sum(masses, fmpq(0))
+    if total != 1:
+        raise ModelError(f"prior sums to {fmt(total)}, not 1")
     return masses
 
 

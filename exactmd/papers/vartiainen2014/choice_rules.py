@@ -88,7 +88,7 @@ def _pattern_model(rule: FiniteStateRule, p: Belief, pattern: Mapping[str, froze
             if allowed:
                 r[(s, th)] = m.var(f"r[{s}|{profile_label(th)}]", 0, 1)
         m.add(sum((r[(s, th)] for s in rule.signals if (s, th) in r), LinExpr()) == 1, name=f"prob[{profile_label(th)}]")
-    F = {th: {} for th in env.profiles()}
+    F: dict[tuple, dict[Any, LinExpr]] = {th: {} for th in env.profiles()}
     for (s, th), v in r.items():
         F[th][rule.g[s]] = F[th].get(rule.g[s], LinExpr()) + v
 
@@ -104,7 +104,7 @@ def _pattern_model(rule: FiniteStateRule, p: Belief, pattern: Mapping[str, froze
 
     rows(F, "")
     if compound is not None:
-        Fc = {th: {} for th in env.profiles()}
+        Fc: dict[tuple, dict[Any, LinExpr]] = {th: {} for th in env.profiles()}
         for (s, th), v in r.items():
             nxt = compound[s]
             if nxt is STOP:
@@ -165,12 +165,15 @@ def _patterns(rule: FiniteStateRule, p: Belief, *, in_choice_set: bool, phase: i
         yield pattern, off
 
 
-def _strictly(m: Model, r: dict, pattern: Mapping[str, frozenset]) -> LPResult:
+def _strictly(m: Model, r: dict, pattern: Mapping[str, frozenset]) -> LPResult | None:
+    """max t over the pattern's devices with r(s : θ) ≥ t where the pattern sends s at θ
+    (t ∈ [0, 1], so a feasible LP is optimal with a value); None if the pattern needs a
+    variable that the model does not have."""
     t = m.var("_t", 0, 1)
     for s, S in pattern.items():
         for th in S:
             if (s, th) not in r:
-                return None  # type: ignore[return-value]
+                return None
             m.add(r[(s, th)] - t >= 0, name=f"pos[{s}|{profile_label(th)}]")
     m.maximize(LinExpr.of(t))
     return m.solve()
@@ -185,7 +188,10 @@ def _choice_set(rule: FiniteStateRule, phase: int, p: Belief) -> tuple[list[dict
     for pattern, off in _patterns(rule, p, in_choice_set=True, phase=phase):
         m, r, _ = _pattern_model(rule, p, pattern, off)
         res = _strictly(m, r, pattern)
-        if res is None or res.status.value != "optimal" or res.value <= 0:
+        if res is None or res.status.value != "optimal":
+            continue
+        assert res.value is not None  # an optimal answer of _strictly has its value
+        if res.value <= 0:
             continue
         m2, _, F2 = _pattern_model(rule, p, pattern, off)
         val = LinExpr()
@@ -194,6 +200,8 @@ def _choice_set(rule: FiniteStateRule, phase: int, p: Belief) -> tuple[list[dict
                 val = val + e * (p[th] * env.value(x, th))
         m2.maximize(val)
         best = m2.solve()
+        # m2 is m without _strictly's rows, so feasible, and its variables lie in [0, 1]
+        assert best.value is not None
         cs.append({"pattern": {k: sorted(profile_label(th) for th in S) for k, S in pattern.items() if S}, "best value": best.value})
         sup = best.value if sup is None or best.value > sup else sup
     return cs, sup
@@ -220,7 +228,10 @@ def _structural(rule: FiniteStateRule, phase: int, p: Belief) -> tuple[bool, str
             continue  # r∘σ is in C^σ(h) whenever it is IC
         m, r, _ = _pattern_model(rule, p, pattern, off, comp)
         res = _strictly(m, r, pattern)
-        if res is not None and res.status.value == "optimal" and res.value > 0:
+        if res is None or res.status.value != "optimal":
+            continue
+        assert res.value is not None  # an optimal answer of _strictly has its value
+        if res.value > 0:
             return (False, "an IC device with signal pattern " + json.dumps(
                 {k: sorted(profile_label(th) for th in S) for k, S in pattern.items() if S}, ensure_ascii=False)
                 + " has r∘σ ∈ IC(p|h) but σ redesigns after a signal of r∘σ")

@@ -233,7 +233,9 @@ def _decide_commit_lemma4(instance: tuple[Environment, int]) -> Verdict:
                     readings.append(ReadingVerdict(rid, "not-applicable", f"{head}: UC* is empty, there is no p to check", (), dom))
                 continue
             # as stated: the constant device 1_{x(p)} at a p ∈ UC* (one of UC⁰ if possible) is IC and not blocked
-            p, x, admissible = unblocked_constant(env, S, _COMMIT_EPS, prefer=seq.iterates[0])
+            found = unblocked_constant(env, S, _COMMIT_EPS, prefer=seq.iterates[0])
+            assert found is not None  # None only for an empty S, handled above
+            p, x, admissible = found
             cert = redesign_certificate(env, p, S, _COMMIT_EPS)
             why = ("no redesign at p is IC, worth v̄(p) + ε and has its posteriors in UC* (Farkas certificate), so its one signal "
                    "cannot be redesigned" if not admissible else
@@ -245,7 +247,7 @@ def _decide_commit_lemma4(instance: tuple[Environment, int]) -> Verdict:
             # with covering's clauses 1–2: every such r is blocked (or there is none) iff p is not UC*-covered
             res = lemma_4_at(env, S, _COMMIT_EPS)
             kinds = {k: [p for p, kk, _ in res if kk == k] for k in ("vacuous", "blocked", "covered")}
-            certs = []
+            certs: list[tuple[str, dict[str, Any]]] = []
             for j, (q, kind, c) in enumerate(res):
                 if kind == "covered" or sum(1 for n, _ in certs if f"-{kind}-" in n) < 2:
                     doc = redesign_certificate(env, q, S, _COMMIT_EPS) if kind == "vacuous" else covering_certificate(env, q, S, _COMMIT_EPS, c)

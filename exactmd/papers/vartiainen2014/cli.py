@@ -180,7 +180,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     check_image_path(args.output)
     check_range("--K", args.K, 1, MAX_K)
     parse_prior(args.prior)
-    out = bargaining_regions(args.K, args.prior, output_path(args))
+    path = output_path(args)
+    assert path is not None  # -o defaults to region.png (_plot_arguments)
+    out = bargaining_regions(args.K, args.prior, path)
     progress(f"picture written to {out}")
     return 0
 

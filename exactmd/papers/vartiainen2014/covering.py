@@ -51,7 +51,7 @@ from flint import fmpq
 from ...belief import Belief, label, profile_label
 from ...environment import Environment
 from ...errors import ModelError
-from ...lp.model import LinExpr, Model
+from ...lp.model import LinExpr, Model, Var
 from ...lp.solution import LPResult, solve_problem
 from ...mechanism import Device
 from ...rational import Q, fmt
@@ -218,8 +218,8 @@ def covers(env: Environment, r: Composite, p: Belief, B: Any, eps: Any) -> Cover
     sl = ic_slacks(env, r.outcome, p)
     neg = {k: v for k, v in sl.items() if v < 0}
     if neg:
-        k, v = next(iter(neg.items()))
-        return CoverVerdict(False, "1", f"r is not IC at p: {k} = {fmt(v)} < 0")
+        row, v = next(iter(neg.items()))
+        return CoverVerdict(False, "1", f"r is not IC at p: {row} = {fmt(v)} < 0")
     vr = planner_value(env, r.outcome, p)
     vp, _ = vbar(env, p)
     if vr - e < vp:
@@ -232,12 +232,17 @@ def covers(env: Environment, r: Composite, p: Belief, B: Any, eps: Any) -> Cover
     for s, _, b in posts:
         red = _Redesign(env, b, B, e)
         minima[label(s)] = {}
+        def lik(th: tuple, s: Any = s) -> fmpq:
+            return r.device.prob(s, th)
+
         for k in _ic_keys(env):
-            obj = _delta_ic(env, p, lambda th, s=s: r.device.prob(s, th), r.g[s], red.F, k)
+            obj = _delta_ic(env, p, lik, r.g[s], red.F, k)
             res = red.solve(obj)
             if res.status.value == "infeasible":
                 minima[label(s)] = {"redesign": "none admissible"}
                 break
+            # the redesign's variables are bounded (F in [0, 1], μ a split of b), so a feasible LP is optimal
+            assert res.value is not None and res.primal is not None
             low = res.value + obj.const
             minima[label(s)][_ic_label(env, k)] = fmt(low)
             if sl[_ic_label(env, k)] + low < 0:
@@ -365,8 +370,13 @@ class _Threats:
 
             res = red.solve(_delta_ic(env, p, lik, env.outcomes[0], red.F, k))
             # the redesign's part is the LP's minimum; the kept outcome's part a constant
-            self._val[key] = {y: None if res.status.value == "infeasible" else res.value + _delta_ic(env, p, lik, y, {}, k).const
-                              for y in env.outcomes}
+            if res.status.value == "infeasible":
+                self._val[key] = {y: None for y in env.outcomes}
+            else:
+                # the redesign's variables are bounded (F in [0, 1], μ a split of c), so a feasible LP is optimal
+                assert res.value is not None
+                least = res.value
+                self._val[key] = {y: least + _delta_ic(env, p, lik, y, {}, k).const for y in env.outcomes}
         return self._val[key][x]
 
     def negative(self, jx: tuple[int, Any], k: tuple[int, Any, Any]) -> bool:
@@ -423,6 +433,8 @@ def _eliminate(env: Environment, p: Belief, B: frozenset, e: fmpq, V: fmpq, vp: 
             ev = {"reason": "no split of p into the remaining pairs is IC with value ≥ v̄(p) + ε",
                   "rounds": rounds, "certificate": res.certificate()}
             return Covering(False, "elimination", V, vp, None, ev)
+        # the objective Σ s_k has every s_k in [0, 1], so a feasible LP is optimal
+        assert res.primal is not None
         implicit = [k for k in keys if res.primal[f"s[{_ic_label(env, k)}]"] == 0]
         removed = {jx for jx in allowed if any(D.negative(jx, k) for k in implicit)}
         if not removed:
@@ -437,7 +449,10 @@ def _eliminate(env: Environment, p: Belief, B: frozenset, e: fmpq, V: fmpq, vp: 
         allowed -= removed
 
 
-def _witness(env, p, B, e, V, vp, res, lam, phi, members, D, keys, off, rounds, check):  # type: ignore[no-untyped-def]
+def _witness(env: Environment, p: Belief, B: frozenset, e: fmpq, V: fmpq, vp: fmpq, res: LPResult,
+             lam: dict[tuple[int, Any], Var], phi: dict[tuple[tuple, Any], Var], members: list[Belief], D: _Threats,
+             keys: list[tuple[int, Any, Any]], off: list[tuple], rounds: list[dict[str, Any]], check: bool) -> Covering:
+    assert res.primal is not None  # _eliminate calls this with an optimal answer
     tau = res.primal["tau"]
     point = {jx: res.primal[v.name] / tau for jx, v in lam.items() if res.primal[v.name] != 0}
     ics: dict[tuple, fmpq] = {}
@@ -450,7 +465,7 @@ def _witness(env, p, B, e, V, vp, res, lam, phi, members, D, keys, off, rounds, 
                 s = f"{profile_label(th)}:{label(x)}"
                 table[th][s] = q
                 g[s] = x
-    f = {th: {} for th in env.profiles()}
+    f: dict[tuple, dict[Any, fmpq]] = {th: {} for th in env.profiles()}
     for (j, x), lamq in point.items():
         for th in members[j].support():
             f[th][x] = f[th].get(x, fmpq(0)) + lamq * members[j][th] / p[th]
@@ -523,6 +538,7 @@ def lemma_2_instances(env: Environment, p: Belief, B: Any = ALL, eps: Any = "1/1
             for s, _, b in r.posteriors(p):
                 cb = covered(env, b, B, e)
                 if cb.covered:
+                    assert cb.witness is not None  # a covered answer carries its witness (Covering(True, …))
                     comp = SimplePlan(s, cb.witness).compound(r)
                     out.append((r, s, cb.witness, covers(env, comp, p, B, e)))
     return out
