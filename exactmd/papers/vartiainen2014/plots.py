@@ -36,7 +36,7 @@ def bargaining_regions(K: int, prior: str = "uniform", path: str | Path = "regio
                {th: r.second_best.mechanism.allocation_prob(1, th) for th in env.profiles()})]
     if r.best is not None:
         panels.append((f"best threshold a^γ, γ = {fmt(r.best.gamma)}, value {fmt(r.best.value)}", r.best.allocation))
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 5), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 5), squeeze=False)  # float-ok: drawing coordinates, never a decision
     for ax, (title, a) in zip(axes[0], panels):
         grid = [[float(a[(t1, t2)]) for t1 in T1] for t2 in T2]  # float-ok: drawing only
         ax.imshow(grid, origin="lower", cmap="Greens", vmin=0, vmax=1)
@@ -74,18 +74,18 @@ def uc_ternary(env: Any, seq: Any, path: str | Path = "uc.png") -> Path:
 
     allb = list(seq.beliefs) or list(dict.fromkeys(b for it in seq.iterates for b in it))
     n = len(seq.iterates)
-    fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.2), squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.2), squeeze=False)  # float-ok: drawing coordinates, never a decision
     for t, (ax, it) in enumerate(zip(axes[0], seq.iterates)):
-        ax.plot([c[0] for c in corners + corners[:1]], [c[1] for c in corners + corners[:1]], color="black", lw=0.8)
+        ax.plot([c[0] for c in corners + corners[:1]], [c[1] for c in corners + corners[:1]], color="black", lw=0.8)  # float-ok: drawing coordinates, never a decision
         for c, th in zip(corners, profiles):
-            ax.text(c[0], c[1] + (0.04 if c[1] > 0 else -0.06), profile_label(th), ha="center", va="center", fontsize=8)
+            ax.text(c[0], c[1] + (0.04 if c[1] > 0 else -0.06), profile_label(th), ha="center", va="center", fontsize=8)  # float-ok: drawing coordinates, never a decision
         s = set(it)
         for b in allb:
             x, y = xy(b)
-            ax.scatter([x], [y], s=14, facecolors="tab:red" if b in s else "none", edgecolors="tab:red" if b in s else "grey", linewidths=0.6)
+            ax.scatter([x], [y], s=14, facecolors="tab:red" if b in s else "none", edgecolors="tab:red" if b in s else "grey", linewidths=0.6)  # float-ok: drawing coordinates, never a decision
         ax.set_title(f"UC^{t}: {len(it)} uncovered", fontsize=9)
-        ax.set_xlim(-0.08, 1.08)
-        ax.set_ylim(-0.12, 0.96)
+        ax.set_xlim(-0.08, 1.08)  # float-ok: drawing coordinates, never a decision
+        ax.set_ylim(-0.12, 0.96)  # float-ok: drawing coordinates, never a decision
         ax.set_aspect("equal")
         ax.axis("off")
     fig.suptitle(f"{env.name or 'environment'} on {seq.universe}, ε = {fmt(seq.eps)} (filled: uncovered)", fontsize=9)
