@@ -67,7 +67,7 @@ def _problem(K: int, prior: str) -> dict:
     from exactmd.papers.vartiainen2014 import bilateral_trade
     from exactmd.design import build_problem
 
-    problem, _ = build_problem(bilateral_trade(K, prior, prior), ["IC", "interim-IR", "BB"])
+    problem = build_problem(bilateral_trade(K, prior, prior), ["IC", "interim-IR", "BB"]).problem
     return problem
 
 

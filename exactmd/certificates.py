@@ -15,6 +15,7 @@ from typing import Any
 
 from .design import MECHANISM_FORMAT, verify_mechanism_certificate
 from .errors import PluginError
+from .lp.checker import LP_FORMAT
 from .lp.verify import verify_certificate
 from .plugins import load_plugins
 from .symbolic import SYMBOLIC_FORMAT, verify_symbolic
@@ -22,7 +23,6 @@ from .symbolic import SYMBOLIC_FORMAT, verify_symbolic
 __all__ = ["CertificateFormat", "register_format", "get_format", "registered_formats", "verify_document",
            "LP_FORMAT", "SYMBOLIC_FORMAT"]
 
-LP_FORMAT = "exactmd-lp-certificate/1"
 
 Verifier = Callable[[Mapping[str, Any]], tuple[bool, str]]
 

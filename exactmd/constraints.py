@@ -48,7 +48,7 @@ from typing import Any
 from flint import fmpq
 
 from .belief import Belief, label, profile_label
-from .encoding import fvar, mechanism_assignment, qvar, tvar, variables
+from .encoding import MechanismEncoding, fvar, qvar, tvar, variables
 from .environment import Environment
 from .errors import ModelError
 from .rational import Q, fmt
@@ -70,7 +70,6 @@ __all__ = [
     "parse_constraints",
     "variables",
     "probability_rows",
-    "mechanism_assignment",
     "rows",
     "check",
 ]
@@ -503,7 +502,7 @@ def check(mechanism: Any, constraints: Iterable[Any] | str, belief: Belief | Non
     gain from the misreport).
     """
     env: Environment = mechanism.env
-    values = mechanism_assignment(mechanism)
+    values = MechanismEncoding(env).assignment(mechanism)
     rs = rows(env, constraints, belief)
     bad = []
     for r in rs:

@@ -21,7 +21,7 @@ Objectives: ``"planner"`` — v(f, p) = Σ_θ p(θ) Σ_x v(x, θ) f(x : θ) (Var
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flint import fmpq
@@ -38,7 +38,7 @@ from .constraints import (
     tvar,
     variables,
 )
-from .encoding import mechanism_from_primal
+from .encoding import MechanismEncoding
 from .environment import Environment
 from .errors import CertificateError, ExactMDError, ModelError
 from .mechanism import OutcomeFunction
@@ -47,14 +47,15 @@ from .lp import explain_certificate, solve_problem
 from .lp.lazy import solve_lazy
 from .lp.checker import check_certificate, message
 from .constraints import check
-from .lp.solution import LPResult, dump_json
+from .lp.solution import LPResult, Status, dump_json
 
 __all__ = [
     "DesignResult",
+    "MechanismLP",
+    "Status",
     "build_problem",
     "optimal_mechanism",
     "feasible_mechanism",
-    "mechanism_from_primal",
     "verify_mechanism_certificate",
     "MECHANISM_FORMAT",
 ]
@@ -112,6 +113,25 @@ def _bound(x: fmpq | None) -> str | None:
     return None if x is None else fmt(x)
 
 
+@dataclass(frozen=True, eq=False)
+class MechanismLP:
+    """The LP of a mechanism question with the map back to mechanisms.
+
+    ``problem`` is the ``exactmd-lp-problem/1`` object (as a certificate holds it);
+    ``rows`` the exact :class:`~exactmd.constraints.Row` objects in its order (the
+    probability rows ``prob[θ]``, then each family's rows); ``encoding`` the
+    :class:`~exactmd.encoding.MechanismEncoding` of its variables, so that
+    ``lp.mechanism(primal)`` is the outcome function an LP point encodes.
+    """
+
+    problem: dict[str, Any]
+    rows: list[Row]
+    encoding: MechanismEncoding
+
+    def mechanism(self, primal: Mapping[str, Any]) -> OutcomeFunction:
+        return self.encoding.mechanism(primal)
+
+
 def build_problem(
     env: Environment,
     constraints: Iterable[Any] | str,
@@ -120,8 +140,8 @@ def build_problem(
     belief: Belief | None = None,
     sense: str = "max",
     extra_rows: Iterable[Row] = (),
-) -> tuple[dict[str, Any], list[Row]]:
-    """The LP (certificate ``problem`` object) of the mechanism question, and its rows.
+) -> MechanismLP:
+    """The LP of the mechanism question, its rows and its encoding (:class:`MechanismLP`).
 
     Rows are the probability rows ``prob[θ]`` followed by each family's rows, in order.
     """
@@ -142,35 +162,47 @@ def build_problem(
                     text[id(c)] = fmt(c)
             return dict(zip(coeffs, map(look, map(id, coeffs.values()))))
 
+    enc = MechanismEncoding(env)
     problem = {
         "sense": sense,
-        "variables": {name: [_bound(lo), _bound(hi)] for name, lo, hi in variables(env)},
+        "variables": {name: [_bound(lo), _bound(hi)] for name, lo, hi in enc.variables()},
         "objective": {v: fmt(c) for v, c in obj.items()},
         "constraints": [
             {"name": r.label, "coeffs": f(r.coeffs), "op": r.op, "rhs": fmt(r.rhs)}
             for r in rs
         ],
     }
-    return problem, rs
+    return MechanismLP(problem, rs, enc)
 
 
 @dataclass(frozen=True)
 class DesignResult:
-    """The answer to a mechanism question, with its evidence.
+    """The answer to a mechanism question, with its evidence (frozen).
 
-    ``status`` is ``"optimal"``, ``"infeasible"`` or ``"unbounded"`` (of the LP);
-    ``value`` the exact optimum (None unless optimal); ``mechanism`` a witness
-    (optimal or feasible); ``lp`` the :class:`~exactmd.lp.LPResult`; ``certificate``
-    the mechanism certificate (JSON-ready dict).
+    ``question`` is ``"optimal"`` or ``"feasible"``; ``status`` the LP's
+    :class:`~exactmd.lp.Status` (a string enum: ``status == "optimal"`` holds, and it
+    prints as ``optimal``); ``value`` the exact optimum (None unless optimal);
+    ``mechanism`` a witness (optimal or feasible); ``lp`` the
+    :class:`~exactmd.lp.LPResult`; ``certificate`` the mechanism certificate (JSON-ready
+    dict); ``constraints`` the family names; ``method`` the LP method that gave the
+    answer (e.g. ``"exact-simplex/dantzig+bland+lazy-rows(2 rounds)"``) and ``options``
+    the solver options it was asked with.
     """
 
     question: str
-    status: str
+    status: Status
     value: fmpq | None
     mechanism: OutcomeFunction | None
     lp: LPResult
     certificate: dict[str, Any]
     constraints: tuple[str, ...]
+    method: str = ""
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        v = "" if self.value is None else f", value={fmt(self.value)}"
+        return (f"DesignResult(question={self.question!r}, status={self.status}{v}, constraints={list(self.constraints)}, "
+                f"method={self.method!r})")
 
     @property
     def feasible(self) -> bool:
@@ -278,7 +310,9 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     fams = parse_constraints(constraints)
     names = [f.name for f in fams]
     specs = [f.spec() for f in fams]
-    problem, rows_ = build_problem(env, fams, objective, belief=belief, sense=sense)
+    built = build_problem(env, fams, objective, belief=belief, sense=sense)
+    problem, rows_ = built.problem, built.rows
+    options = dict(solve_kwargs)
     lazy = solve_kwargs.pop("lazy", True)
     initial = _initial_rows(env, rows_)
     if lazy and len(initial) < len(rows_):
@@ -289,8 +323,8 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     else:
         del rows_
         res = solve_problem(problem, **solve_kwargs)
-    status = res.status.value
-    mech = mechanism_from_primal(env, res.primal) if res.primal is not None else None
+    status = res.status
+    mech = built.mechanism(res.primal) if res.primal is not None else None
     value = res.value if status == "optimal" else None
     cert = {
         "format": MECHANISM_FORMAT,
@@ -305,7 +339,7 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     }
     if mech is not None:
         cert["mechanism"] = mech.to_dict()
-    return DesignResult(question, status, value, mech, res, cert, tuple(names))
+    return DesignResult(question, status, value, mech, res, cert, tuple(names), res.method, options)
 
 
 def _initial_rows(env: Environment, rows_: list[Row]) -> set[str]:
@@ -340,8 +374,8 @@ def optimal_mechanism(
     >>> env = Environment.quasilinear([[0, 1], [0, 1]], "uniform", [0, 1],
     ...     lambda i, a, th: a * th[0] if i == 0 else -a * th[1], agents=["b", "s"])
     >>> r = optimal_mechanism(env, ["IC", "interim-IR", "BB"])
-    >>> r.status, r.value
-    ('optimal', 1/4)
+    >>> print(r.status, r.value)
+    optimal 1/4
     """
     if objective is None or objective == "none":
         raise ModelError(f"objective={objective!r}: an optimal mechanism needs an objective (feasible_mechanism asks whether one exists)")
@@ -491,13 +525,14 @@ def _check_mechanism_certificate(cert: Any) -> str:
     if not isinstance(lp, Mapping):
         raise _Refused("lp: must be an LP certificate (a JSON object)")
     try:
-        problem, _ = build_problem(env, fams, objective, belief=belief, sense=sense)
+        built = build_problem(env, fams, objective, belief=belief, sense=sense)
     except ModelError as e:
         try:  # whose fault: the objective's, or the constraint families'
             _objective(env, objective, env.prior if belief is None else belief)
         except ModelError as e2:
             raise _Refused(f"objective: {e2}") from None
         raise _Refused(f"constraints: {e}") from None
+    problem = built.problem
     if not _same_problem(problem, lp.get("problem")):
         raise _Refused(_problem_difference(problem, lp.get("problem")) + ": the LP in the certificate is not the LP of the stated question")
     facts, why = check_certificate(dict(lp))
@@ -515,7 +550,7 @@ def _check_mechanism_certificate(cert: Any) -> str:
     else:
         if "mechanism" not in cert:
             raise _Refused(f"mechanism: missing (an {status} certificate gives the mechanism of its LP point)")
-        mech = mechanism_from_primal(env, lp["primal"])
+        mech = built.mechanism(lp["primal"])
         if mech.to_dict() != cert["mechanism"]:
             _mechanism_differs(env, cert["mechanism"], fams, belief)
         done.append("the mechanism is the LP's point")

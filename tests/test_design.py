@@ -63,7 +63,7 @@ def test_optimal_value_matches_hand_derivation(make, constraints, expected):
 )
 def test_second_best_agrees_with_sympy_simplex(K, p1, p2):
     env = bilateral_trade(K, p1, p2)
-    problem, _ = build_problem(env, ["IC", "interim-IR", "BB"])
+    problem = build_problem(env, ["IC", "interim-IR", "BB"]).problem
     res = optimal_mechanism(env, ["IC", "interim-IR", "BB"])
     res.verify()
     assert Fraction(int(res.value.p), int(res.value.q)) == sympy_lp_value(problem)
@@ -139,7 +139,7 @@ def test_lazy_rows_give_the_full_lp_answer_and_certificate(K, p1, p2):
     full = optimal_mechanism(env, ["IC", "interim-IR", "BB"], lazy=False)
     assert lazy.value == full.value
     assert "lazy" in lazy.lp.method and "lazy" not in full.lp.method
-    problem, rows_ = build_problem(env, ["IC", "interim-IR", "BB"])
+    problem = build_problem(env, ["IC", "interim-IR", "BB"]).problem
     assert set(lazy.certificate["lp"]["dual"]) == {c["name"] for c in problem["constraints"]}
     assert verify_mechanism_certificate(lazy.certificate)[0]
 
@@ -156,8 +156,8 @@ def test_lazy_generation_adds_rows_when_adjacent_ic_is_not_enough():
     from exactmd.design import _initial_rows
     from exactmd.lp.lazy import solve_lazy
 
-    problem, rows_ = build_problem(env, ["IC"])
-    res = solve_lazy(problem, _initial_rows(env, rows_), log=lines.append)
+    built = build_problem(env, ["IC"])
+    res = solve_lazy(built.problem, _initial_rows(env, built.rows), log=lines.append)
     full = optimal_mechanism(env, ["IC"], lazy=False)
     assert res.value == full.value
     assert len(lines) >= 2 and "0 violated" not in lines[0]  # a second round was needed

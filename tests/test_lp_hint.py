@@ -49,7 +49,7 @@ def test_hint_and_exact_give_the_same_answer(problem):
 @pytest.mark.slow
 @pytest.mark.parametrize("K, prior", [(6, "uniform"), (8, "increasing"), (10, "decreasing")])
 def test_hint_on_the_second_best_lp(K, prior):
-    problem, _ = build_problem(bilateral_trade(K, prior, prior), ["IC", "interim-IR", "BB"])
+    problem = build_problem(bilateral_trade(K, prior, prior), ["IC", "interim-IR", "BB"]).problem
     b = solve_problem(problem, method="hint")
     assert b.method == "highs-basis+exact-refinement"  # the hint was used, not the fallback
     a = solve_problem(problem, method="exact")
@@ -67,7 +67,7 @@ def test_a_wrong_hint_falls_back_to_the_exact_simplex(monkeypatch):
             return status
 
     monkeypatch.setattr(hint, "_new_highs", LogicalBasis)
-    problem, _ = build_problem(bilateral_trade(3, "uniform", "uniform"), ["IC", "interim-IR", "BB"])
+    problem = build_problem(bilateral_trade(3, "uniform", "uniform"), ["IC", "interim-IR", "BB"]).problem
     lines = []
     res = solve_problem(problem, method="hint", trace=lines.append)
     assert res.method.startswith("exact-simplex")
@@ -114,7 +114,7 @@ def test_a_wrong_first_basis_is_continued_by_highs_with_tight_tolerances(monkeyp
             return highspy.HighsModelStatus.kOptimal if FirstRunSabotaged.runs == 1 else super().getModelStatus()
 
     monkeypatch.setattr(hint, "_new_highs", FirstRunSabotaged)
-    problem, _ = build_problem(bilateral_trade(3, "uniform", "uniform"), ["IC", "interim-IR", "BB"])
+    problem = build_problem(bilateral_trade(3, "uniform", "uniform"), ["IC", "interim-IR", "BB"]).problem
     lines = []
     res = solve_problem(problem, method="hint", trace=lines.append)
     assert FirstRunSabotaged.runs == 2
@@ -125,7 +125,7 @@ def test_a_wrong_first_basis_is_continued_by_highs_with_tight_tolerances(monkeyp
 
 def test_without_highspy_auto_is_exact_and_hint_is_refused(monkeypatch):
     monkeypatch.setattr(hint, "available", lambda: False)
-    problem, _ = build_problem(bilateral_trade(8, "uniform", "uniform"), ["IC", "interim-IR", "BB"])  # above HINT_MIN_SIZE
+    problem = build_problem(bilateral_trade(8, "uniform", "uniform"), ["IC", "interim-IR", "BB"]).problem  # above HINT_MIN_SIZE
     assert solve_problem(problem).method.startswith("exact-simplex")
     with pytest.raises(LPError, match=r"pip install 'exactmd\[fast\]'"):
         solve_problem(problem, method="hint")

@@ -104,7 +104,7 @@ def test_a_start_that_is_neither_primal_nor_dual_feasible_is_refused():
 
 
 def test_the_pivot_limit_gives_up():
-    problem, _ = build_problem(bilateral_trade(2, "uniform", "uniform"), ["IC", "interim-IR", "BB"])
+    problem = build_problem(bilateral_trade(2, "uniform", "uniform"), ["IC", "interim-IR", "BB"]).problem
     args = _slack_start(problem, _dual_feasible)
     outcome, pivots, _, _ = continue_exactly(*args, max_pivots=1)
     assert (outcome, pivots) == ("gave up", 1)
@@ -125,7 +125,7 @@ def test_a_hint_ending_on_a_wrong_dual_feasible_basis_is_finished_by_exact_pivot
 
     monkeypatch.setattr(hint, "_new_highs", SlackAtTheEnd)
     env = bilateral_trade(3, "uniform", "uniform")
-    problem, _ = build_problem(env, ["IC", "interim-IR", "BB"])
+    problem = build_problem(env, ["IC", "interim-IR", "BB"]).problem
     for v in problem["variables"]:  # transfers bounded, so that the slack start is dual feasible
         problem["variables"][v] = ["-2", "2"] if problem["variables"][v][0] is None else problem["variables"][v]
     lines = []
@@ -139,7 +139,7 @@ def test_a_hint_ending_on_a_wrong_dual_feasible_basis_is_finished_by_exact_pivot
 
 @pytest.mark.parametrize("K, prior", [(4, "increasing"), (6, "decreasing")])
 def test_exact_pivots_solve_the_second_best_lp_from_its_slack_basis(K, prior):
-    problem, _ = build_problem(bilateral_trade(K, prior, prior), ["IC", "interim-IR", "BB"])
+    problem = build_problem(bilateral_trade(K, prior, prior), ["IC", "interim-IR", "BB"]).problem
     # no trade (the lottery on allocation 0), no transfers: primal feasible
     args = _slack_start(problem, lambda v, lo, hi, c: "zero" if lo is None else "upper" if v.startswith("q[0|") else "lower")
     outcome, pivots, x, y = continue_exactly(*args)

@@ -126,14 +126,14 @@ def _rows_hold_at_a_passing_mechanism(env):
     mech = deterministic_from_primal(env, res.primal)
     if mech is None or not rp_against_every_psi_with_transfers(env, mech).holds:
         return False
-    from exactmd.papers.neemanpavlov2007.oracle import ipv_qname, ipv_tname
+    from exactmd.encoding import qvar, tvar
 
     point = {}
     for th, (a, t) in mech.items():
         for x in env.outcomes:
-            point[ipv_qname(env, x, th)] = fmpq(1 if x == a else 0)
+            point[qvar(x, th)] = fmpq(1 if x == a else 0)
         for k in range(env.n):
-            point[ipv_tname(env, k, th)] = t[k]
+            point[tvar(env, k, th)] = t[k]
     prob = transfer_proposals_model(env).to_problem()
     for row in prob["constraints"]:
         lhs = sum((Q(c) * point[v] for v, c in row["coeffs"].items()), fmpq(0))

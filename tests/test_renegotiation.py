@@ -216,7 +216,7 @@ def test_example_files_load_for_renegotiation():
 # ---------------------------------------------------------------------------------
 # §4.1.2: oracle renegotiation-proofness with independent private values (Proposition 3)
 from exactmd.papers.neemanpavlov2007 import oracle_rp_model, proposition_3  # noqa: E402
-from exactmd.papers.neemanpavlov2007.oracle import ipv_qname, ipv_tname  # noqa: E402
+from exactmd.encoding import qvar, tvar  # noqa: E402
 from exactmd.strategies import distributions  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -255,9 +255,9 @@ def test_agv_satisfies_every_oracle_rp_row(env):
     x = {}
     for th in env.profiles():
         for b in env.outcomes:
-            x[ipv_qname(env, b, th)] = fmpq(1 if b == a[th] else 0)
+            x[qvar(b, th)] = fmpq(1 if b == a[th] else 0)
         for i in range(env.n):
-            x[ipv_tname(env, i, th)] = t[th][i]
+            x[tvar(env, i, th)] = t[th][i]
     assert all(sum(t[th]) == 0 for th in env.profiles())  # AGV is budget balanced
     m = oracle_rp_model(env)
     for name, co, op, b in m._rows:

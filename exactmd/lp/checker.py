@@ -21,6 +21,9 @@ exponent (``"1e999999999"``) is not a number here at all.
 import math
 from fractions import Fraction
 
+#: the format of an LP certificate (``docs/certificates.md``), spelled here once
+LP_FORMAT = "exactmd-lp-certificate/1"
+
 #: digits in one number, numerator and denominator together (as exactmd.rational.MAX_DIGITS)
 MAX_DIGITS = 100000
 
@@ -137,8 +140,8 @@ def _keys(cert):
     left unchecked."""
     if not isinstance(cert, dict):
         raise _Bad("a certificate must be a JSON object")
-    if cert.get("format") != "exactmd-lp-certificate/1":
-        raise _Bad("format " + repr(cert.get("format")) + " is not 'exactmd-lp-certificate/1'")
+    if cert.get("format") != LP_FORMAT:
+        raise _Bad("format " + repr(cert.get("format")) + " is not " + repr(LP_FORMAT))
     status = cert.get("status")
     if status not in _EVIDENCE:
         raise _Bad("status " + repr(status) + " must be 'optimal', 'infeasible' or 'unbounded'")
@@ -168,8 +171,8 @@ def _keys(cert):
 def _read(cert):
     if not isinstance(cert, dict):
         raise _Bad("a certificate must be a JSON object")
-    if cert.get("format") != "exactmd-lp-certificate/1":
-        raise _Bad("format " + repr(cert.get("format")) + " is not 'exactmd-lp-certificate/1'")
+    if cert.get("format") != LP_FORMAT:
+        raise _Bad("format " + repr(cert.get("format")) + " is not " + repr(LP_FORMAT))
     p = cert.get("problem")
     if not isinstance(p, dict):
         raise _Bad("'problem' is missing")

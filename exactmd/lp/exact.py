@@ -26,6 +26,7 @@ from flint import fmpq
 
 from ..errors import BudgetExceededError, InvalidNumberError, LPError
 from ..rational import Q, fmt
+from .checker import LP_FORMAT
 
 BLAND_AFTER = 50
 
@@ -382,7 +383,7 @@ def simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None, time_l
     tab.set_costs({n + m + r: fmpq(-1) for r in range(m)})
     tab.run(1, lambda j: True, budget)
     infeas = tab.objective()
-    cert: dict[str, Any] = {"format": "exactmd-lp-certificate/1", "problem": _problem_copy(problem)}
+    cert: dict[str, Any] = {"format": LP_FORMAT, "problem": problem_copy(problem)}
     if infeas < 0:
         # Farkas multipliers λ_r = σ_r (d_{w_r} − c_{w_r}) of the phase-1 optimum
         far = {rows[r][0]: tab.sigma[r] * (tab.d.get(n + m + r, fmpq(0)) + 1) for r in range(m)}
@@ -425,7 +426,7 @@ def simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None, time_l
     return cert
 
 
-def _problem_copy(problem: Mapping[str, Any]) -> dict[str, Any]:
+def problem_copy(problem: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "sense": problem["sense"],
         "variables": {k: [v[0], v[1]] for k, v in problem["variables"].items()},

@@ -42,8 +42,8 @@ from typing import Any
 from flint import fmpq
 
 from ..rational import Q, fmt
-from .checker import verify_certificate
-from .exact import _problem_copy, parse_problem
+from .checker import LP_FORMAT, verify_certificate
+from .exact import parse_problem, problem_copy
 from .refine import _f, refine
 from .warm import continue_exactly
 
@@ -135,8 +135,8 @@ def certificate(problem: Mapping[str, Any], x: list[fmpq], y: list[fmpq]) -> tup
     index = {v: j for j, v in enumerate(names)}
     value = sum((Q(c) * x[index[v]] for v, c in (problem.get("objective") or {}).items()), fmpq(0))
     cert: dict[str, Any] = {
-        "format": "exactmd-lp-certificate/1",
-        "problem": _problem_copy(problem),
+        "format": LP_FORMAT,
+        "problem": problem_copy(problem),
         "status": "optimal",
         "value": fmt(value),
         "primal": {names[j]: fmt(x[j]) for j in range(len(names))},

@@ -17,7 +17,8 @@ from typing import Any
 from flint import fmpq
 
 from ..rational import Q, fmt
-from .exact import _problem_copy, parse_problem
+from .checker import LP_FORMAT
+from .exact import parse_problem, problem_copy
 from .solution import LPResult, Status, solve_problem
 
 __all__ = ["solve_lazy"]
@@ -49,7 +50,7 @@ def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable
     while True:
         rounds += 1
         sub = dict(problem, constraints=[r for r in rows if r["name"] in active])
-        res = solve_problem(sub, **solve_kwargs)
+        res = solve_problem(sub, _verify=False, **solve_kwargs)  # the full LP's certificate is verified below
         total_pivots += res.pivots
         if res.status is Status.UNBOUNDED:
             return solve_problem(problem, **solve_kwargs)
@@ -75,8 +76,8 @@ def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable
 
 def _full(problem: dict[str, Any], res: LPResult, body: dict[str, Any], pivots: int, rounds: int, share: bool = False) -> LPResult:
 
-    p = {k: problem[k] for k in ("sense", "variables", "objective", "constraints")} if share else _problem_copy(problem)
-    cert = {"format": "exactmd-lp-certificate/1", "problem": p, **body}
+    p = {k: problem[k] for k in ("sense", "variables", "objective", "constraints")} if share else problem_copy(problem)
+    cert = {"format": LP_FORMAT, "problem": p, **body}
 
     def qmap(key: str) -> dict[str, fmpq] | None:
         return None if key not in body else {k: Q(v) for k, v in body[key].items()}

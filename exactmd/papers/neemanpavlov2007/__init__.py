@@ -29,8 +29,7 @@ Everything is an exact LP or an exact computation with a certificate that ``exac
 verify`` rebuilds from the environment alone.  This package re-exports the names of the
 former module ``renegotiation``'s ``__all__``, Examples 1 and 2, and the public names of the
 former module ``proposals`` (``__all__`` below).  The rest is imported from its module, e.g.
-``qname``, ``tname``, ``Shape`` (:mod:`.complete_information`), ``ipv_qname``, ``ipv_tname``
-(:mod:`.oracle`), the report classes beside their functions, ``QUESTION_KEYS``,
+``qname``, ``tname``, ``Shape`` (:mod:`.complete_information`), the report classes beside their functions, ``QUESTION_KEYS``,
 ``MAX_CASES`` (:mod:`.certificates`), and ``transfer_proposals.model_for``, to which
 :func:`model_for` dispatches.
 """

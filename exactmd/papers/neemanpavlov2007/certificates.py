@@ -19,6 +19,7 @@ from exactmd.belief import label, profile_label, resolve_type
 from exactmd.environment import Environment
 from exactmd.errors import CertificateError, ExactMDError, ModelError
 from exactmd.lp import LinExpr
+from exactmd.lp.checker import LP_FORMAT
 from exactmd.lp.verify import verify_certificate
 from exactmd.rational import Q, fmt
 
@@ -318,8 +319,8 @@ def _verify_rp(cert: Any) -> tuple[str, str]:
             except ExactMDError as e:
                 raise _refuse("objective", str(e)) from None
         lp = _object(cert["lp"], "lp")
-        if lp.get("format") != "exactmd-lp-certificate/1":
-            raise _refuse("lp", f"format {_clip(lp.get('format'), 60)} is not 'exactmd-lp-certificate/1'")
+        if lp.get("format") != LP_FORMAT:
+            raise _refuse("lp", f"format {_clip(lp.get('format'), 60)} is not {LP_FORMAT!r}")
         if not _same(m.to_problem(), lp.get("problem")):
             raise _refuse("lp", f"the LP in the certificate is not the {model!r} LP of the stated environment"
                           + (f" with {budget} budget" if "budget" in keys else "") + " and objective")

@@ -14,11 +14,12 @@ from typing import Any
 from flint import fmpq
 
 from exactmd.belief import label
+from exactmd.encoding import qvar, tvar
 from exactmd.environment import Environment
 from exactmd.lp.solution import LPResult
 from exactmd.rational import fmt
 
-from .oracle import ipv_qname, ipv_tname, oracle_rp_model
+from .oracle import oracle_rp_model
 from .questions import solve_certified
 from .welfare import _is_independent, _private_values
 
@@ -89,11 +90,11 @@ def proposition_3(env: Environment, budget: str = "balanced") -> Prop3Report:
                         if th[i] != tt or p[th] == 0:
                             continue
                         w = sign * p[th] / marg[tt]  # E over θ_-i given θ_i = tt
-                        expr[ipv_tname(env, i, th)] = expr.get(ipv_tname(env, i, th), fmpq(0)) + w
+                        expr[tvar(env, i, th)] = expr.get(tvar(env, i, th), fmpq(0)) + w
                         for a in env.outcomes:
                             vj = sum((env.valuation(j, a, th) for j in range(env.n) if j != i), fmpq(0))
                             if vj != 0:
-                                expr[ipv_qname(env, a, th)] = expr.get(ipv_qname(env, a, th), fmpq(0)) - w * vj
+                                expr[qvar(a, th)] = expr.get(qvar(a, th), fmpq(0)) - w * vj
                 expr = {v: c for v, c in expr.items() if c != 0}
                 for sense in ("min", "max"):
                     what = f"D_{env.agents[i]}({label(ti)}) − D_{env.agents[i]}({label(tj)})"

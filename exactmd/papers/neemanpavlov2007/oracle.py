@@ -14,6 +14,7 @@ from typing import Any
 from flint import fmpq
 
 from exactmd.belief import label, profile_label
+from exactmd.encoding import qvar, tvar
 from exactmd.environment import Environment
 from exactmd.errors import ModelError
 from exactmd.lp import Model
@@ -22,17 +23,9 @@ from .complete_information import BUDGETS, _lotteries_and_transfers
 from .welfare import _require_quasilinear, efficient_alternatives, surplus
 
 
-def ipv_qname(env: Environment, a: Any, th: tuple) -> str:
-    return f"q[{label(a)}|{profile_label(th)}]"
-
-
-def ipv_tname(env: Environment, i: int, th: tuple) -> str:
-    return f"t[{env.agents[i]}|{profile_label(th)}]"
-
-
 def _ipv_U(env: Environment, i: int, rep: tuple, th: tuple) -> dict[str, fmpq]:
-    out = {ipv_qname(env, a, rep): env.valuation(i, a, th) for a in env.outcomes}
-    out[ipv_tname(env, i, rep)] = fmpq(1)
+    out = {qvar(a, rep): env.valuation(i, a, th) for a in env.outcomes}
+    out[tvar(env, i, rep)] = fmpq(1)
     return out
 
 
@@ -59,11 +52,11 @@ def oracle_rp_model(env: Environment, budget: str = "balanced", interim_ir: bool
         raise ModelError(f"budget={budget!r} must be one of {', '.join(BUDGETS)}")
     m = Model("max")
     states = env.profiles()
-    _lotteries_and_transfers(m, env, states, lambda a, th: ipv_qname(env, a, th), lambda i, th: ipv_tname(env, i, th),
+    _lotteries_and_transfers(m, env, states, lambda a, th: qvar(a, th), lambda i, th: tvar(env, i, th),
                              profile_label, budget)
     for th in states:
         eff = set(efficient_alternatives(env, th))
-        bad = {ipv_qname(env, a, th): 1 for a in env.outcomes if a not in eff}
+        bad = {qvar(a, th): 1 for a in env.outcomes if a not in eff}
         if bad:
             m.add_row(f"EFF[{profile_label(th)}]", bad, "==", 0)
     p = env.prior
@@ -109,11 +102,11 @@ def vcg_in_expectation_rows(env: Environment, m: Model) -> None:
             for th in env.profiles():
                 if th[i] != ti or p[th] == 0:
                     continue
-                acc[ipv_tname(env, i, th)] = acc.get(ipv_tname(env, i, th), fmpq(0)) + p[th]
+                acc[tvar(env, i, th)] = acc.get(tvar(env, i, th), fmpq(0)) + p[th]
                 for a in env.outcomes:
                     w = sum((env.valuation(j, a, th) for j in range(env.n) if j != i), fmpq(0))
                     if w != 0:
-                        acc[ipv_qname(env, a, th)] = acc.get(ipv_qname(env, a, th), fmpq(0)) - p[th] * w
+                        acc[qvar(a, th)] = acc.get(qvar(a, th), fmpq(0)) - p[th] * w
             acc[H] = -marg[ti]
             m.add_row(f"VCGE[{env.agents[i]}: {label(ti)}]", {v: c for v, c in acc.items() if c != 0}, "==", 0)
 

@@ -14,6 +14,7 @@ from typing import Any
 from flint import fmpq
 
 from exactmd.belief import label, profile_label
+from exactmd.encoding import qvar
 from exactmd.environment import Environment
 from exactmd.errors import ModelError
 from exactmd.lp import LinExpr, Model
@@ -108,6 +109,6 @@ def random_mechanism_from(env: Environment, primal: Mapping[str, fmpq]) -> dict[
     """The lotteries of a solution of :func:`random_rp_model` (nonzero probabilities)."""
     out = {}
     for th in env.profiles():
-        lot = {x: Q(primal[f"q[{label(x)}|{profile_label(th)}]"]) for x in env.outcomes}
+        lot = {x: Q(primal[qvar(x, th)]) for x in env.outcomes}
         out[th] = {x: v for x, v in lot.items() if v != 0}
     return out

@@ -51,6 +51,7 @@ from typing import Any
 from flint import fmpq
 
 from exactmd.belief import label, profile_label
+from exactmd.encoding import qvar, tvar
 from exactmd.environment import Environment
 from exactmd.errors import ExactMDError, ModelError
 from exactmd.lp import Model
@@ -58,7 +59,6 @@ from exactmd.rational import Q, fmt
 
 from .complete_information import pareto_improvement
 from .document import RP_FORMAT, _clip, _number, _object, _refuse, _same, _where
-from .oracle import ipv_qname, ipv_tname
 from .welfare import _cond_others, _private_values, _u, efficient_alternatives
 
 
@@ -222,37 +222,37 @@ def transfer_proposals_model(env: Environment, ex_post_ir: bool = False) -> Mode
     P, X = env.profiles(), env.outcomes
     for th in P:
         for a in X:
-            m.var(ipv_qname(env, a, th), 0, 1)
-        m.add_row(f"prob[{profile_label(th)}]", {ipv_qname(env, a, th): 1 for a in X}, "==", 1)
+            m.var(qvar(a, th), 0, 1)
+        m.add_row(f"prob[{profile_label(th)}]", {qvar(a, th): 1 for a in X}, "==", 1)
         if transfers:
             for i in range(env.n):
-                m.var(ipv_tname(env, i, th), None, None)
-            m.add_row(f"BB[{profile_label(th)}]", {ipv_tname(env, i, th): 1 for i in range(env.n)}, "==", 0)
+                m.var(tvar(env, i, th), None, None)
+            m.add_row(f"BB[{profile_label(th)}]", {tvar(env, i, th): 1 for i in range(env.n)}, "==", 0)
     for th in P:
         if env.prior[th] == 0:
             continue
         if ex_post_ir:
             for i in range(env.n):
                 if transfers:
-                    terms = {ipv_qname(env, a, th): _u(env, i, a, th) for a in X if _u(env, i, a, th) != 0}
-                    terms[ipv_tname(env, i, th)] = fmpq(1)
+                    terms = {qvar(a, th): _u(env, i, a, th) for a in X if _u(env, i, a, th) != 0}
+                    terms[tvar(env, i, th)] = fmpq(1)
                     m.add_row(f"IR[{env.agents[i]}|{profile_label(th)}]", terms, ">=", 0)
             if not transfers:
                 for a in X:
                     if any(_u(env, i, a, th) < 0 for i in range(env.n)):
-                        m.add_row(f"IR[{profile_label(th)}: {label(a)}]", {ipv_qname(env, a, th): 1}, "==", 0)
+                        m.add_row(f"IR[{profile_label(th)}: {label(a)}]", {qvar(a, th): 1}, "==", 0)
         eff = _efficient(env, th)
         for a in X:
             if a not in eff:
-                m.add_row(f"EFF[{profile_label(th)}: {label(a)}]", {ipv_qname(env, a, th): 1}, "==", 0)
+                m.add_row(f"EFF[{profile_label(th)}: {label(a)}]", {qvar(a, th): 1}, "==", 0)
 
     def U(acc: dict[str, fmpq], i: int, rep: tuple, th: tuple, w: fmpq) -> None:
         for a in X:
             c = w * _u(env, i, a, th)
             if c != 0:
-                acc[ipv_qname(env, a, rep)] = acc.get(ipv_qname(env, a, rep), fmpq(0)) + c
+                acc[qvar(a, rep)] = acc.get(qvar(a, rep), fmpq(0)) + c
         if transfers:
-            acc[ipv_tname(env, i, rep)] = acc.get(ipv_tname(env, i, rep), fmpq(0)) + w
+            acc[tvar(env, i, rep)] = acc.get(tvar(env, i, rep), fmpq(0)) + w
 
     for i in range(env.n):
         for ti in env.types[i]:
@@ -288,10 +288,10 @@ def deterministic_from_primal(env: Environment, primal: Mapping[str, Any]) -> di
     when some lottery is not degenerate."""
     out = {}
     for th in env.profiles():
-        sure = [a for a in env.outcomes if Q(primal.get(ipv_qname(env, a, th), 0)) == 1]
+        sure = [a for a in env.outcomes if Q(primal.get(qvar(a, th), 0)) == 1]
         if len(sure) != 1:
             return None
-        t = tuple(Q(primal.get(ipv_tname(env, i, th), 0)) for i in range(env.n)) if env.kind != "finite" else (fmpq(0),) * env.n
+        t = tuple(Q(primal.get(tvar(env, i, th), 0)) for i in range(env.n)) if env.kind != "finite" else (fmpq(0),) * env.n
         out[th] = (sure[0], t)
     return out
 

@@ -82,7 +82,11 @@ def _weak_pareto_gain(env: Environment, x: Any, d: Any, th: tuple) -> bool:
 
 
 def _cond_others(env: Environment, i: int, ti: Any) -> list[tuple[tuple, fmpq]]:
-    """(θ, p(θ_-i | θ_i)) over the profiles with θ_i = ti."""
+    """(θ, p(θ_-i | θ_i)) over the profiles with θ_i = ti and positive probability, in
+    the environment's profile order: :meth:`~exactmd.belief.Belief.conditional`, listed;
+    empty when p_i(ti) = 0."""
     p = env.prior
-    tot = sum((p[th] for th in env.profiles() if th[i] == ti), fmpq(0))
-    return [(th, p[th] / tot) for th in env.profiles() if th[i] == ti and p[th] != 0]
+    if p.marginal(i)[ti] == 0:
+        return []
+    c = p.conditional(i, ti)
+    return [(th, c[th]) for th in env.profiles() if th[i] == ti and c.get(th, 0) != 0]
