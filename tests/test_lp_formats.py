@@ -3,6 +3,7 @@
 import gzip
 
 import pytest
+from flint import fmpq
 
 from exactmd.errors import LPFormatError
 from exactmd.lp import solve_problem
@@ -259,3 +260,90 @@ def test_mps_objname_picks_the_objective_row():
     assert read_mps(text)["objective"] == {}  # without OBJNAME the first N row (COST1, empty)
     with pytest.raises(LPFormatError, match="OBJNAME 'COST9' is not an N row"):
         read_mps(text.replace("ROWS\n", "OBJNAME COST9\nROWS\n", 1))
+
+
+def _fixed_line(typ="", n1="", n2="", v1="", n3="", v2=""):
+    """A fixed-column MPS data line: fields at columns 2-3, 5-12, 15-22, 25-36, 40-47, 50-61."""
+    line = [" "] * 61
+    for start, text in ((1, typ), (4, n1), (14, n2), (24, v1), (39, n3), (49, v2)):
+        line[start:start + len(text)] = text
+    return "".join(line).rstrip()
+
+
+# forplan-style: row and column names with blanks, a ranged row, a bound set with a blank name
+_FIXED_BLANKS = "\n".join([
+    "NAME          BLANKS",
+    "ROWS",
+    _fixed_line("N", "COST"),
+    _fixed_line("L", "C 1"),
+    _fixed_line("G", "C 2"),
+    "COLUMNS",
+    _fixed_line("", "X 1", "COST", "-1", "C 1", "1"),
+    _fixed_line("", "X 1", "C 2", "3"),
+    _fixed_line("", "Y 1", "COST", "-1", "C 1", "2"),
+    _fixed_line("", "Y 1", "C 2", "1"),
+    "RHS",
+    _fixed_line("", "RHS 1", "C 1", "4", "C 2", "1"),
+    "RANGES",
+    _fixed_line("", "", "C 2", "5"),
+    "BOUNDS",
+    _fixed_line("UP", "BND 1", "X 1", "3/2"),
+    _fixed_line("LO", "", "Y 1", "1/4"),
+    "ENDATA",
+]) + "\n"
+
+# the same LP in free MPS, names without blanks, written by hand
+_FREE_SAME = """NAME BLANKS
+ROWS
+ N COST
+ L C_1
+ G C_2
+COLUMNS
+ X_1 COST -1 C_1 1
+ X_1 C_2 3
+ Y_1 COST -1 C_1 2
+ Y_1 C_2 1
+RHS
+ RHS C_1 4 C_2 1
+RANGES
+ RNG C_2 5
+BOUNDS
+ UP BND X_1 3/2
+ LO BND Y_1 1/4
+ENDATA
+"""
+
+
+def test_fixed_column_mps_reads_names_with_blanks():
+    fixed = read_mps(_FIXED_BLANKS, fixed=True)
+    assert list(fixed["variables"]) == ["X 1", "Y 1"]
+    assert [c["name"] for c in fixed["constraints"]] == ["C 1", "C 2.lo", "C 2.hi"]
+    assert fixed["variables"]["X 1"] == ["0", "3/2"] and fixed["variables"]["Y 1"] == ["1/4", None]
+    free = read_mps(_FREE_SAME)
+    rename = {"C_1": "C 1", "C_2.lo": "C 2.lo", "C_2.hi": "C 2.hi", "X_1": "X 1", "Y_1": "Y 1"}
+    assert [{**c, "name": rename[c["name"]], "coeffs": {rename[k]: v for k, v in c["coeffs"].items()}}
+            for c in free["constraints"]] == fixed["constraints"]
+    # min -x - y with x <= 3/2, x + 2y <= 4, 1 <= 3x + y <= 6: by hand, x = 3/2, y = 5/4, value -11/4
+    res = solve_problem(fixed)
+    assert str(res.value) == "-11/4"
+    assert (res.primal["X 1"], res.primal["Y 1"]) == (fmpq(3, 2), fmpq(5, 4))
+
+
+def test_fixed_column_mps_is_read_when_the_free_reading_fails(tmp_path):
+    assert read_mps(_FIXED_BLANKS) == read_mps(_FIXED_BLANKS, fixed=True)  # auto: free fails on 'X 1', fixed reads it
+    p = tmp_path / "blanks.mps"
+    p.write_text(_FIXED_BLANKS)
+    assert load_problem(p)["constraints"] == read_mps(_FIXED_BLANKS, fixed=True)["constraints"]
+    with pytest.raises(LPFormatError, match="a ROWS line is"):  # free forced: the free reader's error
+        read_mps(_FIXED_BLANKS, fixed=False)
+
+
+def test_fixed_reading_of_a_plain_file_is_the_free_reading():
+    plain = "\n".join(["NAME P", "ROWS", _fixed_line("N", "OBJ"), _fixed_line("E", "R1"), "COLUMNS",
+                       _fixed_line("", "X", "OBJ", "2", "R1", "1"), _fixed_line("", "Y", "R1", "1"),
+                       "RHS", _fixed_line("", "RHS", "R1", "7/2"), "BOUNDS", _fixed_line("FR", "BND", "Y"),
+                       "ENDATA"]) + "\n"
+    assert read_mps(plain, fixed=True) == read_mps(plain, fixed=False)
+    with pytest.raises(LPFormatError, match="COLUMNS line"):  # a field past column 61 is refused, not cut off
+        read_mps(plain.replace(_fixed_line("", "Y", "R1", "1"), _fixed_line("", "Y", "R1", "1").ljust(61) + " 9"),
+                 fixed=True)

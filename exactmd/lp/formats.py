@@ -96,8 +96,51 @@ class _Builder:
 _SECTIONS = {"NAME", "ROWS", "COLUMNS", "RHS", "RANGES", "BOUNDS", "ENDATA", "OBJSENSE", "OBJSENS", "OBJNAME"}
 
 
-def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
-    """Read fixed or free MPS (fields separated by white space; names without spaces)."""
+def _fixed_tokens(raw: str, section: str | None) -> list[str]:
+    """The fields of a fixed-column MPS data line (columns 2-3, 5-12, 15-22, 25-36, 40-47,
+    50-61), so that names may hold blanks; in the order the free reader expects."""
+    line = raw.expandtabs(8).rstrip("\n").ljust(61)
+    f = [line[1:3].strip(), line[4:12].strip(), line[14:22].strip(), line[24:36].strip(),
+         line[39:47].strip(), line[49:61].strip()]
+    if line[61:].strip():
+        f.append(line[61:].strip())  # past column 61: kept, so that the line is refused, not cut
+    typ, n1, n2, v1, n3, v2 = f[:6]
+    if section == "ROWS":
+        out = [typ, n1]
+    elif section == "COLUMNS":
+        out = [n1, n2, n3] if n2.strip("'").upper() == "MARKER" else [n1, n2, v1, n3, v2]
+    elif section in ("RHS", "RANGES"):
+        out = [n1, n2, v1, n3, v2]
+        if not n1:
+            out = out[1:]
+    elif section == "BOUNDS":
+        out = [typ, n1, n2, v1] if n1 else [typ, n2, v1]
+    else:
+        out = [typ, n1, n2, v1, n3, v2]
+    while out and not out[-1]:
+        out.pop()
+    return out + f[6:]
+
+
+def read_mps(text: str, *, source: str = "<string>", fixed: bool | None = None) -> dict[str, Any]:
+    """Read MPS, free (fields separated by white space) or fixed (fields in columns 2-3,
+    5-12, 15-22, 25-36, 40-47, 50-61, so that names may hold blanks, as in netlib's forplan).
+
+    ``fixed``: ``False`` free, ``True`` fixed, ``None`` (default) free, and fixed when the
+    free reading fails; when both fail, the free reading's error is raised.
+    """
+    if fixed is None:
+        try:
+            return _read_mps(text, source, False)
+        except LPFormatError as free_error:
+            try:
+                return _read_mps(text, source, True)
+            except LPFormatError:
+                raise free_error from None
+    return _read_mps(text, source, fixed)
+
+
+def _read_mps(text: str, source: str, fixed: bool) -> dict[str, Any]:
     b = _Builder(source)
     section = None
     obj_row: str | None = None
@@ -112,7 +155,9 @@ def read_mps(text: str, *, source: str = "<string>") -> dict[str, Any]:
     for ln, raw in enumerate(text.splitlines(), 1):
         if not raw.strip() or raw.lstrip().startswith("*"):
             continue
-        tok = raw.split()
+        tok = _fixed_tokens(raw, section) if fixed and raw[0].isspace() else raw.split()
+        if not tok:
+            raise LPFormatError(f"{source}:{ln}: no fields in columns 2-61 of a fixed-column MPS line: {raw.strip()!r}")
         head = tok[0].upper()
         if not raw[0].isspace() and head in _SECTIONS:
             section = head
