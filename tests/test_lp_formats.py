@@ -336,6 +336,10 @@ def test_fixed_column_mps_is_read_when_the_free_reading_fails(tmp_path):
     assert load_problem(p)["constraints"] == read_mps(_FIXED_BLANKS, fixed=True)["constraints"]
     with pytest.raises(LPFormatError, match="a ROWS line is"):  # free forced: the free reader's error
         read_mps(_FIXED_BLANKS, fixed=False)
+    # both readings fail: one message with each reading's reason (here the fixed one names the number)
+    bad = _FIXED_BLANKS.replace(_fixed_line("", "Y 1", "C 2", "1"), _fixed_line("", "Y 1", "C 2", "1e999999999"))
+    with pytest.raises(LPFormatError, match=r"a ROWS line is .* \(read as fixed-column MPS: <string>:10: .*1e999999999"):
+        read_mps(bad)
 
 
 def test_fixed_reading_of_a_plain_file_is_the_free_reading():

@@ -128,7 +128,7 @@ def read_mps(text: str, *, source: str = "<string>", fixed: bool | None = None) 
     5-12, 15-22, 25-36, 40-47, 50-61, so that names may hold blanks, as in netlib's forplan).
 
     ``fixed``: ``False`` free, ``True`` fixed, ``None`` (default) free, and fixed when the
-    free reading fails; when both fail, the free reading's error is raised.
+    free reading fails; when both fail, the error says why each reading failed.
     """
     if fixed is None:
         try:
@@ -136,8 +136,10 @@ def read_mps(text: str, *, source: str = "<string>", fixed: bool | None = None) 
         except LPFormatError as free_error:
             try:
                 return _read_mps(text, source, True)
-            except LPFormatError:
-                raise free_error from None
+            except LPFormatError as fixed_error:
+                if str(fixed_error) == str(free_error):
+                    raise free_error from None
+                raise LPFormatError(f"{free_error} (read as fixed-column MPS: {fixed_error})") from None
     return _read_mps(text, source, fixed)
 
 
