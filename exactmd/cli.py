@@ -103,7 +103,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if not isinstance(doc, dict):
         raise ExactMDError(f"{args.file}: a certificate must be a JSON object")
     _explainable(doc, args.file)
-    if doc.get("format") != _LP_CERT:
+    if doc.get("format") != LP_FORMAT:
         _print(doc.get("statement", ""))
         if "lp" not in doc:  # a recomputable check of a stated mechanism
             for row, amount in (doc.get("violations") or {}).items():
@@ -111,13 +111,10 @@ def _cmd_explain(args: argparse.Namespace) -> int:
             if not doc.get("violations"):
                 _print("  every row holds (exactmd verify recomputes them)")
             return 0
-        while doc.get("format") != _LP_CERT and isinstance(doc.get("lp"), dict):  # the LP inside
+        while doc.get("format") != LP_FORMAT and isinstance(doc.get("lp"), dict):  # the LP inside
             doc = doc["lp"]
     _print(explain_certificate(doc, None if args.full else 40))
     return 0
-
-
-_LP_CERT = LP_FORMAT
 
 
 def _states(doc: Any) -> bool:
@@ -133,9 +130,9 @@ def _explainable(doc: Any, file: str) -> None:
     if not ok:
         raise ExactMDError(f"{file}: not a valid certificate ({why}); nothing to explain")
     inner = doc
-    while inner.get("format") != _LP_CERT and isinstance(inner.get("lp"), dict):
+    while inner.get("format") != LP_FORMAT and isinstance(inner.get("lp"), dict):
         inner = inner["lp"]
-    if inner.get("format") != _LP_CERT and not (inner is doc and _states(doc)):
+    if inner.get("format") != LP_FORMAT and not (inner is doc and _states(doc)):
         raise ExactMDError(f"{file}: a {doc.get('format')!r} document has no LP certificate to explain; "
                            f"exactmd verify {file} re-checks it")
 
