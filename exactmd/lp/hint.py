@@ -1,6 +1,6 @@
 """A floating-point LP as a hint: HiGHS's final basis, re-solved exactly.
 
-The float solver (HiGHS, through ``highspy``; extra ``exactmd[fast]``) is used only to
+The float solver (HiGHS, through ``highspy``, a dependency of exactmd) is used only to
 *guess an optimal basis*.  Nothing it computes reaches the answer:
 
 1. HiGHS solves the LP in double precision and reports its final basis — which columns

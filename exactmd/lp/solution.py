@@ -112,7 +112,7 @@ def solve_problem(
     """Solve an ``exactmd-lp-problem/1`` dict exactly and return a verified :class:`LPResult`.
 
     ``method``: ``"exact"`` — the exact simplex alone; ``"hint"`` — HiGHS's optimal basis
-    re-solved exactly (:mod:`exactmd.lp.hint`, needs ``exactmd[fast]``), falling back to
+    re-solved exactly (:mod:`exactmd.lp.hint`, needs ``highspy``), falling back to
     the exact simplex when the hint does not yield a verified certificate; ``"auto"``
     (default) — ``"hint"`` when ``highspy`` is installed and the LP has at least
     ``HINT_MIN_SIZE`` rows × variables (below that the exact simplex is as fast), else
@@ -127,7 +127,7 @@ def solve_problem(
     if method is not None and method not in METHODS:
         raise LPError(f"method={method!r} must be one of {', '.join(METHODS)}")
     if method == "hint" and not hint.available():
-        raise LPError("method='hint' needs highspy: pip install 'exactmd[fast]' (or use method='exact')")
+        raise LPError("method='hint' needs highspy, which is not installed: pip install highspy (or use method='exact')")
     body = canonical_problem({k: v for k, v in problem.items() if k != "format"})
     cert = None
     name = "exact-simplex/dantzig+bland"
