@@ -3,12 +3,16 @@
 The kernel's subcommands::
 
     exactmd lp solve FILE [--method auto|exact|hint] [--trace] [--max-pivots N] [--time-limit S] [-o OUT]
-    exactmd verify FILE...
+    exactmd verify FILE... [--claims SOURCE]
     exactmd explain CERT
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [-o OUT]
-    exactmd claims
-    exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
-    exactmd reproduce [CLAIM...] [--out DIR]
+    exactmd claims [--claims SOURCE]
+    exactmd check [SOURCE] [CLAIM...] [--claims SOURCE] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
+    exactmd reproduce [CLAIM...] [--claims SOURCE] [--out DIR]
+
+SOURCE is a user's claims file (``mypaper.py``) or an importable module
+(:func:`exactmd.plugins.load_source`); with it, ``check`` and ``reproduce`` run that
+source's claims, and ``verify`` can decide the entries of their manifest again.
 
 and the groups ``exactmd table …`` and ``exactmd plot …``, where plug-ins add theirs
 (:mod:`exactmd.commands`).  The papers' plug-ins add::
@@ -39,14 +43,15 @@ from typing import Any
 from ._version import __version__
 from .belief import label, profile_label
 from .certificates import LP_FORMAT, get_format, verify_document
-from .claims import CLAIMS
+from .claims import CLAIMS, get_claim
 from .commands import GROUPS, check_range, echo, output_path, progress, registered_commands, write_text
 from .design import feasible_mechanism, optimal_mechanism
 from .environment import load_environment
-from .errors import ExactMDError, InputError
+from .errors import ClaimError, ExactMDError, InputError
 from .jsonio import load_strict
 from .lp import explain_certificate, solve_problem
 from .lp.formats import load_problem
+from .sources import is_source, load_source, source_claims
 from .rational import fmt
 from .reproduce import check_claims, reproduce, verify_manifest
 
@@ -78,13 +83,20 @@ def _cmd_lp_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_claims_source(args: argparse.Namespace) -> str | None:
+    if getattr(args, "source", None):
+        load_source(args.source)
+    return getattr(args, "source", None)
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
+    source = _load_claims_source(args)
     bad = 0
     for f in args.files:
         try:
             doc = load_strict(f, source=None)
             if isinstance(doc, dict) and doc.get("format") == "exactmd-manifest/1":
-                ok, why = verify_manifest(f, log=_progress)  # decides every entry again (progress on stderr)
+                ok, why = verify_manifest(f, log=_progress, source=source)  # decides every entry again (progress on stderr)
             else:
                 ok, why = verify_document(doc)
         except OSError as e:
@@ -166,7 +178,11 @@ def _cmd_design(args: argparse.Namespace) -> int:
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
+    source = _load_claims_source(args)
+    ids = set(source_claims(source)) if source else None
     for cid, c in sorted(CLAIMS.items()):
+        if ids is not None and cid not in ids:
+            continue
         _print(f"{cid}  ({c.where})\n    \"{c.statement}\"")
         for r in c.readings:
             if r.id == "as-stated":
@@ -188,13 +204,31 @@ def _cmd_check(args: argparse.Namespace) -> int:
     _check_range("--shrink-seconds", args.shrink_seconds, 0, 10**6)
     if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
         raise ExactMDError(f"--out {args.out!r} is a file, not a folder")
-    return check_claims(args.claims, examples=args.examples, seed=args.seed, out=args.out, log=_progress, echo=_print,
-                        shrink_seconds=args.shrink_seconds)
+    claims = list(args.claims)
+    if claims and not args.source and _positional_source(claims[0]):  # exactmd check mypaper.py [CLAIM...]
+        args.source = claims.pop(0)
+    _load_claims_source(args)
+    return check_claims(claims, examples=args.examples, seed=args.seed, out=args.out, log=_progress, echo=_print,
+                        shrink_seconds=args.shrink_seconds, source=args.source)
+
+
+def _positional_source(arg: str) -> bool:
+    """The first argument of ``check`` names a claims source, not a claim: a ``.py``
+    file, or a module Python can find whose name is no claim's id or prefix."""
+    if arg.endswith(".py"):
+        return True
+    if not is_source(arg):
+        return False
+    try:
+        get_claim(arg)
+        return False
+    except ClaimError:
+        return True
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
-    rc = reproduce(Path(args.out), claims=args.claims or None, log=_progress, echo=_print)
+    rc = reproduce(Path(args.out), claims=args.claims or None, source=args.source, log=_progress, echo=_print)
     _progress(f"done in {time.monotonic() - t0:.1f} s")  # float-ok: wall-clock report only
     return rc
 
@@ -205,6 +239,10 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         self.exit(2, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
+
+
+def _claims_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--claims", dest="source", metavar="SOURCE", default=None, help=help)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -218,7 +256,7 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("file")
     solve.add_argument("--trace", action="store_true", help="print every simplex pivot (to stderr)")
     solve.add_argument("--method", choices=["auto", "exact", "hint"], default="auto",
-                       help="exact: exact simplex only; hint: HiGHS's basis re-solved exactly (exactmd[fast]); auto: hint for large LPs when installed")
+                       help="exact: exact simplex only; hint: HiGHS's basis re-solved exactly; auto: hint for large LPs when installed")
     solve.add_argument("--max-pivots", type=int, default=None, help="give up after this many pivots")
     solve.add_argument("--time-limit", type=float, default=None, help="give up after this many seconds")  # float-ok: a wall-clock budget, never a decision
     solve.add_argument("-o", "--output", help="write the certificate here instead of stdout")
@@ -227,6 +265,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ver = sub.add_parser("verify", help="re-check certificate files (LP or mechanism)")
     ver.add_argument("files", nargs="+")
+    _claims_option(ver, "load a user's claims (a .py file or a module) so that their manifest's entries can be decided again")
     ver.set_defaults(func=_cmd_verify)
 
     ex = sub.add_parser("explain", help="explain a certificate in terms of its labelled rows")
@@ -258,10 +297,12 @@ def _parser() -> argparse.ArgumentParser:
         c.set_defaults(func=cmd.run)
 
     cl = sub.add_parser("claims", help="list the registered claims")
+    _claims_option(cl, "list only the claims of this source (a .py file or a module)")
     cl.set_defaults(func=_cmd_claims)
 
     ch = sub.add_parser("check", help="run claims as property tests over random instances")
-    ch.add_argument("claims", nargs="*")
+    ch.add_argument("claims", nargs="*", help="claim ids (or prefixes); the first may be a claims source (FILE.py or MODULE)")
+    _claims_option(ch, "run the claims of this source (a .py file or a module)")
     ch.add_argument("--examples", type=int, default=25)
     ch.add_argument("--seed", type=int, default=0)
     ch.add_argument("--shrink-seconds", type=float, default=60.0, metavar="S",  # float-ok: wall clock
@@ -271,6 +312,7 @@ def _parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("reproduce", help="regenerate and verify every claim on the papers' instances")
     rp.add_argument("claims", nargs="*")
+    _claims_option(rp, "run the claims of this source (a .py file or a module) only; OUT gets their manifest")
     rp.add_argument("--out", default="proofs")
     rp.set_defaults(func=_cmd_reproduce)
     return p

@@ -16,6 +16,8 @@ The environment variable ``EXACTMD_PLUGINS`` replaces both lists: comma-separate
 ``module:function`` specs, or empty for the kernel alone.  A registry looks plug-ins up
 on its first lookup; registering never loads anything.  The kernel names the papers
 here only, as strings: it never imports them.
+
+A user's file of claims, loaded on demand, is a *source* (:mod:`exactmd.sources`).
 """
 
 from __future__ import annotations
@@ -85,3 +87,4 @@ def load_plugins() -> tuple[str, ...]:
 def loaded() -> tuple[str, ...]:
     """The plug-ins loaded so far."""
     return tuple(_LOADED)
+

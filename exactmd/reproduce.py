@@ -49,9 +49,11 @@ from typing import Any
 
 from .claims import CLAIMS, READING_STATUSES, Claim, Verdict, get_claim, headline_status
 from .certificates import verify_document
+from .display import describe
 from .errors import CertificateError, ClaimError, InputError, PluginError
 from .jsonio import loads_strict
 from .plugins import load_plugins
+from .sources import source_claims
 from .lp.solution import default_method
 
 __all__ = ["reproduce", "check_claims", "write_verdict", "verify_manifest", "load_manifest", "MANIFEST_FORMAT", "register_derivation",
@@ -155,14 +157,39 @@ def _entry_paths(entry: dict[str, Any]) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------
-def reproduce(out: Path, *, claims: Iterable[str] | None = None, log: Log = print, echo: Log = print) -> int:
+def reproduce(out: Path, *, claims: Iterable[str] | None = None, source: str | None = None, log: Log = print,
+              echo: Log = print) -> int:
     """Run every claim (or the chosen ones) on its paper instances, write and verify the
     certificates and the manifest; 0 iff all verify.
 
+    With ``source`` (a user's claims file or module, :func:`exactmd.plugins.load_source`)
+    the run is over that source's claims only (or the chosen ones among them): ``out``
+    then holds the manifest of those claims alone, as ``out`` of a full run holds every
+    registered claim's.
+
     LPs are solved by the exact simplex alone, so that the files are the same whether
-    or not the float hint (``exactmd[fast]``) is installed."""
+    or not the float hint (HiGHS) is installed."""
+    chosen = list(claims) if claims else None
+    full: list[str] | None = None
+    if source is not None:
+        full = _source_choice(source, chosen)
+        chosen = None
     with default_method("exact"):
-        return _reproduce(out, claims=list(claims) if claims else None, log=log, echo=echo)
+        return _reproduce(out, claims=chosen, log=log, echo=echo, full=full)
+
+
+def _source_choice(source: str, chosen: list[str] | None) -> list[str]:
+    """The ids of the chosen claims among a source's (all of them if none are chosen)."""
+    ids = list(source_claims(source))
+    if not chosen:
+        return ids
+    picked = []
+    for c in chosen:
+        cid = get_claim(c).id
+        if cid not in ids:
+            raise ClaimError(f"claim {cid!r} is not one of the claims of {source!r} ({', '.join(ids)})")
+        picked.append(cid)
+    return list(dict.fromkeys(picked))
 
 
 def _old_manifest(out: Path, partial: bool) -> list[dict[str, Any]] | None:
@@ -191,11 +218,19 @@ def _old_manifest(out: Path, partial: bool) -> list[dict[str, Any]] | None:
     return entries
 
 
-def _reproduce(out: Path, *, claims: list[str] | None, log: Log, echo: Log) -> int:
+def _reproduce(out: Path, *, claims: list[str] | None, log: Log, echo: Log, full: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
-    chosen: list[Claim] = [get_claim(c) for c in claims] if claims else [CLAIMS[c] for c in sorted(CLAIMS)]
+    if full is not None:  # a full run over these claims (a source's)
+        chosen: list[Claim] = [CLAIMS[c] for c in sorted(full)]
+    else:
+        chosen = [get_claim(c) for c in claims] if claims else [CLAIMS[c] for c in sorted(CLAIMS)]
     old = _old_manifest(out, partial=bool(claims))
     ids = {c.id for c in chosen}
+    if full is not None and old:
+        others = sorted({e["claim"] for e in old} - ids)
+        if others:  # never replace (and so delete) the certificates of claims this run does not decide
+            raise ClaimError(f"{out} holds the manifest of other claims ({', '.join(others[:3])}"
+                             f"{', ...' if len(others) > 3 else ''}): choose another --out for these claims")
 
     fresh: dict[str, list[dict[str, Any]]] = {}
     files: dict[str, bytes] = {}
@@ -238,7 +273,7 @@ def _reproduce(out: Path, *, claims: list[str] | None, log: Log, echo: Log) -> i
         p = out / rel
         if not (p.is_file() and p.read_bytes() == data):
             _write_atomic(p, data)
-    _write_derivations(out)
+    _write_derivations(out, {c.split("/", 1)[0] for c in groups})
     total = sum(len(_entry_paths(e)) for e in entries)
     table = summary_table(entries, total, len(set(failed)))
     _write_atomic(out / "summary.md", table.encode("utf-8"))
@@ -268,25 +303,30 @@ def _remove_listed(out: Path, rel: str) -> None:
         d = d.parent
 
 
-_DERIVATIONS: dict[str, tuple[Callable[[], bytes], str]] = {}
+_DERIVATIONS: dict[str, tuple[Callable[[], bytes], str, str | None]] = {}
 
 
-def register_derivation(name: str, read: Callable[[], bytes], *, owner: str) -> None:
+def register_derivation(name: str, read: Callable[[], bytes], *, owner: str, paper: str | None = None) -> None:
     """Register a written derivation (a Markdown file a plug-in ships, e.g. the
-    decidability of covering) that ``reproduce`` copies to ``OUT/derivations/NAME``."""
+    decidability of covering) that ``reproduce`` copies to ``OUT/derivations/NAME`` —
+    in every run, or with ``paper`` only in runs that hold a claim ``PAPER/...``."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}\.md", name):
         raise PluginError(f"derivation name {name!r} must be a lower-case file name ending in .md")
     if name in _DERIVATIONS:
         raise PluginError(f"derivation {name!r} is registered by {_DERIVATIONS[name][1]} and again by {owner}")
-    _DERIVATIONS[name] = (read, owner)
+    _DERIVATIONS[name] = (read, owner, paper)
 
 
-def _write_derivations(out: Path) -> None:
-    """Copy the registered derivations next to the certificates, sorted by name."""
+def _write_derivations(out: Path, papers: set[str]) -> None:
+    """Copy the derivations of a run over these papers' claims next to the certificates,
+    sorted by name."""
     load_plugins()
     d = out / "derivations"
     for name in sorted(_DERIVATIONS):
-        data = _DERIVATIONS[name][0]()
+        read, _, paper = _DERIVATIONS[name]
+        if paper is not None and paper not in papers:
+            continue
+        data = read()
         p = d / name
         if not (p.is_file() and p.read_bytes() == data):
             _write_atomic(p, data)
@@ -439,12 +479,14 @@ def _first_difference(a: Any, b: Any, where: str = "") -> str:
     return f"{where}: recorded {json.dumps(a, ensure_ascii=False)[:120]}, recomputed {json.dumps(b, ensure_ascii=False)[:120]}"
 
 
-def verify_manifest(path: Path | str, *, log: Log | None = None) -> tuple[bool, str]:
+def verify_manifest(path: Path | str, *, log: Log | None = None, source: str | None = None) -> tuple[bool, str]:
     """Re-check an ``exactmd-manifest/1`` file from the registry and its listed files.
 
     True iff every listed certificate is inside the manifest's folder, has its recorded
     sha256 and verifies, every headline status follows the headline rule, and deciding
-    each entry again gives the recorded statuses, summaries, domains and certificates."""
+    each entry again gives the recorded statuses, summaries, domains and certificates.
+    With ``source`` (a user's claims file or module, already loaded) the claims the
+    manifest leaves out are counted among that source's, not the whole registry's."""
     path = Path(path)
     log = log or (lambda s: None)
     try:
@@ -469,7 +511,8 @@ def verify_manifest(path: Path | str, *, log: Log | None = None) -> tuple[bool, 
             if why is None:
                 claim = CLAIMS.get(e["claim"])
                 if claim is None:
-                    why = f"claim {e['claim']!r} is not in the registry"
+                    why = (f"claim {e['claim']!r} is not in the registry (a user's claim: load its file or module "
+                           "with --claims)")
                 else:
                     if claim.id not in instances:
                         instances[claim.id] = dict(claim.paper_instances())
@@ -484,10 +527,12 @@ def verify_manifest(path: Path | str, *, log: Log | None = None) -> tuple[bool, 
     if fails:
         return False, f"{len(fails)} of {len(entries)} entries fail; first: {fails[0]}"
     claims = {e["claim"] for e in entries}
-    missing = len(set(CLAIMS) - claims)
+    universe = set(source_claims(source)) if source is not None else set(CLAIMS)
+    missing = len(universe - claims)
+    whose = f"claims of {source}" if source is not None else "registered claims"
     return True, (f"{len(entries)} entries of {len(claims)} claims decided again: statuses, summaries, domains and "
                   f"{len(verified)} certificates match (sha256 and contents), every certificate verifies"
-                  + (f"; {missing} registered claims are not in this manifest" if missing else ""))
+                  + (f"; {missing} {whose} are not in this manifest" if missing else ""))
 
 
 # ---------------------------------------------------------------------------------
@@ -510,6 +555,7 @@ def check_claims(
     log: Log = print,
     echo: Log = print,
     shrink_seconds: float = 60.0,  # float-ok: wall clock
+    source: str | None = None,
 ) -> int:
     """Property-test claims over random instances; 1 if any claim is refuted under some
     reading (on some domain), else 0.
@@ -518,18 +564,23 @@ def check_claims(
     says on how many instances each reading held.  A refutation is shrunk towards a
     smaller instance for at most ``shrink_seconds`` (some claims take seconds per
     instance); after that the smallest refuted instance decided so far is reported — a
-    genuine counterexample, perhaps not the smallest."""
+    genuine counterexample, perhaps not the smallest.  The counterexample is printed as
+    a table (:func:`exactmd.display.describe`).  With ``source`` (a user's claims file or
+    module) the claims are that source's (or the chosen ones among them)."""
     import time
 
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hseed
 
-    chosen = [get_claim(c) for c in ids] if ids else [CLAIMS[c] for c in sorted(CLAIMS)]
+    if source is not None:
+        chosen = [CLAIMS[c] for c in _source_choice(source, list(ids))]
+    else:
+        chosen = [get_claim(c) for c in ids] if ids else [CLAIMS[c] for c in sorted(CLAIMS)]
     rc = 0
     for claim in chosen:
         counts: dict[str, dict[str, int]] = {}
         runs = [0]
-        last: list[Verdict] = []
+        last: list[tuple[Verdict, Any]] = []
         first_refuted: list[float] = []  # float-ok: wall clock
 
         @hseed(seed)
@@ -538,7 +589,7 @@ def check_claims(
         @given(claim.strategy())
         def prop(inst: Any) -> None:
             if first_refuted and time.monotonic() - first_refuted[0] > shrink_seconds:
-                v = last[-1]  # out of shrinking time: stop deciding, keep failing with the last real verdict
+                v = last[-1][0]  # out of shrinking time: stop deciding, keep failing with the last real verdict
             else:
                 v = claim.decide(inst)
                 runs[0] += 1
@@ -550,7 +601,7 @@ def check_claims(
                 if _refuting(v):
                     if not first_refuted:
                         first_refuted.append(time.monotonic())
-                    last.append(v)
+                    last.append((v, inst))
             if _refuting(v):  # one raising line: hypothesis compares failures by where they are raised
                 raise _Refuted(v)
 
@@ -559,13 +610,14 @@ def check_claims(
             per = "; ".join(f"{k}: held on {c['confirmed']}, outside its hypotheses on {c['not-applicable']}" for k, c in counts.items())
             echo(f"{claim.id}: never refuted on {runs[0]} random instances ({per})")
         except _Refuted:
-            v = last[-1]  # hypothesis re-runs the shrunk example last
+            v, inst = last[-1]  # hypothesis re-runs the shrunk example last
             rc = 1
             if first_refuted and time.monotonic() - first_refuted[0] > shrink_seconds:
                 echo(f"{claim.id}: shrinking stopped after {shrink_seconds:g} s; reporting the last refuted instance decided")
             bad = _refuting(v)
             under = ", ".join(f"{r.reading} on {r.domain_name}" for r in bad)
             echo(f"{claim.id}: REFUTED on {v.instance} under {under}: {v.summary}")
+            echo("the counterexample:\n" + describe(inst))
             if out:
                 paths = write_verdict(v, Path(out), v.instance)
                 for p in paths:

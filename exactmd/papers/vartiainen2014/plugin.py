@@ -29,6 +29,6 @@ def register() -> None:
         register_command(path, help=help_, arguments=arguments, run=run, owner=OWNER)
     register_columns(BARGAINING_COLUMNS)
     register_derivation("commitment.md", (files("exactmd.papers.vartiainen2014") / "derivations" / "commitment.md").read_bytes,
-                        owner=OWNER)
+                        owner=OWNER, paper="vartiainen2014")
     for name, generate in identities.CHECKS.items():
         register_check(name, generate, owner=OWNER)
