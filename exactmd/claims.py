@@ -15,12 +15,14 @@ hand.  Claims are registered with :func:`register` — the papers' by their plug
 
 from __future__ import annotations
 
+import os
 import re
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .errors import ClaimError
+from .errors import ClaimError, ExactMDError
 from .plugins import load_plugins
 
 __all__ = ["Claim", "Verdict", "Reading", "ReadingVerdict", "Domain", "headline_status", "as_stated", "AS_STATED",
@@ -283,11 +285,37 @@ class Claim:
         raise ClaimError(f"claim {self.id} has no reading {rid!r}; its readings: {', '.join(r.id for r in self.readings)}")
 
     def _decide_checked(self, instance: Any) -> Verdict:
-        v = self.decide_raw(instance)  # type: ignore[attr-defined]
-        return self.resolve(v)
+        return self.resolve(_guarded(self.id, "decide", self.decide_raw, instance))  # type: ignore[attr-defined]
+
+    def instances(self) -> list[tuple[str, Any]]:
+        """``paper_instances()``, checked: a list of (name, instance) with distinct names."""
+        got = _guarded(self.id, "paper_instances", self.paper_instances)
+        try:
+            pairs = [(n, i) for n, i in got]
+        except (TypeError, ValueError):
+            raise ClaimError(f"claim {self.id}: paper_instances() must return a list of (name, instance) pairs, "
+                             f"not {type(got).__name__}") from None
+        names = [n for n, _ in pairs]
+        bad = [n for n in names if not isinstance(n, str) or not 0 < len(n) <= 200]
+        if bad:
+            raise ClaimError(f"claim {self.id}: instance name {bad[0]!r} must be a string of 1 to 200 characters")
+        if len(set(names)) != len(names):
+            raise ClaimError(f"claim {self.id}: paper_instances() names an instance twice: {names}")
+        return pairs
+
+    def search_strategy(self) -> Any:
+        """``strategy()``, checked: a hypothesis strategy."""
+        from hypothesis.strategies import SearchStrategy
+
+        s = _guarded(self.id, "strategy", self.strategy)
+        if not isinstance(s, SearchStrategy):
+            raise ClaimError(f"claim {self.id}: strategy() must return a hypothesis strategy, not {type(s).__name__}")
+        return s
 
     def resolve(self, v: Verdict) -> Verdict:
         """Check a verdict against the declared readings and fill in the declared domain."""
+        if not isinstance(v, Verdict):
+            raise ClaimError(f"claim {self.id}: its decide function returned {type(v).__name__} {v!r:.60}, not a Verdict")
         if v.claim != self.id:
             raise ClaimError(f"claim {self.id} returned a verdict of {v.claim}")
         declared = [r.id for r in self.readings]
@@ -345,6 +373,28 @@ class _Claims(Mapping[str, Claim]):
 CLAIMS: Mapping[str, Claim] = _Claims()
 
 
+def _guarded(cid: str, what: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """Call a claim's own function; a bug in it becomes one ClaimError line saying where."""
+    try:
+        return fn(*args)
+    except (ExactMDError, MemoryError):
+        raise
+    except Exception as err:
+        if type(err).__module__.split(".")[0] == "hypothesis":
+            raise  # hypothesis's control flow (assume, …)
+        raise ClaimError(f"claim {cid}: its {what} function raised {type(err).__name__}: {err} ({_where(err)})") from err
+
+
+def _where(err: BaseException) -> str:
+    """Where an exception was raised: the innermost frame outside exactmd's own code
+    (the user's file and line), else the innermost frame."""
+    frames = traceback.extract_tb(err.__traceback__)
+    here = os.path.dirname(os.path.abspath(__file__))
+    outside = [f for f in frames if not os.path.abspath(f.filename).startswith(here + os.sep)]
+    f = (outside or frames or [None])[-1]
+    return "no traceback" if f is None else f"{f.filename}, line {f.lineno}"
+
+
 def register(claim: Claim) -> Claim:
     """Register a claim under its id ``<paper>/<label>`` (both lower-case; they name the
     folders of ``exactmd reproduce``); an id registered twice raises ClaimError."""
@@ -375,4 +425,4 @@ def registered_claims(paper: str | None = None) -> list[Claim]:
 
 
 def instance_strategy(cid: str) -> Any:
-    return get_claim(cid).strategy()
+    return get_claim(cid).search_strategy()

@@ -219,7 +219,6 @@ def _old_manifest(out: Path, partial: bool) -> list[dict[str, Any]] | None:
 
 
 def _reproduce(out: Path, *, claims: list[str] | None, log: Log, echo: Log, full: list[str] | None = None) -> int:
-    out.mkdir(parents=True, exist_ok=True)
     if full is not None:  # a full run over these claims (a source's)
         chosen: list[Claim] = [CLAIMS[c] for c in sorted(full)]
     else:
@@ -237,7 +236,7 @@ def _reproduce(out: Path, *, claims: list[str] | None, log: Log, echo: Log, full
     failed: list[str] = []
     for claim in chosen:
         fresh[claim.id] = []
-        for name, inst in claim.paper_instances():
+        for name, inst in claim.instances():
             log(f"[{claim.id}] {name} ...")
             entry, fs = _entry(claim.decide(inst), name)
             fresh[claim.id].append(entry)
@@ -264,6 +263,7 @@ def _reproduce(out: Path, *, claims: list[str] | None, log: Log, echo: Log, full
                     echo(f"FAIL {c['path']}: missing or not the file the manifest records")
 
     # writing order: (shorter manifest), certificates, derivations, summary, manifest
+    out.mkdir(parents=True, exist_ok=True)
     listed_before = {rel for e in old or [] for rel in _entry_paths(e)}
     changing = {rel for rel, data in files.items() if rel in listed_before and (out / rel).is_file() and (out / rel).read_bytes() != data}
     if changing and old is not None:
@@ -515,7 +515,7 @@ def verify_manifest(path: Path | str, *, log: Log | None = None, source: str | N
                            "with --claims)")
                 else:
                     if claim.id not in instances:
-                        instances[claim.id] = dict(claim.paper_instances())
+                        instances[claim.id] = dict(claim.instances())
                     if e["instance"] not in instances[claim.id]:
                         why = f"instance {e['instance']!r} is not a paper instance of {claim.id}"
                     else:
@@ -586,7 +586,7 @@ def check_claims(
         @hseed(seed)
         @settings(max_examples=examples, deadline=None, database=None, derandomize=False, report_multiple_bugs=False,
                   suppress_health_check=list(HealthCheck))
-        @given(claim.strategy())
+        @given(claim.search_strategy())
         def prop(inst: Any) -> None:
             if first_refuted and time.monotonic() - first_refuted[0] > shrink_seconds:
                 v = last[-1][0]  # out of shrinking time: stop deciding, keep failing with the last real verdict

@@ -51,7 +51,7 @@ def claim_rows(paper: str, *, log: Callable[[str], None] | None = None, claims: 
         cid = claim.id
         if claim.paper != paper:
             continue
-        for name, inst in claim.paper_instances():
+        for name, inst in claim.instances():
             if log:
                 log(f"[{cid}] {name} ...")
             v = claim.decide(inst)

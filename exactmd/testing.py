@@ -100,7 +100,7 @@ def claim_test(claim: Claim | str, *, examples: int | None = None, out: str | Pa
         kw: dict[str, Any] = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
         if examples is not None:
             kw["max_examples"] = examples
-        run = settings(**kw)(given(c.strategy())(prop))
+        run = settings(**kw)(given(c.search_strategy())(prop))
         if seed is not None:
             run = hseed(seed)(run)
         try:

@@ -134,6 +134,39 @@ def test_a_broken_claims_file_is_one_line_and_exit_2(tmp_path, content, says):
     assert r.returncode == 2 and "does not exist" in r.stderr
 
 
+BUGGY = textwrap.dedent('''
+    from exactmd.claims import Claim, register
+    from hypothesis import strategies as st
+
+    def boom(n):
+        return 1 // (n - n)
+
+    register(Claim(id="bug/decide-raises", statement="s", where="w", decide=boom,
+                   strategy=lambda: st.integers(0, 3), paper_instances=lambda: [("one", 1)]))
+    register(Claim(id="bug/not-a-verdict", statement="s", where="w", decide=lambda n: 42,
+                   strategy=lambda: st.integers(0, 3), paper_instances=lambda: [("one", 1)]))
+    register(Claim(id="bug/not-a-strategy", statement="s", where="w", decide=lambda n: 42,
+                   strategy=lambda: 5, paper_instances=lambda: [("one", 1), ("one", 2)]))
+''')
+
+
+@pytest.mark.parametrize("args, says", [
+    (["check", "{f}", "bug/decide-raises"], "claim bug/decide-raises: its decide function raised ZeroDivisionError"),
+    (["reproduce", "--claims", "{f}", "--out", "{o}", "bug/decide-raises"], "raised ZeroDivisionError: integer division or modulo by zero ({f}, line 6)"),
+    (["check", "{f}", "bug/not-a-verdict"], "its decide function returned int 42, not a Verdict"),
+    (["check", "{f}", "bug/not-a-strategy"], "strategy() must return a hypothesis strategy, not int"),
+    (["reproduce", "--claims", "{f}", "--out", "{o}", "bug/not-a-strategy"], "names an instance twice"),
+])
+def test_a_bug_in_a_users_claim_is_one_line_that_says_where_and_exit_2(tmp_path, args, says):
+    f = tmp_path / "buggy.py"
+    f.write_text(BUGGY, encoding="utf-8")
+    o = tmp_path / "out"
+    r = _exactmd([a.format(f=f, o=o) for a in args], tmp_path)
+    err = [l for l in r.stderr.splitlines() if not l.startswith("[")]  # progress lines start with [
+    assert r.returncode == 2 and len(err) == 1 and says.format(f=f) in err[0], r.stderr
+    assert "Traceback" not in r.stderr and not o.exists()  # nothing written
+
+
 def _load(claims_file):
     import importlib.util
 
