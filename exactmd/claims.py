@@ -391,8 +391,10 @@ def _where(err: BaseException) -> str:
     frames = traceback.extract_tb(err.__traceback__)
     here = os.path.dirname(os.path.abspath(__file__))
     outside = [f for f in frames if not os.path.abspath(f.filename).startswith(here + os.sep)]
-    f = (outside or frames or [None])[-1]
-    return "no traceback" if f is None else f"{f.filename}, line {f.lineno}"
+    chosen = outside or list(frames)
+    if not chosen:
+        return "no traceback"
+    return f"{chosen[-1].filename}, line {chosen[-1].lineno}"
 
 
 def register(claim: Claim) -> Claim:

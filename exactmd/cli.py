@@ -3,15 +3,15 @@
 The kernel's subcommands::
 
     exactmd lp solve FILE [--method auto|exact|hint] [--trace] [--max-pivots N] [--time-limit S] [-o OUT]
-    exactmd verify FILE... [--claims SOURCE]
+    exactmd verify FILE... [--claims SOURCE] [--plugin MODULE_OR_FILE.py]
     exactmd explain CERT
-    exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [-o OUT]
+    exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [--plugin P] [-o OUT]
     exactmd claims [--claims SOURCE]
     exactmd check [SOURCE] [CLAIM...] [--claims SOURCE] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
     exactmd reproduce [CLAIM...] [--claims SOURCE] [--out DIR]
 
 SOURCE is a user's claims file (``mypaper.py``) or an importable module
-(:func:`exactmd.plugins.load_source`); with it, ``check`` and ``reproduce`` run that
+(:func:`exactmd.sources.load_source`); with it, ``check`` and ``reproduce`` run that
 source's claims, and ``verify`` can decide the entries of their manifest again.
 
 and the groups ``exactmd table …`` and ``exactmd plot …``, where plug-ins add theirs
@@ -44,6 +44,7 @@ from ._version import __version__
 from .belief import label, profile_label
 from .certificates import LP_FORMAT, get_format, verify_document
 from .claims import CLAIMS, get_claim
+from .families import with_file_cost
 from .commands import GROUPS, check_range, echo, output_path, progress, registered_commands, write_text
 from .design import feasible_mechanism, optimal_mechanism
 from .environment import load_environment
@@ -91,6 +92,8 @@ def _load_claims_source(args: argparse.Namespace) -> str | None:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     source = _load_claims_source(args)
+    for src in args.plugin:  # a user's constraint families, so that their rows are re-derived
+        load_source(src, role="--plugin")
     bad = 0
     for f in args.files:
         try:
@@ -158,11 +161,14 @@ def _cmd_design(args: argparse.Namespace) -> int:
     _check_budget(args)
     out = _out(args, args.env)
     env = load_environment(args.env)
+    for src in args.plugin:
+        load_source(src, role="--plugin")
+    constraints = with_file_cost(args.constraints, args.env)  # BB-cost & co. read the file's [cost] table
     kw = dict(method=args.method, max_pivots=args.max_pivots, time_limit=args.time_limit)
     if args.feasible:
-        res = feasible_mechanism(env, args.constraints, **kw)
+        res = feasible_mechanism(env, constraints, **kw)
     else:
-        res = optimal_mechanism(env, args.constraints, args.objective, sense=args.sense, **kw)
+        res = optimal_mechanism(env, constraints, args.objective, sense=args.sense, **kw)
     _print(res.certificate["statement"])  # its LP certificate was verified when it was solved
     if res.mechanism is not None:
         for th in env.profiles():
@@ -266,6 +272,8 @@ def _parser() -> argparse.ArgumentParser:
     ver = sub.add_parser("verify", help="re-check certificate files (LP or mechanism)")
     ver.add_argument("files", nargs="+")
     _claims_option(ver, "load a user's claims (a .py file or a module) so that their manifest's entries can be decided again")
+    ver.add_argument("--plugin", action="append", default=[], metavar="MODULE_OR_FILE.py",
+                     help="import a module of constraint families (register_family) so that their rows are re-derived")
     ver.set_defaults(func=_cmd_verify)
 
     ex = sub.add_parser("explain", help="explain a certificate in terms of its labelled rows")
@@ -282,6 +290,8 @@ def _parser() -> argparse.ArgumentParser:
     de.add_argument("--method", choices=["auto", "exact", "hint"], default="auto")
     de.add_argument("--max-pivots", type=int, default=None)
     de.add_argument("--time-limit", type=float, default=None)  # float-ok: wall-clock budget
+    de.add_argument("--plugin", action="append", default=[], metavar="MODULE_OR_FILE.py",
+                    help="import a module of constraint families (register_family) first")
     de.add_argument("-o", "--output", help="write the mechanism certificate here")
     de.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
     de.set_defaults(func=_cmd_design)

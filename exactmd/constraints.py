@@ -33,6 +33,10 @@ Families (names accepted by :func:`parse_constraints` and the command line):
                "values": {...}}`` in certificates).
 ============== ======================================================================
 
+More families — ``DSIC``, ``ex-post-IC``, ``symmetric``, ``BB-cost`` and its variants —
+live in :mod:`exactmd.families`; a user's own family is added with
+:func:`register_family` (``docs/constraint-families.md``).
+
 Rows whose coefficients all vanish (e.g. IC of a type with prior mass 0, for which
 eq. (1) reads 0 ≥ 0) are omitted.  IC rows are in the scale of eq. (1) (joint
 probabilities); the *gain from lying* reported by :func:`check` is the conditional
@@ -50,7 +54,7 @@ from flint import fmpq
 from .belief import Belief, label, profile_label
 from .encoding import MechanismEncoding, fvar, qvar, tvar, variables
 from .environment import Environment
-from .errors import ModelError
+from .errors import ModelError, PluginError
 from .rational import Q, fmt
 
 __all__ = [
@@ -67,6 +71,9 @@ __all__ = [
     "ExPostEfficiency",
     "Fixed",
     "FAMILIES",
+    "register_family",
+    "family_name",
+    "is_registered",
     "parse_constraints",
     "variables",
     "probability_rows",
@@ -459,6 +466,54 @@ FAMILIES: dict[str, Any] = {
     "efficiency": ExPostEfficiency,
 }
 
+#: name -> who registered it ("exactmd" for the kernel's own)
+FAMILY_OWNERS: dict[str, str] = {name: "exactmd" for name in FAMILIES}
+#: name -> function building the family from its JSON spec (a table ``{"family": name, ...}``)
+FROM_SPEC: dict[str, Any] = {"fixed": lambda spec: Fixed(spec.get("values", {}))}
+FAMILY_OWNERS["fixed"] = "exactmd"
+
+
+def register_family(name: str, factory: Any, *, owner: str, from_spec: Any = None) -> None:
+    """Make the constraint family ``name`` known to :func:`parse_constraints`, the command
+    line's ``--constraints`` and ``exactmd verify`` (which re-derives its rows).
+
+    ``factory()`` returns the :class:`ConstraintFamily` that the name stands for (a class
+    with a no-argument constructor will do); ``from_spec(table)``, for a parametrised
+    family, builds it from its certificate form ``{"family": name, ...}`` (what its
+    ``spec()`` returns).  The family's ``spec()`` must be ``name`` itself (or such a
+    table), so that a certificate names it.  A name registered twice raises
+    :class:`~exactmd.errors.PluginError` naming both owners.
+    """
+    if not isinstance(name, str) or not name.strip() or name != name.strip() or "," in name:
+        raise PluginError(f"a constraint family needs a name without commas or surrounding blanks, not {name!r}")
+    if factory is not None and not callable(factory) or from_spec is not None and not callable(from_spec):
+        raise PluginError(f"constraint family {name!r}: factory and from_spec must be functions")
+    if name in FAMILY_OWNERS:
+        raise PluginError(f"constraint family {name!r} is registered by {FAMILY_OWNERS[name]} and again by {owner}")
+    FAMILY_OWNERS[name] = owner
+    if factory is not None:
+        FAMILIES[name] = factory
+    if from_spec is not None:
+        FROM_SPEC[name] = from_spec
+
+
+def family_name(spec: Any) -> str | None:
+    """The family a spec names: the string itself, or a table's ``family``; None otherwise."""
+    if isinstance(spec, str):
+        return spec
+    if isinstance(spec, Mapping) and isinstance(spec.get("family"), str):
+        return spec["family"]
+    return None
+
+
+def is_registered(spec: Any) -> bool:
+    """Whether :func:`parse_constraints` knows the family that ``spec`` names."""
+    if isinstance(spec, ConstraintFamily):
+        return True
+    if isinstance(spec, str):
+        return spec.strip() in FAMILIES
+    return isinstance(spec, Mapping) and family_name(spec) in FROM_SPEC
+
 
 def parse_constraints(spec: Iterable[Any] | str) -> list[ConstraintFamily]:
     """Constraint families from names (``"IC,interim-IR,BB"`` or a list) or instances."""
@@ -467,8 +522,8 @@ def parse_constraints(spec: Iterable[Any] | str) -> list[ConstraintFamily]:
     for s in items:
         if isinstance(s, ConstraintFamily):
             fam = s
-        elif isinstance(s, Mapping) and s.get("family") == "fixed":
-            fam = Fixed(s.get("values", {}))
+        elif isinstance(s, Mapping) and family_name(s) in FROM_SPEC:
+            fam = FROM_SPEC[s["family"]](s)
         elif isinstance(s, str) and s in FAMILIES:
             fam = FAMILIES[s]()
         else:
@@ -499,7 +554,8 @@ def check(mechanism: Any, constraints: Iterable[Any] | str, belief: Belief | Non
 
     ``ok`` iff every row of every family holds at the mechanism; each violated row is
     reported with the exact amount by which it fails (and, for IC rows, the interim
-    gain from the misreport).
+    gain from the misreport; for rows whose ``meta`` holds ``gain_scale``, such as
+    DSIC's, the shortfall divided by it).
     """
     env: Environment = mechanism.env
     values = MechanismEncoding(env).assignment(mechanism)
@@ -508,6 +564,7 @@ def check(mechanism: Any, constraints: Iterable[Any] | str, belief: Belief | Non
     for r in rs:
         s = r.slack(values)
         if s < 0:
-            gain = -s / r.meta["weight"] if r.family in ("IC", "veto-IC") else None
+            scale = r.meta["weight"] if r.family in ("IC", "veto-IC") else r.meta.get("gain_scale")
+            gain = None if scale is None else -s / scale
             bad.append(Violation(r.label, r.family, r.lhs(values), r.op, r.rhs, -s, gain))
     return CheckReport(not bad, tuple(bad), len(rs))

@@ -38,7 +38,9 @@ from .constraints import (
     tvar,
     variables,
 )
+from .custom_families import custom_names, file_families, refuse_custom
 from .encoding import MechanismEncoding
+from .families import family_words
 from .environment import Environment
 from .errors import CertificateError, ExactMDError, ModelError
 from .mechanism import OutcomeFunction
@@ -243,9 +245,11 @@ _OBJECTIVE_WORDS = {"planner": "the planner's expected value", "welfare": "expec
 
 
 def _family_words(spec: Any) -> str:
-    if isinstance(spec, Mapping):  # Fixed: {"family": "fixed", "values": {...}}
+    if isinstance(spec, Mapping) and spec.get("family") == "fixed":  # Fixed: {"family": "fixed", "values": {...}}
         n = len(spec.get("values") or {})
         return f"{n} fixed variable value{'s' if n != 1 else ''}"
+    if isinstance(spec, Mapping):  # another parametrised family (exactmd.families)
+        return family_words(spec)
     return str(spec)
 
 
@@ -347,7 +351,7 @@ def _initial_rows(env: Environment, rows_: list[Row]) -> set[str]:
     (a misreport to a type that is not next to the true one in the agent's type list)."""
     out = set()
     for r in rows_:
-        if r.family in ("IC", "veto-IC"):
+        if r.family in ("IC", "veto-IC", "DSIC", "ex-post-IC"):
             ts = env.types[r.meta["agent"]]
             if abs(ts.index(r.meta["type"]) - ts.index(r.meta["report"])) > 1:
                 continue
@@ -468,6 +472,9 @@ def _problem_difference(built: Mapping[str, Any], stated: Any) -> str:
         if (a["coeffs"], a["op"], a["rhs"]) != (b.get("coeffs"), b.get("op"), b.get("rhs")):
             if a["name"].startswith("FIX["):
                 return f"constraints: the fixed value of row {a['name']!r} is not the one in the LP in the certificate"
+            if a["name"].startswith("BBC["):
+                return (f"constraints: row {a['name']!r}, built from the stated production cost, is not the row of "
+                        "that name in the LP in the certificate")
             return (f"environment: row {a['name']!r}, built from the environment's payoffs under the stated belief (or "
                     "prior), is not the row of that name in the LP in the certificate")
     if len(ours) != len(rows):
@@ -516,14 +523,22 @@ def _check_mechanism_certificate(cert: Any) -> str:
             raise _Refused(f"belief: {e}") from None
         if not isinstance(cert["belief"], Mapping) or belief.to_dict() != cert["belief"]:
             raise _Refused(f"belief: not written as exactmd writes it; it denotes {belief.to_dict()!r}")
-    fams = _canonical_families(cert["constraints"], "constraints", empty=True)
+    lp = cert["lp"]
+    if not isinstance(lp, Mapping):
+        raise _Refused("lp: must be an LP certificate (a JSON object)")
+    custom = custom_names(cert["constraints"])  # families whose code is not loaded: rows taken from the file
+    if custom:
+        try:
+            refuse_custom("violates", cert.get("violates"))
+            fams = file_families(cert["constraints"], env, env.prior if belief is None else belief, lp.get("problem"))
+        except (CertificateError, ModelError) as e:
+            raise _Refused(str(e) if str(e).split(":")[0] in ("lp", "constraints", "violates") else f"constraints: {e}") from None
+    else:
+        fams = _canonical_families(cert["constraints"], "constraints", empty=True)
     violates = None
     if "violates" in cert:
         violates = _canonical_families(cert["violates"], "violates", empty=False)
     # the LP of this question, rebuilt, is the LP in the file; then its certificate is checked
-    lp = cert["lp"]
-    if not isinstance(lp, Mapping):
-        raise _Refused("lp: must be an LP certificate (a JSON object)")
     try:
         built = build_problem(env, fams, objective, belief=belief, sense=sense)
     except ModelError as e:
@@ -567,6 +582,10 @@ def _check_mechanism_certificate(cert: Any) -> str:
     if cert["statement"] != own:
         raise _Refused(f"statement: the file says {cert['statement']!r}, the checked certificate proves {own!r}")
     size = f"{env.n} agent{'s' if env.n != 1 else ''}, {len(env.profiles())} type profiles"
+    if custom:
+        which = ", ".join(map(repr, custom))
+        own = (f"(rows of custom famil{'ies' if len(custom) > 1 else 'y'} {which} taken from the file, not re-derived; "
+               f"give --plugin MODULE_OR_FILE.py to re-derive them) {own}")
     return f"{own} [LP rebuilt from the environment ({size}) and checked: {message(facts)}" + "".join(f"; {d}" for d in done) + "]"
 
 

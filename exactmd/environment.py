@@ -47,7 +47,7 @@ FORMAT = "exactmd-environment/1"
 # largest environment exactmd's own instances and benchmarks build is bilateral trade
 # at K = 128: 16,641 profiles, 2 allocations, 2 agents (99,846 table entries).
 MAX_AGENTS = 32
-MAX_PROFILES = 20_000  # |Θ| = |Θ_1| × … × |Θ_n|
+MAX_PROFILES = 50_000  # |Θ| = |Θ_1| × … × |Θ_n| (3 bidders × 30 values: 27,000)
 MAX_OUTCOMES = 1_000  # |X| (finite) or |A| (quasi-linear)
 MAX_TABLE_ENTRIES = 1_000_000  # |Θ| × |X| × (n + 1): every utility and planner value
 MAX_FILE_BYTES = 16 * 2**20  # an environment file (TOML)
@@ -288,7 +288,7 @@ def check_size(types: Sequence[Sequence[Any]], n_outcomes: int = 1) -> int:
     >>> check_size([range(1000), range(1000)])
     Traceback (most recent call last):
     ...
-    exactmd.errors.ModelError: 1000 × 1000 = 1000000 type profiles: at most 20000 are allowed
+    exactmd.errors.ModelError: 1000 × 1000 = 1000000 type profiles: at most 50000 are allowed
     """
     if len(types) > MAX_AGENTS:
         raise ModelError(f"{len(types)} agents: at most {MAX_AGENTS} are allowed")

@@ -44,14 +44,17 @@ def is_source(text: str) -> bool:
         return False
 
 
-def load_source(source: str) -> ModuleType:
+def load_source(source: str, *, role: str = "claims source") -> ModuleType:
     """Import a claims source once (see the module text) and return its module.
 
     ``source`` is a path to a ``.py`` file (imported as a module named after the file,
     its folder put on ``sys.path`` so that it can import its neighbours) or a module
     name.  If the module defines ``register_all()`` it is called; else each
     :class:`~exactmd.claims.Claim` in a module-level ``CLAIMS`` list that is not yet
-    registered is.  Any failure is one :class:`PluginError` line naming the source."""
+    registered is.  The same door serves a module of constraint families
+    (``exactmd design/verify --plugin``, ``role="--plugin"``): whatever the module
+    registers — claims, families, formats — is registered once.  Any failure is one
+    :class:`PluginError` line naming the source (``role`` says which option gave it)."""
     load_plugins()
     key = str(Path(source).resolve()) if source.endswith(".py") else source
     if key in _SOURCES:
@@ -61,7 +64,7 @@ def load_source(source: str) -> ModuleType:
         if source.endswith(".py"):
             path = Path(source)
             if not path.is_file():
-                raise PluginError(f"claims file {source!r} does not exist")
+                raise PluginError(f"{role} {source!r} does not exist")
             name = re.sub(r"\W", "_", path.stem)
             if not name or name[0].isdigit():
                 name = f"claims_{name}"
@@ -69,7 +72,7 @@ def load_source(source: str) -> ModuleType:
                 name = f"exactmd_source_{name}"
             spec = importlib.util.spec_from_file_location(name, path.resolve())
             if spec is None or spec.loader is None:
-                raise PluginError(f"claims file {source!r} cannot be imported")
+                raise PluginError(f"{role} {source!r} cannot be imported")
             module = importlib.util.module_from_spec(spec)
             folder = str(path.resolve().parent)
             if folder not in sys.path:
@@ -93,11 +96,11 @@ def load_source(source: str) -> ModuleType:
     except PluginError:
         raise
     except SyntaxError as e:
-        raise PluginError(f"claims source {source!r}: syntax error at line {e.lineno}: {e.msg}") from None
+        raise PluginError(f"{role} {source!r}: syntax error at line {e.lineno}: {e.msg}") from None
     except KeyboardInterrupt:
         raise
     except Exception as e:  # a user's module: whatever it raises is reported in one line
-        raise PluginError(f"claims source {source!r} cannot be loaded: {type(e).__name__}: {e}") from None
+        raise PluginError(f"{role} {source!r} cannot be loaded: {type(e).__name__}: {e}") from None
     ids = sorted(set(CLAIMS) - before)
     if not ids:  # imported before (by EXACTMD_PLUGINS, say): the claims its functions decide
         ids = sorted(c for c in CLAIMS if getattr(CLAIMS[c].decide_raw, "__module__", None) == module.__name__)  # type: ignore[attr-defined]

@@ -93,7 +93,7 @@ def test_uc_huge_grid_is_refused_before_it_is_built():
 def test_a_1000_by_1000_type_environment_is_refused(tmp_path):
     types = "[" + ", ".join("[" + ", ".join(f'"t{k}"' for k in range(1000)) + "]" for _ in range(2)) + "]"
     env = write(tmp_path, "big.toml", env_text(types).replace("[utility.1.a]", "[utility.2.a]\n\"*\" = \"0\"\n[utility.1.a]"))
-    one_line_error_subprocess(["uc", env, "--grid", "2"], "1000 × 1000", "20000")
+    one_line_error_subprocess(["uc", env, "--grid", "2"], "1000 × 1000", "50000")
     one_line_error_subprocess(["design", env], "1000000 type profiles")
 
 

@@ -39,7 +39,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("lp", ["exactmd.lp", "exactmd.lp.*"]),
     ("model", ["exactmd.belief", "exactmd.environment", "exactmd.mechanism"]),
     ("encoding", ["exactmd.encoding"]),
-    ("constraints", ["exactmd.constraints"]),
+    ("constraints", ["exactmd.constraints", "exactmd.families", "exactmd.custom_families"]),
     ("design", ["exactmd.design"]),
     ("registries", ["exactmd.symbolic", "exactmd.certificates", "exactmd.claims", "exactmd.tables",
                     "exactmd.sources"]),
