@@ -80,30 +80,11 @@ def child(solver: str, n: int, m: int, design: str, workdir: str) -> dict:
         out["verified"] = rc == 0
         out["peak_mib"] = max(out["peak_mib"], _peak_mib())
         return out
-    import highspy
-
     from exactmd.design import build_problem
-    from exactmd.lp.exact import parse_problem
-    from exactmd.lp.refine import _f
+    from peers import highs_float
 
     problem = build_problem(env, cons, "revenue").problem
-    sense, names, lo, hi, obj, rows = parse_problem(problem)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    inf = highspy.kHighsInf
-    for j in range(len(names)):
-        h.addVar(-inf if lo[j] is None else _f(lo[j]), inf if hi[j] is None else _f(hi[j]))
-        if j in obj:
-            h.changeColCost(j, _f(obj[j]))
-    for _, co, op, b in rows:
-        h.addRow(_f(b) if op in (">=", "==") else -inf, _f(b) if op in ("<=", "==") else inf,
-                 len(co), list(co), [_f(a) for a in co.values()])
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize)
-    t0 = time.perf_counter()
-    h.run()
-    out["seconds"] = time.perf_counter() - t0
-    out["value"] = repr(h.getInfo().objective_function_value)
-    out["rows"], out["vars"] = len(rows), len(names)
+    out["seconds"], out["value"], out["rows"], out["vars"] = highs_float(problem)
     out["peak_mib"] = _peak_mib()
     return out
 

@@ -172,28 +172,9 @@ def child(solver: str, K: int, prior: str, problem_file: str, workdir: str) -> d
     else:
         problem = json.loads(Path(problem_file).read_text())
         if solver == "highs":
-            import highspy
+            from peers import highs_float
 
-            from exactmd.lp.refine import _f  # the same float model as the hint
-            from exactmd.lp.exact import parse_problem
-
-            sense, names, lo, hi, obj, rows = parse_problem(problem)
-            h = highspy.Highs()
-            h.setOptionValue("output_flag", False)
-            inf = highspy.kHighsInf
-            t0 = time.perf_counter()
-            for j in range(len(names)):
-                h.addVar(-inf if lo[j] is None else _f(lo[j]), inf if hi[j] is None else _f(hi[j]))
-                if j in obj:
-                    h.changeColCost(j, _f(obj[j]))
-            for _, co, op, b in rows:
-                h.addRow(_f(b) if op in (">=", "==") else -inf, _f(b) if op in ("<=", "==") else inf,
-                         len(co), list(co), [_f(a) for a in co.values()])
-            h.changeObjectiveSense(highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize)
-            t0 = time.perf_counter()
-            h.run()
-            out["seconds"] = time.perf_counter() - t0
-            out["value"] = repr(h.getInfo().objective_function_value)
+            out["seconds"], out["value"], _, _ = highs_float(problem)
         elif solver == "sympy":
             from exactmd.lp.reference import sympy_lp_value
 
