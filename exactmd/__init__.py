@@ -22,6 +22,7 @@ from .mechanism import Device, OutcomeFunction, constant_device, implement
 from .constraints import check
 from .design import feasible_mechanism, optimal_mechanism
 from .certificates import verify_document
+from .evaluation import Evaluation, evaluate
 
 from ._version import __version__
 
@@ -29,9 +30,11 @@ __all__ = [
     "Belief",
     "Device",
     "Environment",
+    "Evaluation",
     "OutcomeFunction",
     "QLOutcome",
     "check",
+    "evaluate",
     "constant_device",
     "feasible_mechanism",
     "implement",

@@ -28,7 +28,7 @@ from typing import Any, Hashable
 from flint import fmpq
 
 from .errors import ModelError
-from .rational import Q, fmt
+from .rational import Q, fmt, is_rational_string
 
 __all__ = [
     "Belief",
@@ -79,6 +79,8 @@ def _normalize_label(t: Any, where: str) -> Any:
     if isinstance(t, str):
         if "," in t or not t.strip():
             raise ModelError(f"{where}={t!r}: labels must be non-empty and contain no comma")
+        if is_rational_string(t):  # the one rule for labels: numbers when they read as numbers
+            return Q(t, name=where)
         return t
     if isinstance(t, Hashable):
         try:
@@ -91,8 +93,18 @@ def _normalize_label(t: Any, where: str) -> Any:
 def normalize_types(types: Sequence[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
     """Validate and freeze type sets: non-empty, no duplicates, labels numbers or strings.
 
-    Integers become ``fmpq``; strings stay strings (``"1/2"`` is the string label
-    ``"1/2"`` here — use :func:`exactmd.rational.Q` to make numeric labels).
+    The rule for type labels, the same in Python and in environment files: a label that
+    reads as a number — an integer, ``fmpq``, ``Fraction``, or a string :func:`~exactmd.rational.Q`
+    accepts (``"3"``, ``"1/2"``, ``"0.25"``) — becomes that exact number (``fmpq``); any
+    other string stays a string.  So ``"1"`` and ``1`` are the same label, and
+    ``"0.25"`` is printed ``1/4``.
+
+    >>> normalize_types([["1", "1/2", "L"]])
+    ((1, 1/2, 'L'),)
+    >>> normalize_types([["1", "1.0"]])
+    Traceback (most recent call last):
+    ...
+    exactmd.errors.ModelError: agent 1 lists type 1 twice ('1' and '1.0' are the same number)
     """
     if isinstance(types, (str, bytes)) or not isinstance(types, Sequence) or len(types) == 0:
         raise ModelError(f"types={types!r} must be a non-empty list of type lists, one per agent")
@@ -100,14 +112,17 @@ def normalize_types(types: Sequence[Sequence[Any]]) -> tuple[tuple[Any, ...], ..
     for i, ts in enumerate(types):
         if isinstance(ts, (str, bytes)) or not isinstance(ts, Iterable):
             raise ModelError(f"types[{i}]={ts!r} must be a list of type labels")
-        ts = [_normalize_label(t, f"types[{i}][{k}]") for k, t in enumerate(ts)]
+        raw = list(ts)
+        ts = [_normalize_label(t, f"types[{i}][{k}]") for k, t in enumerate(raw)]
         if not ts:
             raise ModelError(f"agent {i + 1} has an empty type set")
-        seen: set[Any] = set()
-        for t in ts:
+        seen: dict[Any, Any] = {}
+        for t, r in zip(ts, raw):
             if t in seen:
+                if isinstance(t, fmpq) and (type(r) is not type(seen[t]) or r != seen[t]):
+                    raise ModelError(f"agent {i + 1} lists type {label(t)} twice ({seen[t]!r} and {r!r} are the same number)")
                 raise ModelError(f"agent {i + 1} lists type {label(t)!r} twice")
-            seen.add(t)
+            seen[t] = r
         out.append(tuple(ts))
     return tuple(out)
 
@@ -315,7 +330,8 @@ def resolve_type(t: Any, ts: Sequence[Any], i: int) -> Any:
 
 
 def independent(types: Sequence[Sequence[Any]], marginals: Sequence[Sequence[Any]], *, name: str = "prior") -> Belief:
-    """The product belief p(θ) = Π_i p_i(θ_i) from one marginal list per agent.
+    """The product belief p(θ) = Π_i p_i(θ_i) from one marginal per agent: a list in the
+    order of the agent's types, or a mapping type → probability (types not listed: 0).
 
     Each marginal is validated on its own ("marginal of agent 2 sums to 3/4, not 1").
     """
@@ -324,6 +340,9 @@ def independent(types: Sequence[Sequence[Any]], marginals: Sequence[Sequence[Any
         raise ModelError(f"{len(marginals)} marginals given for {len(ts)} agents")
     ms: list[list[fmpq]] = []
     for i, (m, t) in enumerate(zip(marginals, ts)):
+        if isinstance(m, Mapping):  # type -> probability (types not listed: 0)
+            by_type = {resolve_type(k, t, i): x for k, x in m.items()}
+            m = [by_type.get(c, 0) for c in t]
         if len(m) != len(t):
             raise ModelError(
                 f"marginal of agent {i + 1} has {len(m)} entries but the agent has {len(t)} types"

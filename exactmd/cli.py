@@ -6,6 +6,7 @@ The kernel's subcommands::
     exactmd verify FILE... [--claims SOURCE] [--plugin MODULE_OR_FILE.py]
     exactmd explain CERT
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [--plugin P] [-o OUT]
+    exactmd evaluate ENV.toml MECH.json [--constraints IC,interim-IR]
     exactmd claims [--claims SOURCE]
     exactmd check [SOURCE] [CLAIM...] [--claims SOURCE] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
     exactmd reproduce [CLAIM...] [--claims SOURCE] [--out DIR]
@@ -48,6 +49,7 @@ from .families import with_file_cost
 from .commands import GROUPS, check_range, echo, output_path, progress, registered_commands, write_text
 from .design import feasible_mechanism, optimal_mechanism
 from .environment import load_environment
+from .evaluation import evaluate, load_mechanism
 from .errors import ClaimError, ExactMDError, InputError
 from .jsonio import load_strict
 from .lp import explain_certificate, solve_problem
@@ -173,6 +175,11 @@ def _cmd_design(args: argparse.Namespace) -> int:
     if res.mechanism is not None:
         for th in env.profiles():
             lot = res.mechanism(th)
+            if env.kind == "quasilinear" and len(lot) > 1:  # a lottery: its transfers are expected transfers
+                t = ", ".join(fmt(res.mechanism.expected_transfer(i, th)) for i in range(env.n))
+                _print(f"  {profile_label(th)}: " + ", ".join(f"{label(x.allocation)} w.p. {fmt(q)}" for x, q in lot.items())
+                       + f"; expected transfers ({t})")
+                continue
             parts = []
             for x, q in lot.items():
                 parts.append(f"{x!r} w.p. {fmt(q)}" if env.kind == "quasilinear" else f"{label(x)} w.p. {fmt(q)}")
@@ -180,6 +187,15 @@ def _cmd_design(args: argparse.Namespace) -> int:
     if out:
         _write(out, res.to_json() + "\n")
         _progress(f"certificate written to {args.output} (check it with: exactmd verify {args.output})")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    env = load_environment(args.env)
+    doc = load_strict(args.mechanism)
+    if isinstance(doc, dict) and isinstance(doc.get("environment"), dict) and doc["environment"] != env.to_dict():
+        _progress(f"note: the environment inside {args.mechanism} differs from {args.env}; the mechanism is evaluated in {args.env}")
+    _print(evaluate(env, load_mechanism(env, doc), args.constraints).to_text())
     return 0
 
 
@@ -295,6 +311,12 @@ def _parser() -> argparse.ArgumentParser:
     de.add_argument("-o", "--output", help="write the mechanism certificate here")
     de.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
     de.set_defaults(func=_cmd_design)
+
+    ev = sub.add_parser("evaluate", help="revenue, welfare, interim tables, virtual values and constraint slack of a given mechanism")
+    ev.add_argument("env")
+    ev.add_argument("mechanism", help="a mechanism certificate (exactmd design -o) or its 'mechanism' table, JSON")
+    ev.add_argument("--constraints", default=None, help="comma-separated families to check (default: every family that applies)")
+    ev.set_defaults(func=_cmd_evaluate)
 
     groups = {}
     for name, help_ in GROUPS.items():

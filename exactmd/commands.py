@@ -46,7 +46,7 @@ class Command:
 
 
 _COMMANDS: dict[tuple[str, ...], Command] = {}
-_KERNEL = {"lp", "verify", "explain", "design", "claims", "check", "reproduce", *GROUPS}
+_KERNEL = {"lp", "verify", "explain", "design", "evaluate", "claims", "check", "reproduce", *GROUPS}
 
 
 def register_command(path: str | tuple[str, ...], *, help: str, arguments: Callable[[argparse.ArgumentParser], None],

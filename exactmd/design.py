@@ -181,9 +181,11 @@ def build_problem(
 class DesignResult:
     """The answer to a mechanism question, with its evidence (frozen).
 
-    ``question`` is ``"optimal"`` or ``"feasible"``; ``status`` the LP's
+    ``question`` is ``"optimal"`` or ``"feasible"``; ``status`` a
     :class:`~exactmd.lp.Status` (a string enum: ``status == "optimal"`` holds, and it
-    prints as ``optimal``); ``value`` the exact optimum (None unless optimal);
+    prints as ``optimal``): the LP's status, except that a feasibility question answered
+    with a witness has status ``feasible`` (its LP, ``lp.status``, is ``optimal``);
+    ``value`` the exact optimum (None unless optimal);
     ``mechanism`` a witness (optimal or feasible); ``lp`` the
     :class:`~exactmd.lp.LPResult`; ``certificate`` the mechanism certificate (JSON-ready
     dict); ``constraints`` the family names; ``method`` the LP method that gave the
@@ -328,6 +330,8 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
         del rows_
         res = solve_problem(problem, **solve_kwargs)
     status = res.status
+    if question == "feasible" and status == "optimal":  # the answer says feasible; the LP (and its certificate) optimal
+        status = Status.FEASIBLE
     mech = built.mechanism(res.primal) if res.primal is not None else None
     value = res.value if status == "optimal" else None
     cert = {
@@ -393,8 +397,11 @@ def feasible_mechanism(
     belief: Belief | None = None,
     **solve_kwargs: Any,
 ) -> DesignResult:
-    """A mechanism satisfying ``constraints`` (``status == "optimal"``, witness in
-    ``.mechanism``), or ``status == "infeasible"`` with a Farkas certificate that none exists."""
+    """A mechanism satisfying ``constraints`` (``status == "feasible"``, witness in
+    ``.mechanism``), or ``status == "infeasible"`` with a Farkas certificate that none exists.
+
+    The LP inside (``.lp``, and the certificate's ``lp``) keeps the LP's own status
+    ``optimal`` (of the zero objective); only the answer says ``feasible``."""
     return _solve(env, "feasible", constraints, None, belief, "max", solve_kwargs)
 
 

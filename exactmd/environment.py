@@ -481,7 +481,10 @@ def _from_dict(d: Mapping[str, Any], source: str) -> Environment:
     for i, ts in enumerate(raw_types):
         row = []
         for k, t in enumerate(ts):
-            is_num = numeric[i][k] if numeric is not None else _looks_numeric(t)
+            is_num = _looks_numeric(t)  # the one rule for type labels (docs/environment-format.md)
+            if numeric is not None and numeric[i][k] != is_num:
+                raise ModelError(f"{source}: numeric_types[{i}][{k}] is {str(numeric[i][k]).lower()} but type {t!r} "
+                                 f"{'reads' if is_num else 'does not read'} as a number (labels that read as numbers are numbers)")
             row.append(Q(t, name=f"types[{i}][{k}]") if is_num else t)
         types.append(row)
     if key not in d:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -38,6 +38,13 @@ __all__ = [
     "private_value_environments",
     "grid_beliefs",
     "lp_problems",
+    "value_grids",
+    "ipv_environments",
+    "correlated_priors",
+    "conditional_matrix",
+    "full_rank_conditionals",
+    "auctions",
+    "public_goods",
 ]
 
 
@@ -286,3 +293,168 @@ def lp_problems(*, max_vars: int = 8, max_rows: int = 8, bounds: Sequence[str] =
     if bad_ops or not ops:
         raise InvalidArgument(f"ops={tuple(ops)!r} must be a non-empty subset of ('<=', '>=', '==')")
     return _lp_problem(max_vars, max_rows, tuple(bounds), tuple(ops), origin_feasible)
+
+
+# ---------------------------------------------------------------------------------
+# users' environments: auctions, independent private values, correlated priors, public goods
+def _check_prior_kind(prior: str, allowed: tuple[str, ...]) -> None:
+    if prior not in allowed:
+        raise InvalidArgument(f"prior={prior!r} must be one of {', '.join(map(repr, allowed))}")
+
+
+@st.composite
+def _value_grid(draw: Any, k: int, max_value: int) -> tuple[fmpq, ...]:
+    values = draw(st.lists(st.integers(0, max_value), min_size=k, max_size=k, unique=True))
+    return tuple(fmpq(x) for x in sorted(values))
+
+
+def value_grids(k: int, *, max_value: int = 6) -> st.SearchStrategy[tuple[fmpq, ...]]:
+    """``k`` increasing integer values in [0, max_value] (a bidder's value grid; shrinks
+    towards 0, 1, …, k − 1)."""
+    _check_int("k", k, 1, 20)
+    _check_int("max_value", max_value, k - 1, 1000)
+    return _value_grid(k, max_value)
+
+
+def conditional_matrix(p: Belief, i: int) -> fmpq_mat:
+    """Agent i's beliefs as a matrix: row θ_i (types of positive mass, in type order),
+    column θ_-i (profiles of the others, in product order), entry p(θ_-i : θ_i)."""
+    import itertools
+
+    others = [ts for j, ts in enumerate(p.types) if j != i]
+    marg = p.marginal(i)
+    rows = []
+    for t in p.types[i]:
+        if marg[t] == 0:
+            continue
+        rows.append([p[rest[:i] + (t,) + rest[i:]] / marg[t] for rest in itertools.product(*others)])
+    return fmpq_mat(rows)
+
+
+def full_rank_conditionals(p: Belief) -> bool:
+    """Whether every agent's :func:`conditional_matrix` has full row rank (exactly): the
+    condition of Crémer and McLean (1988) under which a revenue-maximising seller
+    extracts the full surplus with BIC and interim IR (no row is a combination of the
+    others, so each type can be charged a lottery only its own beliefs accept)."""
+    for i in range(p.n):
+        m = conditional_matrix(p, i)
+        if m.rank() != m.nrows():
+            return False
+    return True
+
+
+@st.composite
+def _correlated(draw: Any, types: Any, max_weight: int) -> Belief:
+    import itertools
+
+    k = len(types[0])
+    profiles = list(itertools.product(*types))
+    index = [{t: a for a, t in enumerate(ts)} for ts in types]
+    # w(θ) = r(θ) + D·[every agent's type has the same index]: on the columns θ_-i = (b, …, b)
+    # agent i's matrix is strictly diagonally dominant (D > (k − 1)·max_weight), so it has full
+    # row rank (Levy–Desplanques), and so do its rows scaled by 1/p_i(θ_i)
+    big = (k - 1) * max_weight + draw(st.integers(1, max_weight))
+    w = [draw(st.integers(0, max_weight)) + (big if len({index[j][t] for j, t in enumerate(th)}) == 1 else 0) for th in profiles]
+    tot = sum(w)
+    p = Belief(types, {th: fmpq(x, tot) for th, x in zip(profiles, w)}, name="prior")
+    assert full_rank_conditionals(p), "the construction gives full-rank conditionals"
+    return p
+
+
+def correlated_priors(types: Sequence[Sequence[Any]], *, max_weight: int = 3) -> st.SearchStrategy[Belief]:
+    """Correlated priors with full-rank conditionals (:func:`full_rank_conditionals`,
+    checked exactly on every value drawn), for ``types`` in which every agent has the same
+    number k of types: integer weights r(θ) ∈ [0, max_weight] plus a weight D >
+    (k − 1)·max_weight on the profiles where all agents have the same type index,
+    normalised (shrinks towards the perfectly correlated prior on those profiles)."""
+    _check_int("max_weight", max_weight, 1, 100)
+    ts = [tuple(t) for t in types]
+    if not ts or len({len(t) for t in ts}) != 1:
+        raise InvalidArgument(f"types={types!r}: every agent needs the same number of types")
+    return _correlated(tuple(ts), max_weight)
+
+
+@st.composite
+def _ipv(draw: Any, n_agents: int, max_types: int, max_allocations: int, value_range: int, full_support: bool) -> Environment:
+    types = draw(type_spaces(n_agents=n_agents, max_types=max_types))
+    margs = [draw(distributions(len(t), full_support=full_support)) for t in types]
+    k = draw(st.integers(2, max_allocations))
+    allocs = [f"a{j}" for j in range(k)]
+    own = {(i, a, t): draw(st.integers(-value_range, value_range)) for i in range(n_agents) for a in allocs for t in types[i]}
+    return Environment.quasilinear(types, independent(types, margs), allocs, lambda i, a, th: own[(i, a, th[i])])
+
+
+def ipv_environments(*, n_agents: int = 2, max_types: int = 3, max_allocations: int = 3, value_range: int = 3,
+                     full_support: bool = True) -> st.SearchStrategy[Environment]:
+    """Quasi-linear environments with independent private values: v_i(a, θ) = v_i(a, θ_i),
+    integers in [−value_range, value_range], and a product prior p(θ) = Π_i p_i(θ_i)
+    (marginals from :func:`distributions`; ``full_support``: every type has positive mass)."""
+    _check_int("n_agents", n_agents, 1, 4)
+    _check_int("max_types", max_types, 1, 5)
+    _check_int("max_allocations", max_allocations, 2, 6)
+    _check_int("value_range", value_range, 1, 100)
+    return _ipv(n_agents, max_types, max_allocations, value_range, full_support)
+
+
+@st.composite
+def _auction(draw: Any, n: int, min_types: int, max_types: int, max_value: int, prior: str, full_support: bool) -> Environment:
+    kind = draw(st.sampled_from(["independent", "correlated"])) if prior == "any" else prior
+    if kind == "correlated":
+        k = draw(st.integers(min_types, max_types))
+        sizes = [k] * n
+    else:
+        sizes = [draw(st.integers(min_types, max_types)) for _ in range(n)]
+    types = tuple(draw(value_grids(k, max_value=max_value)) for k in sizes)
+    if kind == "correlated":
+        p = draw(correlated_priors(types))
+    else:
+        p = independent(types, [draw(distributions(len(t), full_support=full_support)) for t in types])
+    allocs = ["none"] + [f"win{i + 1}" for i in range(n)]
+    return Environment.quasilinear(types, p, allocs, lambda i, a, th: th[i] if a == f"win{i + 1}" else 0,
+                                   name=f"auction, {n} bidders")
+
+
+def auctions(*, n_bidders: int = 2, min_types: int = 2, max_types: int = 3, max_value: int = 6,
+             prior: str = "independent", full_support: bool = True) -> st.SearchStrategy[Environment]:
+    """Single-item auctions: allocations ``none``, ``win1`` … ``winN``; bidder i's value
+    for ``win{i}`` is her type θ_i (a :func:`value_grids` grid in [0, max_value]), 0 for
+    the others.  ``prior``: ``"independent"`` (independent private values, marginals
+    from :func:`distributions`), ``"correlated"`` (:func:`correlated_priors`: full-rank
+    conditionals, every bidder with the same number of types) or ``"any"``."""
+    _check_int("n_bidders", n_bidders, 1, 4)
+    _check_int("min_types", min_types, 1, 6)
+    _check_int("max_types", max_types, min_types, 6)
+    _check_int("max_value", max_value, max_types - 1, 1000)
+    _check_prior_kind(prior, ("independent", "correlated", "any"))
+    return _auction(n_bidders, min_types, max_types, max_value, prior, full_support)
+
+
+@st.composite
+def _public_good(draw: Any, n: int, max_types: int, max_value: int, max_cost: int, prior: str, full_support: bool) -> Environment:
+    kind = draw(st.sampled_from(["independent", "correlated"])) if prior == "any" else prior
+    k0 = draw(st.integers(1, max_types))
+    sizes = [k0] * n if kind == "correlated" else [draw(st.integers(1, max_types)) for _ in range(n)]
+    types = tuple(draw(value_grids(k, max_value=max_value)) for k in sizes)
+    if kind == "correlated":
+        p = draw(correlated_priors(types))
+    else:
+        p = independent(types, [draw(distributions(len(t), full_support=full_support)) for t in types])
+    cost = fmpq(draw(st.integers(0, max_cost)))
+    share = cost / n
+    return Environment.quasilinear(types, p, ["skip", "build"], lambda i, a, th: th[i] - share if a == "build" else 0,
+                                   name=f"public good, {n} agents, cost {cost}")
+
+
+def public_goods(*, n_agents: int = 2, max_types: int = 2, max_value: int = 4, max_cost: int = 6,
+                 prior: str = "independent", full_support: bool = True) -> st.SearchStrategy[Environment]:
+    """A public good: allocations ``skip`` and ``build``; building costs c (an integer in
+    [0, max_cost]) shared equally, so v_i(build, θ) = θ_i − c/n and v_i(skip, θ) = 0, θ_i
+    on a :func:`value_grids` grid in [0, max_value]; the transfers are the agents' money
+    beyond their cost shares, so budget balance (``BB``) means the cost is exactly paid.
+    ``prior`` as for :func:`auctions`."""
+    _check_int("n_agents", n_agents, 1, 4)
+    _check_int("max_types", max_types, 1, 5)
+    _check_int("max_value", max_value, max_types - 1, 1000)
+    _check_int("max_cost", max_cost, 0, 1000)
+    _check_prior_kind(prior, ("independent", "correlated", "any"))
+    return _public_good(n_agents, max_types, max_value, max_cost, prior, full_support)

@@ -110,7 +110,7 @@ def test_lemma_5_equations_by_hand():
     assert [m1[t] for t in env.types[0]] == [0, fmpq(1, 6), fmpq(1, 2)]
     assert [m2[t] for t in env.types[1]] == [fmpq(1, 6), fmpq(1, 6), 0]
     assert (r.m10_24, r.m10_25) == (fmpq(1, 3), fmpq(4, 3))
-    assert r.lp.status == "optimal"  # zero-on-no-trade transfers do exist
+    assert r.lp.status == "feasible"  # zero-on-no-trade transfers do exist
     assert not r.construction_check.ok
 
 

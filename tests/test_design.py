@@ -83,7 +83,9 @@ def test_infeasible_answer_carries_farkas_certificate():
 def test_feasible_answer_has_a_witness_that_passes_the_check():
     env = np_example_2()
     res = feasible_mechanism(env, ["IC", "interim-IR", "BB", "efficiency"])
-    assert res.status == "optimal"
+    assert res.status == "feasible" and res.feasible and res.value is None  # issue 16: a feasibility answer says feasible
+    assert res.lp.status == "optimal" and res.certificate["lp"]["status"] == "optimal"  # its LP (certificate) unchanged
+    assert "status=feasible" in repr(res)
     assert check(res.mechanism, ["IC", "interim-IR", "BB", "efficiency"]).ok
     res.verify()
 

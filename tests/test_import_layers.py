@@ -44,7 +44,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("registries", ["exactmd.symbolic", "exactmd.certificates", "exactmd.claims", "exactmd.tables",
                     "exactmd.sources"]),
     ("use", ["exactmd.strategies", "exactmd.files", "exactmd.plots", "exactmd.reproduce", "exactmd.commands",
-             "exactmd.display", "exactmd.testing"]),
+             "exactmd.display", "exactmd.testing", "exactmd.evaluation"]),
     ("cli", ["exactmd.cli", "exactmd.__main__"]),
     ("facade", ["exactmd"]),
     ("papers", ["exactmd.papers", "exactmd.papers.*"]),

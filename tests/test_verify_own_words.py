@@ -60,7 +60,7 @@ def second_best() -> dict:
 @pytest.fixture(scope="module")
 def witness() -> dict:
     res = feasible_mechanism(bilateral_trade(2, "uniform", "uniform"), ["IC", "interim-IR", "BB", "efficiency"])
-    assert res.status == "optimal"
+    assert res.status == "feasible"
     return json.loads(res.to_json())
 
 

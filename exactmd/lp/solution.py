@@ -27,6 +27,7 @@ class Status(StrEnum):
     OPTIMAL = "optimal"
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
+    FEASIBLE = "feasible"  # a feasibility question's answer (DesignResult); an LP's status is never this
 
 
 @dataclass(frozen=True)

@@ -232,7 +232,7 @@ def first_best_attainable(env: Environment, ir: str = "interim-IR") -> Any:
     """Whether an IC, IR, budget-balanced, ex post efficient mechanism exists.
 
     Returns the :class:`~exactmd.design.DesignResult` of the feasibility question: a
-    witness (``status == "optimal"``) or a Farkas certificate (``"infeasible"``).
+    witness (``status == "feasible"``) or a Farkas certificate (``"infeasible"``).
     ``ir`` is ``"interim-IR"`` or ``"ex-post-IR"`` (Vartiainen §4.1).
     """
     return feasible_mechanism(env, ["IC", ir, "BB", "efficiency"])
@@ -302,7 +302,7 @@ def proposition_2(env: Environment) -> Proposition2:
     for g, a in fam:
         val = allocation_value(env, a)
         res = feasible_mechanism(env, list(SECOND_BEST) + [fixed_allocation(env, a)])
-        cand = ThresholdCandidate(g, a, val, res.status == "optimal", res)
+        cand = ThresholdCandidate(g, a, val, res.feasible, res)
         cands.append(cand)
         if cand.feasible:
             best = cand

@@ -172,11 +172,11 @@ def _decide_lemma5(instance: tuple[int, Any, Any]) -> Verdict:
     if best is None:
         return Verdict(cid, "not-applicable", "no γ-threshold allocation admits IC, IR, BB transfers", env.name)
     r = lemma_5(env, best.gamma)
-    name = "zero-transfer-mechanism" if r.lp.status == "optimal" else "no-zero-transfer-mechanism"
+    name = "zero-transfer-mechanism" if r.lp.feasible else "no-zero-transfer-mechanism"
     certs = ((name, r.lp.certificate),)
     eq = "(24) and (25) agree" if r.equations_consistent else f"(24) needs m(1,0) = {fmt(r.m10_24)} but (25) needs {fmt(r.m10_25)}"
     cons = "the proof's construction is IC, IR and BB" if r.construction_check.ok else f"the proof's construction fails: {r.construction_check.violations[0]}"
-    if r.lp.status == "optimal":
+    if r.lp.feasible:
         return Verdict(cid, "confirmed", f"a^γ (γ = {fmt(r.gamma)}) has IC, IR, BB transfers that are 0 without trade (witness); {eq}; {cons}", env.name, certs)
     return Verdict(cid, "refuted", f"no IC, IR, BB transfers for a^γ (γ = {fmt(r.gamma)}) are 0 without trade (Farkas); {eq}; {cons}", env.name, certs)
 
@@ -190,7 +190,7 @@ def _decide_lemma6(instance: tuple[int, Any, Any]) -> Verdict:
     if best is None:
         return Verdict(cid, "not-applicable", "no γ-threshold allocation admits IC, IR, BB transfers", env.name)
     l5 = lemma_5(env, best.gamma)
-    if l5.lp.status != "optimal":
+    if not l5.lp.feasible:
         return Verdict(cid, "not-applicable", "no zero-on-no-trade transfers exist (Lemma 5 fails here)", env.name)
     m = {th: l5.lp.mechanism.expected_transfer(1, th) for th in env.profiles()}
     below = [b for b in breakpoints(env) if b < best.gamma]

@@ -94,7 +94,7 @@ def bargaining_rows(Ks: Iterable[int], prior: str = "uniform", *, log: Callable[
             "prior": prior,
             "regular": r.regular,
             "first_best": first_best(env),
-            "first_best_attainable": first_best_attainable(env).status == "optimal",
+            "first_best_attainable": first_best_attainable(env).feasible,
             "second_best": r.second_best.value,
             "best_threshold": r.best.value if r.best else None,
             "gamma": r.best.gamma if r.best else None,
