@@ -6,6 +6,7 @@ The kernel's subcommands::
     exactmd verify FILE...
     exactmd explain CERT
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [-o OUT]
+        [--deterministic [--max-nodes N]]
     exactmd claims
     exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
     exactmd reproduce [CLAIM...] [--out DIR]
@@ -42,6 +43,7 @@ from .certificates import LP_FORMAT, get_format, verify_document
 from .claims import CLAIMS
 from .commands import GROUPS, check_range, echo, output_path, progress, registered_commands, write_text
 from .design import feasible_mechanism, optimal_mechanism
+from .deterministic import DEFAULT_MAX_NODES, MAX_NODES, deterministic_mechanism
 from .environment import load_environment
 from .errors import ExactMDError, InputError
 from .jsonio import load_strict
@@ -147,14 +149,25 @@ def _cmd_design(args: argparse.Namespace) -> int:
     out = _out(args, args.env)
     env = load_environment(args.env)
     kw = dict(method=args.method, max_pivots=args.max_pivots, time_limit=args.time_limit)
-    if args.feasible:
+    if args.max_nodes is not None and not args.deterministic:
+        raise InputError("--max-nodes bounds the branch and bound of --deterministic; give --deterministic too")
+    if args.deterministic and args.feasible:
+        raise InputError("--feasible asks whether any mechanism exists; it takes no --deterministic")
+    if args.deterministic:
+        nodes = DEFAULT_MAX_NODES if args.max_nodes is None else args.max_nodes
+        _check_range("--max-nodes", nodes, 1, MAX_NODES)
+        res: Any = deterministic_mechanism(env, args.constraints, args.objective, sense=args.sense, max_nodes=nodes, **kw)
+        mech = res.mechanism
+    elif args.feasible:
         res = feasible_mechanism(env, args.constraints, **kw)
+        mech = res.mechanism
     else:
         res = optimal_mechanism(env, args.constraints, args.objective, sense=args.sense, **kw)
-    _print(res.certificate["statement"])  # its LP certificate was verified when it was solved
-    if res.mechanism is not None:
+        mech = res.mechanism
+    _print(res.certificate["statement"])  # its LP certificates were verified when they were solved
+    if mech is not None:
         for th in env.profiles():
-            lot = res.mechanism(th)
+            lot = mech(th)
             parts = []
             for x, q in lot.items():
                 parts.append(f"{x!r} w.p. {fmt(q)}" if env.kind == "quasilinear" else f"{label(x)} w.p. {fmt(q)}")
@@ -243,6 +256,9 @@ def _parser() -> argparse.ArgumentParser:
     de.add_argument("--method", choices=["auto", "exact", "hint"], default="auto")
     de.add_argument("--max-pivots", type=int, default=None)
     de.add_argument("--time-limit", type=float, default=None)  # float-ok: wall-clock budget
+    de.add_argument("--deterministic", action="store_true",
+                    help="the best mechanism whose allocation probabilities are all 0 or 1 (exact branch and bound)")
+    de.add_argument("--max-nodes", type=int, default=None, help=f"node LPs --deterministic may solve (default {DEFAULT_MAX_NODES})")
     de.add_argument("-o", "--output", help="write the mechanism certificate here")
     de.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
     de.set_defaults(func=_cmd_design)
