@@ -6,7 +6,7 @@ The kernel's subcommands::
     exactmd verify FILE...
     exactmd explain CERT
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [-o OUT]
-        [--deterministic [--max-nodes N]]
+        [--deterministic [--max-nodes N]] [--then "min transfers" ...] [--symmetrise]
     exactmd claims
     exactmd check [CLAIM...] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
     exactmd reproduce [CLAIM...] [--out DIR]
@@ -47,6 +47,7 @@ from .deterministic import DEFAULT_MAX_NODES, MAX_NODES, deterministic_mechanism
 from .environment import load_environment
 from .errors import ExactMDError, InputError
 from .jsonio import load_strict
+from .lexicographic import lexicographic_mechanism
 from .lp import explain_certificate, solve_problem
 from .lp.formats import load_problem
 from .rational import fmt
@@ -149,15 +150,22 @@ def _cmd_design(args: argparse.Namespace) -> int:
     out = _out(args, args.env)
     env = load_environment(args.env)
     kw = dict(method=args.method, max_pivots=args.max_pivots, time_limit=args.time_limit)
+    canonical = args.then or args.symmetrise
     if args.max_nodes is not None and not args.deterministic:
         raise InputError("--max-nodes bounds the branch and bound of --deterministic; give --deterministic too")
-    if args.deterministic and args.feasible:
-        raise InputError("--feasible asks whether any mechanism exists; it takes no --deterministic")
+    if (args.deterministic or canonical) and args.feasible:
+        raise InputError("--feasible asks whether any mechanism exists; it takes no --deterministic, --then or --symmetrise")
+    if args.deterministic and canonical:
+        raise InputError("--deterministic cannot be combined with --then or --symmetrise")
     if args.deterministic:
         nodes = DEFAULT_MAX_NODES if args.max_nodes is None else args.max_nodes
         _check_range("--max-nodes", nodes, 1, MAX_NODES)
         res: Any = deterministic_mechanism(env, args.constraints, args.objective, sense=args.sense, max_nodes=nodes, **kw)
         mech = res.mechanism
+    elif canonical:
+        first = args.objective if len(args.objective.split()) == 2 else f"{args.sense} {args.objective}"
+        res = lexicographic_mechanism(env, args.constraints, [first, *(args.then or [])], symmetrise=args.symmetrise, **kw)
+        mech = res.best
     elif args.feasible:
         res = feasible_mechanism(env, args.constraints, **kw)
         mech = res.mechanism
@@ -259,6 +267,10 @@ def _parser() -> argparse.ArgumentParser:
     de.add_argument("--deterministic", action="store_true",
                     help="the best mechanism whose allocation probabilities are all 0 or 1 (exact branch and bound)")
     de.add_argument("--max-nodes", type=int, default=None, help=f"node LPs --deterministic may solve (default {DEFAULT_MAX_NODES})")
+    de.add_argument("--then", action="append", metavar="OBJ",
+                    help="break ties by a further objective, e.g. 'min transfers', 'min losses', 'max planner' (repeatable)")
+    de.add_argument("--symmetrise", action="store_true",
+                    help="average the optimum over the agent permutations that leave the environment invariant")
     de.add_argument("-o", "--output", help="write the mechanism certificate here")
     de.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
     de.set_defaults(func=_cmd_design)
