@@ -47,7 +47,7 @@ from .deterministic import DEFAULT_MAX_NODES, MAX_NODES, deterministic_mechanism
 from .environment import load_environment
 from .errors import ExactMDError, InputError
 from .jsonio import load_strict
-from .lexicographic import lexicographic_mechanism
+from .lexicographic import CONVEX, lexicographic_mechanism
 from .lp import explain_certificate, solve_problem
 from .lp.formats import load_problem
 from .rational import fmt
@@ -150,13 +150,17 @@ def _cmd_design(args: argparse.Namespace) -> int:
     out = _out(args, args.env)
     env = load_environment(args.env)
     kw = dict(method=args.method, max_pivots=args.max_pivots, time_limit=args.time_limit)
-    canonical = args.then or args.symmetrise
+    # the stage objectives of exactmd.lexicographic ("min transfers", "losses", ...) are answered in stages too
+    staged = not args.feasible and (len(args.objective.split()) > 1 or args.objective in CONVEX)
+    canonical = args.then or args.symmetrise or staged
     if args.max_nodes is not None and not args.deterministic:
         raise InputError("--max-nodes bounds the branch and bound of --deterministic; give --deterministic too")
     if (args.deterministic or canonical) and args.feasible:
         raise InputError("--feasible asks whether any mechanism exists; it takes no --deterministic, --then or --symmetrise")
     if args.deterministic and canonical:
-        raise InputError("--deterministic cannot be combined with --then or --symmetrise")
+        what = "--then" if args.then else "--symmetrise" if args.symmetrise else f"--objective {args.objective!r}"
+        raise InputError(f"--deterministic cannot be combined with {what} (it optimises planner, welfare, revenue or "
+                         "agent:NAME, with --sense)")
     if args.deterministic:
         nodes = DEFAULT_MAX_NODES if args.max_nodes is None else args.max_nodes
         _check_range("--max-nodes", nodes, 1, MAX_NODES)
@@ -258,7 +262,8 @@ def _parser() -> argparse.ArgumentParser:
     de = sub.add_parser("design", help="optimal or feasible mechanism for an environment file")
     de.add_argument("env")
     de.add_argument("--constraints", default="IC,interim-IR", help="comma-separated families (default IC,interim-IR)")
-    de.add_argument("--objective", default="planner", help="planner | welfare | revenue | agent:NAME")
+    de.add_argument("--objective", default="planner",
+                    help="planner | welfare | revenue | agent:NAME; 'min transfers', 'min losses' (docs/canonical-mechanisms.md)")
     de.add_argument("--sense", default="max", choices=["max", "min"])
     de.add_argument("--feasible", action="store_true", help="only ask whether a mechanism exists")
     de.add_argument("--method", choices=["auto", "exact", "hint"], default="auto")

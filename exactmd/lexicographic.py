@@ -69,7 +69,7 @@ from .lp.solution import dump_json
 from .mechanism import OutcomeFunction
 from .rational import Q, fmt, is_rational_string
 
-__all__ = ["LEXICOGRAPHIC_FORMAT", "MAX_STAGES", "MAX_SYMMETRY_AGENTS", "Stage", "LexicographicResult",
+__all__ = ["CONVEX", "LEXICOGRAPHIC_FORMAT", "MAX_STAGES", "MAX_SYMMETRY_AGENTS", "Stage", "LexicographicResult",
            "parse_stage", "symmetries", "average_over_symmetries", "lexicographic_mechanism", "verify_lexicographic_certificate"]
 
 LEXICOGRAPHIC_FORMAT = "exactmd-lexicographic-certificate/1"
@@ -77,7 +77,8 @@ MAX_STAGES = 16
 MAX_SYMMETRY_AGENTS = 8  # n! agent permutations are tried
 
 _LINEAR = ("planner", "welfare", "revenue")
-_CONVEX = ("transfers", "losses")
+CONVEX = ("transfers", "losses")  # the objectives minimised through auxiliary variables
+_CONVEX = CONVEX
 _WORDS = {"transfers": "expected absolute transfers", "losses": "expected ex post losses"}
 
 

@@ -238,3 +238,22 @@ def test_cli_then_symmetrise(tmp_path):
     assert v.returncode == 0 and v.stdout.startswith("OK"), v.stdout
     bad = _cli("design", str(EXAMPLES / "bilateral-trade-K2.toml"), "--symmetrise")
     assert bad.returncode == 2 and "not symmetric" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("args, word", [
+    (["--objective", "losses"], "can only be minimised"),
+    (["--then", "min transfers", "--deterministic"], "--deterministic cannot be combined with --then"),
+    (["--objective", "min transfers", "--deterministic"], "--objective 'min transfers'"),
+    (["--symmetrise", "--feasible"], "--feasible"),
+    (["--then", "min nonsense"], "not known"),
+], ids=["max-losses", "then-deterministic", "stage-objective-deterministic", "symmetrise-feasible", "unknown-then"])
+def test_cli_refusals(args, word):
+    p = _cli("design", str(EXAMPLES / "auction-2x3.toml"), *args)
+    assert p.returncode == 2 and word in p.stderr and p.stderr.count("\n") == 1, p.stderr
+
+
+def test_cli_stage_objective_alone():
+    # --objective "min transfers" is answered in stages (one stage): the least money moved
+    # under IC and interim IR is 0 (no transfers at all, whoever gets the good)
+    p = _cli("design", str(EXAMPLES / "auction-2x3.toml"), "--objective", "min transfers")
+    assert p.returncode == 0 and "the minimum of expected absolute transfers is 0." in p.stdout, p.stderr
