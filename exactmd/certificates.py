@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .design import MECHANISM_FORMAT, verify_mechanism_certificate
+from .deterministic import DETERMINISTIC_FORMAT, verify_deterministic_certificate
 from .errors import PluginError
+from .lexicographic import LEXICOGRAPHIC_FORMAT, verify_lexicographic_certificate
 from .lp.checker import LP_FORMAT
 from .lp.verify import verify_certificate
 from .plugins import load_plugins
@@ -88,3 +90,7 @@ register_format(MECHANISM_FORMAT, verify_mechanism_certificate, owner="exactmd",
                 summary="a mechanism-design question, its LP and its answer")
 register_format(SYMBOLIC_FORMAT, lambda doc: verify_symbolic(dict(doc)), owner="exactmd",
                 summary="identities between polynomials, regenerated and expanded")
+register_format(DETERMINISTIC_FORMAT, verify_deterministic_certificate, owner="exactmd",
+                summary="the best deterministic mechanism, by a branch and bound whose every leaf is certified")
+register_format(LEXICOGRAPHIC_FORMAT, verify_lexicographic_certificate, owner="exactmd",
+                summary="a lexicographic (and optionally symmetrised) optimum, one certified LP per stage")

@@ -6,6 +6,7 @@ The kernel's subcommands::
     exactmd verify FILE... [--claims SOURCE] [--plugin MODULE_OR_FILE.py]
     exactmd explain CERT
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [--plugin P] [-o OUT]
+        [--deterministic [--max-nodes N]] [--then "min transfers" ...] [--symmetrise]
     exactmd evaluate ENV.toml MECH.json [--constraints IC,interim-IR]
     exactmd claims [--claims SOURCE]
     exactmd check [SOURCE] [CLAIM...] [--claims SOURCE] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
@@ -48,10 +49,12 @@ from .claims import CLAIMS, get_claim
 from .families import with_file_cost
 from .commands import GROUPS, check_range, echo, output_path, progress, registered_commands, write_text
 from .design import feasible_mechanism, optimal_mechanism
+from .deterministic import DEFAULT_MAX_NODES, MAX_NODES, deterministic_mechanism
 from .environment import load_environment
 from .evaluation import evaluate, load_mechanism
 from .errors import ClaimError, ExactMDError, InputError
 from .jsonio import load_strict
+from .lexicographic import CONVEX, lexicographic_mechanism
 from .lp import explain_certificate, solve_problem
 from .lp.formats import load_problem
 from .sources import is_source, load_source, source_claims
@@ -167,16 +170,38 @@ def _cmd_design(args: argparse.Namespace) -> int:
         load_source(src, role="--plugin")
     constraints = with_file_cost(args.constraints, args.env)  # BB-cost & co. read the file's [cost] table
     kw = dict(method=args.method, max_pivots=args.max_pivots, time_limit=args.time_limit)
-    if args.feasible:
+    # the stage objectives of exactmd.lexicographic ("min transfers", "losses", ...) are answered in stages too
+    staged = not args.feasible and (len(args.objective.split()) > 1 or args.objective in CONVEX)
+    canonical = args.then or args.symmetrise or staged
+    if args.max_nodes is not None and not args.deterministic:
+        raise InputError("--max-nodes bounds the branch and bound of --deterministic; give --deterministic too")
+    if (args.deterministic or canonical) and args.feasible:
+        raise InputError("--feasible asks whether any mechanism exists; it takes no --deterministic, --then or --symmetrise")
+    if args.deterministic and canonical:
+        what = "--then" if args.then else "--symmetrise" if args.symmetrise else f"--objective {args.objective!r}"
+        raise InputError(f"--deterministic cannot be combined with {what} (it optimises planner, welfare, revenue or "
+                         "agent:NAME, with --sense)")
+    if args.deterministic:
+        nodes = DEFAULT_MAX_NODES if args.max_nodes is None else args.max_nodes
+        _check_range("--max-nodes", nodes, 1, MAX_NODES)
+        res: Any = deterministic_mechanism(env, constraints, args.objective, sense=args.sense, max_nodes=nodes, **kw)
+        mech = res.mechanism
+    elif canonical:
+        first = args.objective if len(args.objective.split()) == 2 else f"{args.sense} {args.objective}"
+        res = lexicographic_mechanism(env, constraints, [first, *(args.then or [])], symmetrise=args.symmetrise, **kw)
+        mech = res.best
+    elif args.feasible:
         res = feasible_mechanism(env, constraints, **kw)
+        mech = res.mechanism
     else:
         res = optimal_mechanism(env, constraints, args.objective, sense=args.sense, **kw)
-    _print(res.certificate["statement"])  # its LP certificate was verified when it was solved
-    if res.mechanism is not None:
+        mech = res.mechanism
+    _print(res.certificate["statement"])  # its LP certificates were verified when they were solved
+    if mech is not None:
         for th in env.profiles():
-            lot = res.mechanism(th)
+            lot = mech(th)
             if env.kind == "quasilinear" and len(lot) > 1:  # a lottery: its transfers are expected transfers
-                t = ", ".join(fmt(res.mechanism.expected_transfer(i, th)) for i in range(env.n))
+                t = ", ".join(fmt(mech.expected_transfer(i, th)) for i in range(env.n))
                 _print(f"  {profile_label(th)}: " + ", ".join(f"{label(x.allocation)} w.p. {fmt(q)}" for x, q in lot.items())
                        + f"; expected transfers ({t})")
                 continue
@@ -300,7 +325,8 @@ def _parser() -> argparse.ArgumentParser:
     de = sub.add_parser("design", help="optimal or feasible mechanism for an environment file")
     de.add_argument("env")
     de.add_argument("--constraints", default="IC,interim-IR", help="comma-separated families (default IC,interim-IR)")
-    de.add_argument("--objective", default="planner", help="planner | welfare | revenue | agent:NAME")
+    de.add_argument("--objective", default="planner",
+                    help="planner | welfare | revenue | agent:NAME; 'min transfers', 'min losses' (docs/canonical-mechanisms.md)")
     de.add_argument("--sense", default="max", choices=["max", "min"])
     de.add_argument("--feasible", action="store_true", help="only ask whether a mechanism exists")
     de.add_argument("--method", choices=["auto", "exact", "hint"], default="auto")
@@ -308,6 +334,13 @@ def _parser() -> argparse.ArgumentParser:
     de.add_argument("--time-limit", type=float, default=None)  # float-ok: wall-clock budget
     de.add_argument("--plugin", action="append", default=[], metavar="MODULE_OR_FILE.py",
                     help="import a module of constraint families (register_family) first")
+    de.add_argument("--deterministic", action="store_true",
+                    help="the best mechanism whose allocation probabilities are all 0 or 1 (exact branch and bound)")
+    de.add_argument("--max-nodes", type=int, default=None, help=f"node LPs --deterministic may solve (default {DEFAULT_MAX_NODES})")
+    de.add_argument("--then", action="append", metavar="OBJ",
+                    help="break ties by a further objective, e.g. 'min transfers', 'min losses', 'max planner' (repeatable)")
+    de.add_argument("--symmetrise", action="store_true",
+                    help="average the optimum over the agent permutations that leave the environment invariant")
     de.add_argument("-o", "--output", help="write the mechanism certificate here")
     de.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
     de.set_defaults(func=_cmd_design)

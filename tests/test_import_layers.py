@@ -40,7 +40,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("model", ["exactmd.belief", "exactmd.environment", "exactmd.mechanism"]),
     ("encoding", ["exactmd.encoding"]),
     ("constraints", ["exactmd.constraints", "exactmd.families", "exactmd.custom_families"]),
-    ("design", ["exactmd.design"]),
+    ("design", ["exactmd.design", "exactmd.deterministic", "exactmd.lexicographic"]),
     ("registries", ["exactmd.symbolic", "exactmd.certificates", "exactmd.claims", "exactmd.tables",
                     "exactmd.sources"]),
     ("use", ["exactmd.strategies", "exactmd.files", "exactmd.plots", "exactmd.reproduce", "exactmd.commands",
