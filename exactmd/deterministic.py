@@ -319,14 +319,15 @@ def _read_objective(objective: Any) -> None:
             raise _Refused(f"objective: coefficient {c!r} of {v!r} is not a canonical number 'p/q'")
 
 
-def _full(sparse: Any, keys: list[str], what: str) -> dict[str, str]:
-    """A sparse vector of the file (nonzero entries, in the LP's order) filled with zeros."""
+def _full(sparse: Any, keys: list[str], what: str, lp: str = "the LP") -> dict[str, str]:
+    """A sparse vector of the file (nonzero entries, in the LP's order) filled with zeros;
+    ``lp`` names the LP in the refusal (also used by :mod:`exactmd.lexicographic`)."""
     if not isinstance(sparse, Mapping):
         raise _Refused(f"{what}: must be a map")
     known = set(keys)
     for k, x in sparse.items():
         if k not in known:
-            raise _Refused(f"{what}: names {k!r}, which is not in the LP")
+            raise _Refused(f"{what}: names {k!r}, which is not in {lp}")
         if x == "0":
             raise _Refused(f"{what}: lists the zero entry {k!r} (exactmd leaves zeros out)")
     if list(sparse) != [k for k in keys if k in sparse]:

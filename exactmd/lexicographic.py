@@ -60,6 +60,7 @@ from flint import fmpq
 from .belief import profile_label
 from .constraints import check, parse_constraints
 from .design import _objective, _objective_words, _family_words, build_problem
+from .deterministic import _Refused as _DeterministicRefused, _full as _sparse_full
 from .encoding import MechanismEncoding
 from .environment import Environment
 from .errors import CertificateError, ExactMDError, ModelError
@@ -471,17 +472,11 @@ class _Refused(Exception):
 
 
 def _full(sparse: Any, keys: list[str], what: str) -> dict[str, str]:
-    if not isinstance(sparse, Mapping):
-        raise _Refused(f"{what}: must be a map")
-    known = set(keys)
-    for k, x in sparse.items():
-        if k not in known:
-            raise _Refused(f"{what}: names {k!r}, which is not in the stage's LP")
-        if x == "0":
-            raise _Refused(f"{what}: lists the zero entry {k!r} (exactmd leaves zeros out)")
-    if list(sparse) != [k for k in keys if k in sparse]:
-        raise _Refused(f"{what}: entries are not in the LP's order")
-    return {k: sparse.get(k, "0") for k in keys}
+    """A sparse vector of the file filled with zeros (:func:`exactmd.deterministic._full`)."""
+    try:
+        return _sparse_full(sparse, keys, what, "the stage's LP")
+    except _DeterministicRefused as e:
+        raise _Refused(str(e)) from None
 
 
 def _read_stage(doc: Any, k: int) -> Stage:
