@@ -285,7 +285,10 @@ def load_mechanism(env: Environment, source: Any) -> OutcomeFunction:
     if "format" in source:
         if "mechanism" not in source:
             raise ModelError(f"{where}: a {source.get('format')!r} document without a 'mechanism' field holds no mechanism")
-        return _from_json(env, source["mechanism"], f"{where}: mechanism")
+        return _from_json(env, source["mechanism"], where if where == "mechanism" else f"{where}: mechanism")
+    field = where if where == "mechanism" else f"{where}: mechanism"
+    if set(source) == {"mechanism"}:
+        return _from_json(env, source["mechanism"], field)
     if source and all(isinstance(v, list) for v in source.values()):
         return _from_json(env, source, where)
     return OutcomeFunction(env, source)

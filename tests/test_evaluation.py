@@ -196,3 +196,9 @@ def test_cli_design_prints_a_lottery_with_expected_transfers(tmp_path, capsys, m
     out = capsys.readouterr().out
     assert "  2,2: win1 w.p. 1/2, win2 w.p. 1/2; expected transfers (-1, -1)" in out
     assert "(win1; -1, -1)" not in out  # not shown as if the winner and the loser both paid
+
+
+def test_a_document_whose_mechanism_field_is_not_a_table_is_one_line():
+    env = auction()
+    with pytest.raises(ModelError, match=r"^mechanism: must map profiles to lists of entries$"):
+        load_mechanism(env, {"mechanism": 5})
