@@ -45,3 +45,16 @@ def test_values_one_two_three_by_hand(tmp_path):
     v = _exactmd("verify", "--claims", str(EXAMPLE), "run/manifest.json", cwd=tmp_path)
     assert v.returncode == 0, v.stdout + v.stderr
     assert "2 entries of 2 claims decided again" in v.stdout and "not in this manifest" not in v.stdout, v.stdout
+    # one word of a verdict changed, or one number of a certificate: refused
+    m = tmp_path / "run" / "manifest.json"
+    good = m.read_text()
+    m.write_text(good.replace('"status": "refuted"', '"status": "confirmed"', 1))
+    v = _exactmd("verify", "--claims", str(EXAMPLE), "run/manifest.json", cwd=tmp_path)
+    assert v.returncode == 1 and v.stdout.startswith("FAIL"), v.stdout
+    m.write_text(good)
+    cert = next((tmp_path / "run" / "textbook" / "posted-price").rglob("*.json"))
+    doc = json.loads(cert.read_text())
+    assert doc["lp"]["value"] == "4/3"
+    doc["lp"]["value"] = "5/3"
+    ok, why = verify_document(doc)
+    assert not ok, why
