@@ -28,6 +28,7 @@ from .identities import discrete_envelope, summation_by_parts
 from .bargaining import bilateral_trade, breakpoints, is_regular, lemma_5, lemma_6, proposition_2
 from .certificates import lemma_7_cases_certificate
 from .continuation import continuation_devices, lemma_7
+from .reversion import reversion_certificate, reversion_witness
 
 
 # ---------------------------------------------------------------------------------
@@ -297,13 +298,14 @@ def _decide_lemma7_cases(instance: tuple[Any, Any, Any]) -> Verdict:
     return Verdict(cid, instance=f"t = {t_lo}, t̄ = {t_hi}", readings=readings, note=note)
 
 
-def _decide_theorem2(instance: tuple[int, Any, Any]) -> Verdict:
-    cid = "vartiainen2014/theorem-2"
+def _theorem2_steps(instance: tuple[int, Any, Any]) -> ReadingVerdict:
+    """Reading via=proof-steps: the proof's decidable steps on the instance."""
+    rid = _THEOREM2_READING.id
     env = _bargaining_env(instance)
     verdicts = [get_claim(c).decide(instance) for c in ("vartiainen2014/prop-2", "vartiainen2014/lemma-5", "vartiainen2014/lemma-6")]
     if any(v.status == "not-applicable" for v in verdicts):
         bad = next(v for v in verdicts if v.status == "not-applicable")
-        return Verdict(cid, "not-applicable", f"{bad.claim}: {bad.summary}", env.name)
+        return ReadingVerdict(rid, "not-applicable", f"{bad.claim}: {bad.summary}")
 
     best = _prop2(instance).best
     l5 = lemma_5(env, best.gamma)
@@ -318,10 +320,33 @@ def _decide_theorem2(instance: tuple[int, Any, Any]) -> Verdict:
     failed = [v for v in verdicts if v.status != "confirmed"]
     certs = tuple((f"{v.claim.split('/')[1]}-{k}-{name}", c) for k, v in enumerate(verdicts) for name, c in v.certificates)
     if failed:  # a failed step refutes the proof, not the theorem
-        return Verdict(cid, "not-applicable", "not decided: the proof's construction fails here — "
-                       + "; ".join(f"{v.claim} {v.status}: {v.summary}" for v in failed[:2])
-                       + " (whether some other σ exists is not decided)", env.name, certs)
-    return Verdict(cid, "confirmed", f"prop-2, lemma-5, lemma-6 confirmed and lemma-7's key step holds at all {len(verdicts) - 3} inefficient no-trade signals", env.name, certs)
+        return ReadingVerdict(rid, "not-applicable", "not decided: the proof's construction fails here — "
+                              + "; ".join(f"{v.claim} {v.status}: {v.summary}" for v in failed[:2])
+                              + " (whether some other σ exists is not decided)", certs)
+    return ReadingVerdict(rid, "confirmed", f"prop-2, lemma-5, lemma-6 confirmed and lemma-7's key step holds at all {len(verdicts) - 3} inefficient no-trade signals", certs)
+
+
+def _theorem2_search(instance: tuple[int, Any, Any]) -> ReadingVerdict:
+    """Reading via=search: the reversion rule of the best IC, ex post IR, BB plan, checked at
+    every class of histories (:mod:`.reversion`)."""
+    rid = _THEOREM2_SEARCH.id
+    env = _bargaining_env(instance)
+    if not is_regular(env):
+        return ReadingVerdict(rid, "not-applicable", "priors not regular", domain=_THEOREM2_SEARCH_DOMAIN)
+    w = reversion_witness(*instance, second=_prop2(instance).second_best)
+    certs = (("reversion-witness", reversion_certificate(w)),)
+    if not w.ok:  # no witness of this form: nothing is decided about other σ
+        return ReadingVerdict(rid, "not-applicable", f"not decided: the reversion rule of the best IC, ex post IR, BB plan is no witness "
+                              f"({w.failures[0]}); other σ are not searched", certs, _THEOREM2_SEARCH_DOMAIN)
+    return ReadingVerdict(rid, "confirmed",
+                          f"witness: the reversion rule of an IC, ex post IR, BB direct mechanism of value {fmt(w.value)} = the second best "
+                          f"(plan r at ∅, keep r's {len(w.signals)} signals, revert to no trade at every other history) is consistent "
+                          f"and Bellman optimal at every history", certs, _THEOREM2_SEARCH_DOMAIN)
+
+
+def _decide_theorem2(instance: tuple[int, Any, Any]) -> Verdict:
+    env = _bargaining_env(instance)
+    return Verdict("vartiainen2014/theorem-2", instance=env.name, readings=[_theorem2_steps(instance), _theorem2_search(instance)])
 
 
 _THEOREM2_READING = Reading(
@@ -334,6 +359,19 @@ _THEOREM2_DOMAIN = Domain(
     "the proof's steps on the instance", False,
     "the consistency and Bellman optimality of σ over all histories (Theorem 1, cases 2–9 of Lemma 7; see "
     "vartiainen2014/lemma-7-cases) are not decided here, so a confirmation covers the proof's decidable steps only")
+
+
+_THEOREM2_SEARCH = Reading(
+    "via=search", "σ ranges over all choice rules on H (any function of the public history, §3); decided by a witness: the "
+    "reversion rule of a plan r (play r at ∅, keep its signals, revert to no trade at every other history), whose "
+    "Definitions 1–3 (ε = 0) hold at every history when r is IC, ex post IR and budget balanced and every posterior "
+    "value v(g(s), p|(r, s)) is ≥ 0; it implements g∘r, incentive efficient when its value is the second best.",
+    "The planner can condition her design strategy on the past design history … including the off-equilibrium ones")
+_THEOREM2_SEARCH_DOMAIN = Domain(
+    "every history of the mechanism selection game and every consistent, Bellman optimal σ",
+    "every history, in the three classes of the reversion rule (∅, plan histories, reversion histories)", True,
+    "an existence statement needs one σ: the witness is defined at every history of the instance (one of the paper's "
+    "environments), and Definitions 1–3 with ε = 0 hold at each class of histories against every device over any signal set")
 
 
 def _decide_symbolic(n: int) -> Verdict:
@@ -429,8 +467,8 @@ CLAIMS = (
         where="§5, Theorem 2",
         decide=_decide_theorem2,
         strategy=lambda: _bargaining_strategy(3),
-        readings=(_THEOREM2_READING,),
-        domains=(_THEOREM2_DOMAIN,),
+        readings=(_THEOREM2_READING, _THEOREM2_SEARCH),
+        domains=(_THEOREM2_DOMAIN, _THEOREM2_SEARCH_DOMAIN),
         paper_instances=lambda: [(f"K{K}-uniform", (K, "uniform", "uniform")) for K in (3, 5)] + [("K3-increasing-decreasing", (3, "increasing", "decreasing"))],
         checks="Theorem 2 through its proof's construction (a refutation refutes the construction, not the existence of every σ). The decidable parts of the proof on the instance: Proposition 2 (a threshold allocation is incentive efficient), Lemma 5 (zero transfers without trade), Lemma 6 (g*∘r* implements it) and Lemma 7's key step at the posterior of every inefficient no-trade signal of r*. Consistency and Bellman optimality of σ* over all histories (cases 2–9 of Lemma 7, Theorem 1) are not checked.",
     ),

@@ -15,6 +15,7 @@ from exactmd.tables import register_columns
 
 from . import claims_section4, claims_section5, cli, identities
 from .certificates import COMMITMENT_FORMAT, verify_commitment_certificate
+from .reversion import REVERSION_FORMAT, verify_reversion_certificate
 from .tables import BARGAINING_COLUMNS
 
 OWNER = "exactmd.papers.vartiainen2014"
@@ -23,6 +24,8 @@ OWNER = "exactmd.papers.vartiainen2014"
 def register() -> None:
     register_format(COMMITMENT_FORMAT, verify_commitment_certificate, owner=OWNER,
                     summary="covering, redesign, UC sequences and Lemma 7's cases (Vartiainen §3–5)")
+    register_format(REVERSION_FORMAT, verify_reversion_certificate, owner=OWNER,
+                    summary="a reversion-rule witness of Theorem 2 on a bargaining grid (Vartiainen §3, §5)")
     for claim in claims_section4.CLAIMS + claims_section5.CLAIMS:
         register_claim(claim)
     for path, help_, arguments, run in cli.COMMANDS:
