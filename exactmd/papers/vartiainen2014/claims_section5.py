@@ -470,7 +470,7 @@ CLAIMS = (
         readings=(_THEOREM2_READING, _THEOREM2_SEARCH),
         domains=(_THEOREM2_DOMAIN, _THEOREM2_SEARCH_DOMAIN),
         paper_instances=lambda: [(f"K{K}-uniform", (K, "uniform", "uniform")) for K in (3, 5)] + [("K3-increasing-decreasing", (3, "increasing", "decreasing"))],
-        checks="Theorem 2 through its proof's construction (a refutation refutes the construction, not the existence of every σ). The decidable parts of the proof on the instance: Proposition 2 (a threshold allocation is incentive efficient), Lemma 5 (zero transfers without trade), Lemma 6 (g*∘r* implements it) and Lemma 7's key step at the posterior of every inefficient no-trade signal of r*. Consistency and Bellman optimality of σ* over all histories (cases 2–9 of Lemma 7, Theorem 1) are not checked.",
+        checks="Theorem 2 through its proof's construction (a refutation refutes the construction, not the existence of every σ). The decidable parts of the proof on the instance: Proposition 2 (a threshold allocation is incentive efficient), Lemma 5 (zero transfers without trade), Lemma 6 (g*∘r* implements it) and Lemma 7's key step at the posterior of every inefficient no-trade signal of r*. Consistency and Bellman optimality of σ* over all histories (cases 2–9 of Lemma 7, Theorem 1) are not checked. Reading via=search: the reversion rule of the LP optimum under IC, ex post IR, BB (play it, keep its signals, revert to no trade elsewhere) — its value against the certified second best and its posterior values, which decide Definitions 1–3 at all three classes of histories (exactmd-reversion-witness/1).",
     ),
     Claim(
         id="vartiainen2014/eq-16-17",
