@@ -13,9 +13,10 @@ from exactmd.reproduce import register_derivation
 from exactmd.symbolic import register_check
 from exactmd.tables import register_columns
 
-from . import claims_section4, claims_section5, cli, identities
+from . import claims_section4, claims_section5, claims_theorem1, cli, identities
 from .certificates import COMMITMENT_FORMAT, verify_commitment_certificate
 from .reversion import REVERSION_FORMAT, verify_reversion_certificate
+from .sigma_certificates import SIGMA_FORMAT, verify_sigma_certificate
 from .tables import BARGAINING_COLUMNS
 
 OWNER = "exactmd.papers.vartiainen2014"
@@ -26,7 +27,9 @@ def register() -> None:
                     summary="covering, redesign, UC sequences and Lemma 7's cases (Vartiainen §3–5)")
     register_format(REVERSION_FORMAT, verify_reversion_certificate, owner=OWNER,
                     summary="a reversion-rule witness of Theorem 2 on a bargaining grid (Vartiainen §3, §5)")
-    for claim in claims_section4.CLAIMS + claims_section5.CLAIMS:
+    register_format(SIGMA_FORMAT, verify_sigma_certificate, owner=OWNER,
+                    summary="the strategy σ of (5)–(6) checked against Definitions 1–3 at every reached history class (Vartiainen §4)")
+    for claim in claims_section4.CLAIMS + claims_section5.CLAIMS + claims_theorem1.CLAIMS:
         register_claim(claim)
     for path, help_, arguments, run in cli.COMMANDS:
         register_command(path, help=help_, arguments=arguments, run=run, owner=OWNER)
