@@ -41,7 +41,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("encoding", ["exactmd.encoding"]),
     ("constraints", ["exactmd.constraints", "exactmd.families", "exactmd.custom_families"]),
     ("design", ["exactmd.design", "exactmd.deterministic", "exactmd.lexicographic"]),
-    ("registries", ["exactmd.symbolic", "exactmd.certificates", "exactmd.claims", "exactmd.tables",
+    ("registries", ["exactmd.symbolic", "exactmd.certificates", "exactmd.claims", "exactmd.table", "exactmd.tables",
                     "exactmd.sources"]),
     ("use", ["exactmd.strategies", "exactmd.files", "exactmd.plots", "exactmd.reproduce", "exactmd.commands",
              "exactmd.display", "exactmd.testing", "exactmd.evaluation"]),

@@ -15,7 +15,7 @@ from exactmd.tables import register_columns
 
 from . import claims_section4, claims_section5, cli, identities
 from .certificates import COMMITMENT_FORMAT, verify_commitment_certificate
-from .tables import BARGAINING_COLUMNS
+from .tables import BARGAINING_SPEC
 
 OWNER = "exactmd.papers.vartiainen2014"
 
@@ -27,7 +27,7 @@ def register() -> None:
         register_claim(claim)
     for path, help_, arguments, run in cli.COMMANDS:
         register_command(path, help=help_, arguments=arguments, run=run, owner=OWNER)
-    register_columns(BARGAINING_COLUMNS)
+    register_columns(BARGAINING_SPEC)
     register_derivation("commitment.md", (files("exactmd.papers.vartiainen2014") / "derivations" / "commitment.md").read_bytes,
                         owner=OWNER, paper="vartiainen2014")
     for name, generate in identities.CHECKS.items():
