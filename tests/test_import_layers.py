@@ -35,7 +35,7 @@ MAX_LINES = 800
 LAYERS: list[tuple[str, list[str]]] = [
     ("errors", ["exactmd.errors", "exactmd._version"]),
     ("numbers", ["exactmd.rational"]),
-    ("io", ["exactmd.jsonio", "exactmd.plugins", "exactmd.sweep"]),
+    ("io", ["exactmd.jsonio", "exactmd.plugins", "exactmd.sweep", "exactmd.sweep_params"]),
     ("lp", ["exactmd.lp", "exactmd.lp.*"]),
     ("model", ["exactmd.belief", "exactmd.environment", "exactmd.mechanism"]),
     ("encoding", ["exactmd.encoding"]),
@@ -44,7 +44,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("registries", ["exactmd.symbolic", "exactmd.certificates", "exactmd.claims", "exactmd.table", "exactmd.tables",
                     "exactmd.sources"]),
     ("use", ["exactmd.strategies", "exactmd.files", "exactmd.plots", "exactmd.reproduce", "exactmd.commands",
-             "exactmd.display", "exactmd.testing", "exactmd.evaluation"]),
+             "exactmd.display", "exactmd.testing", "exactmd.evaluation", "exactmd.sweeps", "exactmd.figures"]),
     ("cli", ["exactmd.cli", "exactmd.__main__"]),
     ("facade", ["exactmd"]),
     ("papers", ["exactmd.papers", "exactmd.papers.*"]),
