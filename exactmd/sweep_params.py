@@ -301,16 +301,16 @@ def _slot(body: Any, path: tuple[str, ...], file: str) -> tuple[Any, Any]:
             raise ModelError(f"{where}: {path[3]!r} is not a type of agent {path[2]} in {file} "
                              f"(types: {', '.join(map(str, types))})")
         return marg[i], hits[0]
-    node, done = body, []
-    for k in path[:-1]:
-        if not isinstance(node, Mapping) or k not in node:
-            have = ", ".join(map(repr, list(node)[:12])) if isinstance(node, Mapping) else "no keys"
-            raise ModelError(f"{where}: {file} has no {path_text(done + [k])} (there: {have})")
-        node, done = node[k], done + [k]
-    if not isinstance(node, Mapping) or path[-1] not in node:
-        have = ", ".join(map(repr, list(node)[:12])) if isinstance(node, Mapping) else "no keys"
-        raise ModelError(f"{where}: {file} has no {where} (in {path_text(done)}: {have})")
-    return node, path[-1]
+    node: Any = body
+    for n, k in enumerate(path):
+        if not isinstance(node, Mapping):
+            raise ModelError(f"{where}: {path_text(path[:n])} in {file} is {node!r:.40}, not a table")
+        if k not in node:
+            there = f" (in {path_text(path[:n])}" if n else " (at the top"
+            raise ModelError(f"{where}: {file} has no {path_text(path[:n + 1])}{there}: {', '.join(map(repr, list(node)[:12]))})")
+        if n == len(path) - 1:
+            return node, k
+        node = node[k]
 
 
 def number_at(body: Mapping[str, Any], path: tuple[str, ...], file: str = "the file") -> fmpq:
