@@ -62,7 +62,7 @@ from .lp.formats import load_problem
 from .sources import is_source, load_source, source_claims
 from .rational import fmt
 from .reproduce import check_claims, reproduce, verify_manifest
-from . import sweeps as _sweeps  # noqa: F401  (registers ``exactmd sweep``)
+from . import figures as _figures, sweeps as _sweeps  # noqa: F401  (register ``exactmd sweep``, ``plot sweep``, ``plot allocation``)
 
 __all__ = ["main"]
 
