@@ -8,6 +8,8 @@ The kernel's subcommands::
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [--plugin P] [-o OUT]
         [--deterministic [--max-nodes N]] [--then "min transfers" ...] [--symmetrise]
     exactmd evaluate ENV.toml MECH.json [--constraints IC,interim-IR]
+    exactmd sweep ENV.toml --param NAME=VALUES [--param ...] [--set PATH=EXPR] [--constraints ...] [--objective ...]
+        [--certificates DIR] [--format csv|markdown|latex|json] [-o OUT]          (exactmd.sweeps)
     exactmd claims [--claims SOURCE]
     exactmd check [SOURCE] [CLAIM...] [--claims SOURCE] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
     exactmd reproduce [CLAIM...] [--claims SOURCE] [--out DIR]
@@ -60,6 +62,7 @@ from .lp.formats import load_problem
 from .sources import is_source, load_source, source_claims
 from .rational import fmt
 from .reproduce import check_claims, reproduce, verify_manifest
+from . import figures as _figures, sweeps as _sweeps  # noqa: F401  (register ``exactmd sweep``, ``plot sweep``, ``plot allocation``)
 
 __all__ = ["main"]
 

@@ -39,7 +39,7 @@ from .rational import Q, fmt
 from .rational import MAX_DIGITS, int_digits, is_rational_string
 
 __all__ = ["Environment", "QLOutcome", "load_environment", "MAX_AGENTS", "MAX_PROFILES", "MAX_OUTCOMES",
-           "MAX_TABLE_ENTRIES", "MAX_FILE_BYTES", "check_size"]
+           "MAX_TABLE_ENTRIES", "MAX_FILE_BYTES", "check_size", "read_environment_toml"]
 
 FORMAT = "exactmd-environment/1"
 
@@ -514,6 +514,14 @@ def _looks_numeric(t: Any) -> bool:
 
 def load_environment(path: str | Path) -> Environment:
     """Read a TOML environment file (format: docs/environment-format.md)."""
+    data = read_environment_toml(path)
+    body = data.get("environment", data)
+    return _from_dict(body, str(path))
+
+
+def read_environment_toml(path: str | Path) -> dict[str, Any]:
+    """The TOML document of an environment file, read with the environment reader's rules
+    (size bounded, UTF-8, exact integers, floats refused), before it is built."""
     import tomllib
 
     p = Path(path)
@@ -541,8 +549,7 @@ def load_environment(path: str | Path) -> Environment:
     except RecursionError:
         raise ModelError(f"{p}: nested too deeply") from None
     _refuse_floats(data, str(p))
-    body = data.get("environment", data)
-    return _from_dict(body, str(p))
+    return data
 
 
 def _refuse_floats(obj: Any, where: str) -> None:

@@ -17,10 +17,13 @@ An existing file is an *exactmd output* (and may be replaced without ``--force``
 
 * it is a JSON object whose first key is ``"format"`` with a value starting with
   ``"exactmd-"`` (every certificate and report exactmd writes begins so);
-* it is a table exactmd writes (``exactmd table``): CSV or Markdown beginning with the
-  header line of one of its tables (LaTeX: the ``tabular`` opening and that header), or
-  a JSON list whose first row starts with the first column of one of its tables
-  (``"claim"``, ``"K"``: :func:`exactmd.tables.registered_columns`);
+* it is a table exactmd writes (``exactmd table``, ``exactmd sweep``): CSV or Markdown
+  beginning with the header line of one of its tables (:func:`exactmd.tables.registered_specs`),
+  or with a header line a registered pattern matches (a sweep's:
+  :func:`exactmd.tables.register_header`); LaTeX beginning with the comment
+  ``% exactmd table:`` every exactmd table starts with; or a JSON list whose first row
+  starts with the first column of one of its tables (``"claim"``, ``"K"``, ``"point"``);
+  the tables of earlier versions (Markdown headed by the keys, LaTeX with ``\\hline``) too;
 * it is a picture exactmd drew (``.png``, ``.pdf``, ``.svg``) carrying exactmd's
   creator tag, which :data:`IMAGE_METADATA` puts in every picture.
 
@@ -49,7 +52,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import ExactMDError
-from .tables import registered_columns, render
+from .table import Table
+from .tables import header_patterns, registered_columns, registered_specs
 
 __all__ = ["check_output_path", "write_text_atomic", "atomic_path", "is_exactmd_output", "IMAGE_METADATA",
            "IMAGE_EXTENSIONS"]
@@ -63,13 +67,27 @@ _JSON_DOC = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*\{\s*"format"\s*:\s*"exactmd-')
 _JSON_TABLE = re.compile(rb'\A\s*\[\s*(?:\]|\{\s*"([^"\\]{1,64})"\s*:)')
 
 
+_LATEX_TABLE = b"% exactmd table: "
+
+
 def _table_headers() -> list[bytes]:
     heads = []
-    for cols in registered_columns():
-        for style in ("csv", "markdown", "latex"):
-            lines = render([], style, cols).splitlines()
-            heads.append(("\n".join(lines[:3] if style == "latex" else lines[:1]) + "\n").encode("utf-8"))
+    for spec in registered_specs():
+        for style in ("csv", "markdown"):
+            heads.append((Table(spec, []).render(style).splitlines()[0] + "\n").encode("utf-8"))
+        keys = [c.key for c in spec]  # the tables of exactmd 0.1 before Table: keys as headers, \hline
+        heads.append(("| " + " | ".join(keys) + " |\n").encode("utf-8"))
+        heads.append(("\\begin{tabular}{" + "l" * len(keys) + "}\n\\hline\n" + " & ".join(k.replace("_", r"\_") for k in keys)
+                      + " \\\\\n").encode("utf-8"))
     return heads
+
+
+def _pattern_header(head: bytes) -> bool:
+    first, sep, _ = head.partition(b"\n")
+    if not sep:
+        return False
+    line = first.decode("utf-8", "replace").rstrip("\r")
+    return any(p.fullmatch(line) for p in header_patterns())
 
 
 def is_exactmd_output(path: str | os.PathLike[str]) -> bool:
@@ -85,7 +103,7 @@ def is_exactmd_output(path: str | os.PathLike[str]) -> bool:
     table = _JSON_TABLE.match(head)
     if table and (table.group(1) is None or table.group(1).decode("utf-8", "replace") in {c[0] for c in registered_columns() if c}):
         return True
-    if any(head.startswith(h) for h in _table_headers()):
+    if head.startswith(_LATEX_TABLE) or any(head.startswith(h) for h in _table_headers()) or _pattern_header(head):
         return True
     ext = p.suffix.lower()
     if ext in IMAGE_EXTENSIONS:

@@ -9,7 +9,7 @@ import argparse
 from exactmd.commands import add_output_options, echo, emit, output_path, progress, write_text
 from exactmd.environment import load_environment
 from exactmd.rational import fmt
-from exactmd.tables import CLAIM_COLUMNS, claim_rows, render
+from exactmd.tables import CLAIM_COLUMNS, CLAIM_SPEC, add_table_options, claim_rows, render, table_options
 
 from .complete_information import renegotiation_proof_mechanism, rp_shape
 
@@ -60,13 +60,14 @@ def _cmd_renegotiation(args: argparse.Namespace) -> int:
 
 
 def _table_arguments(tbn: argparse.ArgumentParser) -> None:
-    tbn.add_argument("--format", default="markdown", choices=["csv", "markdown", "latex", "json"])
+    add_table_options(tbn)
     add_output_options(tbn)
 
 
 def _cmd_table(args: argparse.Namespace) -> int:
     out = output_path(args)
-    return emit(render(neeman_pavlov_rows(log=progress), args.format, NEEMAN_PAVLOV_COLUMNS), out)
+    caption = "Neeman and Pavlov (2007): each claim's verdict on each of the paper's instances"
+    return emit(render(neeman_pavlov_rows(log=progress), args.format, CLAIM_SPEC, **table_options(args, caption=caption)), out)
 
 
 #: (path, help, arguments, run)

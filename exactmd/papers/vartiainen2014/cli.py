@@ -17,13 +17,13 @@ from exactmd.errors import ExactMDError
 from exactmd.plots import check_image_path, check_ternary, require_matplotlib
 from exactmd.rational import fmt
 from exactmd.sweep import describe
-from exactmd.tables import render
+from exactmd.tables import add_table_options, render, table_options
 
 from .certificates import composite_from_dict, covering_certificate, covers_certificate, uc_sequence_certificate
 from .commitment import ALL, _need_finite, check_eps
 from .covering import covered, covers
 from .plots import bargaining_regions, uc_ternary
-from .tables import BARGAINING_COLUMNS, MAX_K, bargaining_rows, parse_prior, parse_range
+from .tables import BARGAINING_CAPTION, BARGAINING_SPEC, MAX_K, bargaining_rows, parse_prior, parse_range
 from .uc import grid, uc_sequence
 
 __all__ = ["COMMANDS"]
@@ -173,7 +173,7 @@ def _cmd_table_bargaining(args: argparse.Namespace) -> int:
     parse_prior(args.prior)
     out = output_path(args)
     rows = bargaining_rows(Ks, args.prior, log=progress)
-    return emit(render(rows, args.format, BARGAINING_COLUMNS), out)
+    return emit(render(rows, args.format, BARGAINING_SPEC, **table_options(args, caption=BARGAINING_CAPTION)), out)
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
@@ -211,7 +211,7 @@ def _covers_arguments(cv: argparse.ArgumentParser) -> None:
 def _table_arguments(tbb: argparse.ArgumentParser) -> None:
     tbb.add_argument("--K", default="1..6", help="grid sizes, e.g. 1..8 or 2,4,8 (default 1..6)")
     tbb.add_argument("--prior", default="uniform", help="uniform | increasing | decreasing, or BUYER:SELLER")
-    tbb.add_argument("--format", default="markdown", choices=["csv", "markdown", "latex", "json"])
+    add_table_options(tbb)
     add_output_options(tbb)
 
 

@@ -35,7 +35,7 @@ def bargaining_regions(K: int, prior: str = "uniform", path: str | Path = "regio
     panels = [("second best (LP), value " + fmt(r.second_best.value),
                {th: r.second_best.mechanism.allocation_prob(1, th) for th in env.profiles()})]
     if r.best is not None:
-        panels.append((f"best threshold a^γ, γ = {fmt(r.best.gamma)}, value {fmt(r.best.value)}", r.best.allocation))
+        panels.append((rf"best threshold $a^{{\gamma}}$, $\gamma = {fmt(r.best.gamma)}$, value {fmt(r.best.value)}", r.best.allocation))
     fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 5), squeeze=False)  # float-ok: drawing coordinates, never a decision
     for ax, (title, a) in zip(axes[0], panels):
         grid = [[float(a[(t1, t2)]) for t1 in T1] for t2 in T2]  # float-ok: drawing only
@@ -47,8 +47,8 @@ def bargaining_regions(K: int, prior: str = "uniform", path: str | Path = "regio
                     ax.text(i, j, fmt(v), ha="center", va="center", fontsize=8, color="black")
         ax.set_xticks(range(len(T1)), [fmt(t) for t in T1])
         ax.set_yticks(range(len(T2)), [fmt(t) for t in T2])
-        ax.set_xlabel("buyer value θ1")
-        ax.set_ylabel("seller value θ2")
+        ax.set_xlabel(r"buyer value $\theta_1$")
+        ax.set_ylabel(r"seller value $\theta_2$")
         ax.set_title(title, fontsize=9)
     fig.suptitle(f"{env.name}: probability of trade (dark = 1)", fontsize=10)
     fig.tight_layout()
@@ -83,12 +83,12 @@ def uc_ternary(env: Any, seq: Any, path: str | Path = "uc.png") -> Path:
         for b in allb:
             x, y = xy(b)
             ax.scatter([x], [y], s=14, facecolors="tab:red" if b in s else "none", edgecolors="tab:red" if b in s else "grey", linewidths=0.6)  # float-ok: drawing coordinates, never a decision
-        ax.set_title(f"UC^{t}: {len(it)} uncovered", fontsize=9)
+        ax.set_title(rf"$UC^{{{t}}}$: {len(it)} uncovered", fontsize=9)
         ax.set_xlim(-0.08, 1.08)  # float-ok: drawing coordinates, never a decision
         ax.set_ylim(-0.12, 0.96)  # float-ok: drawing coordinates, never a decision
         ax.set_aspect("equal")
         ax.axis("off")
-    fig.suptitle(f"{env.name or 'environment'} on {seq.universe}, ε = {fmt(seq.eps)} (filled: uncovered)", fontsize=9)
+    fig.suptitle(rf"{env.name or 'environment'} on {seq.universe}, $\varepsilon = {fmt(seq.eps)}$ (filled: uncovered)", fontsize=9)
     try:
         return save_figure(fig, path, dpi=120, bbox_inches="tight")
     finally:

@@ -17,7 +17,7 @@ from . import claims_section4, claims_section5, claims_theorem1, cli, identities
 from .certificates import COMMITMENT_FORMAT, verify_commitment_certificate
 from .reversion import REVERSION_FORMAT, verify_reversion_certificate
 from .sigma_certificates import SIGMA_FORMAT, verify_sigma_certificate
-from .tables import BARGAINING_COLUMNS
+from .tables import BARGAINING_SPEC
 
 OWNER = "exactmd.papers.vartiainen2014"
 
@@ -33,7 +33,7 @@ def register() -> None:
         register_claim(claim)
     for path, help_, arguments, run in cli.COMMANDS:
         register_command(path, help=help_, arguments=arguments, run=run, owner=OWNER)
-    register_columns(BARGAINING_COLUMNS)
+    register_columns(BARGAINING_SPEC)
     register_derivation("commitment.md", (files("exactmd.papers.vartiainen2014") / "derivations" / "commitment.md").read_bytes,
                         owner=OWNER, paper="vartiainen2014")
     for name, generate in identities.CHECKS.items():

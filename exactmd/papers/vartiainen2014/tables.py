@@ -5,7 +5,9 @@ first best, whether it is attainable, the second best and Proposition 2's best
 γ-threshold allocation — for both agents with the same named prior, or
 ``"buyer:seller"`` for two different ones.  CSV columns, in this order:
 ``K,prior,regular,first_best,first_best_attainable,second_best,best_threshold,gamma,prop2``
-— values exact, as ``p/q``.
+— values exact, as ``p/q``; :data:`BARGAINING_SPEC` gives them the headers of a paper's
+table (``$K$``, "first best", ``$\\gamma$``, "Prop. 2", ...) and :data:`BARGAINING_CAPTION`
+the LaTeX caption.
 """
 
 from __future__ import annotations
@@ -15,14 +17,27 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from exactmd.errors import ModelError
+from exactmd.table import Column
 
 from .bargaining import bilateral_trade, first_best, first_best_attainable, proposition_2
 
-__all__ = ["BARGAINING_COLUMNS", "MAX_K", "MAX_K_VALUES", "PRIORS", "bargaining_rows", "parse_prior", "parse_range"]
+__all__ = ["BARGAINING_CAPTION", "BARGAINING_COLUMNS", "BARGAINING_SPEC", "MAX_K", "MAX_K_VALUES", "PRIORS", "bargaining_rows", "parse_prior", "parse_range"]
 
 BARGAINING_COLUMNS = [
     "K", "prior", "regular", "first_best", "first_best_attainable", "second_best", "best_threshold", "gamma", "prop2",
 ]
+
+#: the columns with their headers (text; LaTeX)
+BARGAINING_SPEC = (
+    Column("K", latex="$K$"), Column("prior"), Column("regular"), Column("first_best", "first best"),
+    Column("first_best_attainable", "first best attained"), Column("second_best", "second best"),
+    Column("best_threshold", "best threshold", r"best $a^{\gamma}$"), Column("gamma", "γ", r"$\gamma$"),
+    Column("prop2", "Prop. 2"),
+)
+
+#: the caption of the LaTeX table
+BARGAINING_CAPTION = ("Bilateral trade on the grid of K + 1 equally spaced values in [0, 1] (Vartiainen 2014, Section 5): the first best, the "
+                      "second best (IC, interim IR, budget balance) and the best threshold allocation of Proposition 2")
 
 #: The largest grid size K of a bargaining table or picture: the K = 128 second-best LP
 #: (33,282 variables) takes about 45 s and 1.5 GiB (benchmarks/README.md).
