@@ -75,11 +75,12 @@ def _primitive(f: fmpq_poly) -> fmpz_poly:
 class Real:
     """An exact real number: rational, or a root of an irreducible polynomial in an isolating interval."""
 
-    __slots__ = ("q", "f", "a", "b", "_chain")
+    __slots__ = ("q", "f", "a", "b", "_chain", "_shown")
 
     def __init__(self, q: fmpq | None = None, f: fmpz_poly | None = None, a: fmpq | None = None, b: fmpq | None = None) -> None:
         self.q, self.f, self.a, self.b = q, f, a, b
         self._chain: list[fmpq_poly] | None = None
+        self._shown = (a, b)  # the interval it was found in, printed (refining does not change it)
 
     @staticmethod
     def of(x: Any) -> "Real":
@@ -169,7 +170,9 @@ class Real:
         if self.q is not None:
             return fmt(self.q)
         assert self.f is not None and self.a is not None and self.b is not None
-        return f"root of {poly_str(fmpq_poly(self.f.coeffs()), 'x')} in ({fmt(self.a)}, {fmt(self.b)})"
+        a, b = self._shown
+        assert a is not None and b is not None
+        return f"root of {poly_str(fmpq_poly(self.f.coeffs()), 'x')} in ({fmt(a)}, {fmt(b)})"
 
     def __repr__(self) -> str:
         return f"Real({self})"
@@ -284,6 +287,7 @@ def real_roots(p: fmpq_poly, lo: Real, hi: Real) -> list[Real]:
                 r = Real(f=f, a=a, b=b)
                 r._chain = chain
                 if lo <= r <= hi:
+                    r._shown = (r.a, r.b)
                     out.append(r)
                 continue
             m = (a + b) / 2

@@ -53,11 +53,11 @@ from ..errors import BudgetExceededError, LPError
 from ..rational import Q, fmt
 from .algebraic import Real, between, poly_str, poly_to_json, real_roots, sign_at
 from .exact import parse_problem
+from .parametric_check import PARAMETRIC_FORMAT
 from .solution import solve_problem
 
 __all__ = ["ParametricProblem", "ParametricResult", "Piece", "PointStatus", "solve_parametric", "PARAMETRIC_FORMAT"]
 
-PARAMETRIC_FORMAT = "exactmd-parametric-lp/1"
 MAX_SOLVES = 2000  # exact solves before the analysis gives up (BudgetExceededError)
 
 Pair = tuple[fmpq, fmpq]  # (v⁰, v¹): the affine function v⁰ + λ v¹
@@ -445,6 +445,7 @@ class PointStatus:
     by: str
     kind: str  # "value changes", "value continuous, formula changes", "basis change only"
     lp: dict[str, Any] | None = None
+    formula: str = ""  # the value's formula, when the point is irrational
 
 
 @dataclass
@@ -480,8 +481,8 @@ class ParametricResult:
                  "basis": _basis_summary(pc)} for k, pc in enumerate(self.pieces)]
 
     def point_rows(self) -> list[dict[str, Any]]:
-        return [{"breakpoint": str(pt.at), "approx": pt.at.decimal(), "status": pt.status,
-                 "value": "" if pt.value is None else fmt(pt.value), "kind": pt.kind, "by": pt.by} for pt in self.points]
+        return [{"breakpoint": str(pt.at), "approx": "≈ " + pt.at.decimal(), "status": pt.status,
+                 "value": fmt(pt.value) if pt.value is not None else (f"{pt.formula} there" if pt.formula else ""), "kind": pt.kind, "by": pt.by} for pt in self.points]
 
     def certificate(self) -> dict[str, Any]:
         """The ``exactmd-parametric-lp/1`` document (docs/parametric.md)."""
@@ -583,6 +584,9 @@ def solve_parametric(pp: ParametricProblem, lo: Any, hi: Any, *, parameter: str 
             new.append((beta, b, not closed[1], inb, nxt))
         gaps = new + gaps
     pieces.sort(key=lambda p: _SortKey(p))
+    # a one-point piece whose point a longer piece also covers adds nothing
+    pieces = [p for p in pieces if not (p.lo == p.hi and any(
+        q is not p and not q.lo == q.hi and ((q.lo == p.lo and q.closed[0]) or (q.hi == p.lo and q.closed[1])) for q in pieces))]
     points = _breakpoints(pp, pieces, LO, HI, method, parameter)
     return ParametricResult(pp, lo_q, hi_q, pieces, points, solves, parameter)
 
@@ -639,11 +643,14 @@ def _breakpoints(pp: ParametricProblem, pieces: list[Piece], LO: Real, HI: Real,
             kind = "basis change only"
         value: fmpq | None = None
         lpcert = None
+        formula = ""
         if closing:
             pc = closing[0]
             status, by = "optimal", f"piece basis ({pc.interval_str()})"
             if x.is_rational:
                 value = pc.value_at(x.q)
+            else:
+                formula = pc.value_str(parameter)
         elif x.is_rational:
             res = solve_problem(pp.at(x.q), method=method)
             status, by = str(res.status), f"exact solve at {parameter} = {x}"
@@ -651,7 +658,7 @@ def _breakpoints(pp: ParametricProblem, pieces: list[Piece], LO: Real, HI: Real,
             lpcert = res.certificate()
         else:
             status, by = "undecided", "every basis found here is singular at this point"
-        out.append(PointStatus(x, status, value, by, kind, lpcert))
+        out.append(PointStatus(x, status, value, by, kind, lpcert, formula))
     return out
 
 
