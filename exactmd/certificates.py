@@ -19,6 +19,9 @@ from .errors import PluginError
 from .lexicographic import LEXICOGRAPHIC_FORMAT, verify_lexicographic_certificate
 from .lp.checker import LP_FORMAT
 from .lp.verify import verify_certificate
+from .lp.parametric import PARAMETRIC_FORMAT
+from .lp.parametric_check import verify_parametric
+from .parametric import PARAMETRIC_MECHANISM_FORMAT, verify_parametric_mechanism
 from .plugins import load_plugins
 from .symbolic import SYMBOLIC_FORMAT, verify_symbolic
 
@@ -94,3 +97,7 @@ register_format(DETERMINISTIC_FORMAT, verify_deterministic_certificate, owner="e
                 summary="the best deterministic mechanism, by a branch and bound whose every leaf is certified")
 register_format(LEXICOGRAPHIC_FORMAT, verify_lexicographic_certificate, owner="exactmd",
                 summary="a lexicographic (and optionally symmetrised) optimum, one certified LP per stage")
+register_format(PARAMETRIC_FORMAT, verify_parametric, owner="exactmd",
+                summary="an LP with data affine in one parameter λ: its optimal value on an interval, piece by piece")
+register_format(PARAMETRIC_MECHANISM_FORMAT, verify_parametric_mechanism, owner="exactmd", states=True,
+                summary="a mechanism-design optimum under a prior mixture (1 − λ)p₀ + λp₁, piece by piece")

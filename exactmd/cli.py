@@ -51,6 +51,7 @@ from .claims import CLAIMS, get_claim
 from .families import with_file_cost
 from .commands import GROUPS, check_range, echo, output_path, progress, registered_commands, write_text
 from .design import feasible_mechanism, optimal_mechanism
+from .parametric_output import run_cli as run_parametric
 from .deterministic import DEFAULT_MAX_NODES, MAX_NODES, deterministic_mechanism
 from .environment import load_environment
 from .evaluation import evaluate, load_mechanism
@@ -168,6 +169,12 @@ def _check_budget(args: argparse.Namespace) -> None:
 def _cmd_design(args: argparse.Namespace) -> int:
     _check_budget(args)
     out = _out(args, args.env)
+    if args.param:  # exact parametric analysis in one λ (docs/parametric.md)
+        d = run_parametric(args, args.env, _print)
+        if out:
+            _write(out, json.dumps(d.certificate, indent=1, ensure_ascii=False) + "\n")
+            _progress(f"certificate written to {args.output} (check it with: exactmd verify {args.output})")
+        return 0
     env = load_environment(args.env)
     for src in args.plugin:
         load_source(src, role="--plugin")
@@ -344,6 +351,11 @@ def _parser() -> argparse.ArgumentParser:
                     help="break ties by a further objective, e.g. 'min transfers', 'min losses', 'max planner' (repeatable)")
     de.add_argument("--symmetrise", action="store_true",
                     help="average the optimum over the agent permutations that leave the environment invariant")
+    de.add_argument("--param", action="append", default=[], metavar="NAME=LO:HI",
+                    help="parametric analysis: a number of the file (dotted path) over [LO, HI], or mix=OTHER.toml[:LO:HI] "
+                         "for the prior (1 − λ)p + λp_OTHER (docs/parametric.md)")
+    de.add_argument("--plot", metavar="FILE.png|pdf", help="with --param: the value against λ")
+    de.add_argument("--format", choices=["markdown", "csv", "latex", "json"], default=None, help="with --param: the table's format")
     de.add_argument("-o", "--output", help="write the mechanism certificate here")
     de.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
     de.set_defaults(func=_cmd_design)

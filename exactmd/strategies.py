@@ -23,6 +23,7 @@ from hypothesis.errors import InvalidArgument
 
 from .belief import Belief, independent
 from .environment import Environment
+from .lp.parametric import ParametricProblem
 from .mechanism import Device, OutcomeFunction
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "private_value_environments",
     "grid_beliefs",
     "lp_problems",
+    "parametric_lps",
     "value_grids",
     "ipv_environments",
     "correlated_priors",
@@ -458,3 +460,35 @@ def public_goods(*, n_agents: int = 2, max_types: int = 2, max_value: int = 4, m
     _check_int("max_cost", max_cost, 0, 1000)
     _check_prior_kind(prior, ("independent", "correlated", "any"))
     return _public_good(n_agents, max_types, max_value, max_cost, prior, full_support)
+
+
+@st.composite
+def _parametric_lp(draw: Any, n: int, m: int, matrix: bool) -> Any:
+    names = [f"x{j}" for j in range(n)]
+    ub = [draw(_rational(1, 3, 2)) for _ in range(n)]
+    rows = []
+    for r in range(m):
+        co = {}
+        for j in range(n):
+            a0 = draw(_rational(-2, 2, 3))
+            a1 = draw(_rational(-2, 2, 3)) if matrix else fmpq(0)
+            if a0 != 0 or a1 != 0:
+                co[j] = (a0, a1)
+        b0 = draw(_rational(0, 3, 2))
+        b1 = draw(_rational(-1, 2, 2))
+        if b0 + b1 < 0:
+            b1 = -b0
+        rows.append((f"c{r}", co, "<=", (b0, b1)))
+    obj = {j: (draw(_rational(-2, 2, 2)), draw(_rational(-2, 2, 2))) for j in range(n)}
+    return ParametricProblem(draw(st.sampled_from(["max", "min"])), names, [fmpq(0)] * n, ub, obj, rows)
+
+
+def parametric_lps(*, max_variables: int = 3, max_rows: int = 3, matrix: bool = True) -> st.SearchStrategy[Any]:
+    """Small :class:`~exactmd.lp.parametric.ParametricProblem` instances, feasible and bounded for every λ in
+    [0, 1]: variables in [0, u], rows a(λ)·x ≤ b(λ) with b ≥ 0 on [0, 1] (x = 0 is feasible); objective,
+    matrix (if ``matrix``) and right-hand sides affine in λ.  Built from integer draws (small numerators
+    and denominators shrink first)."""
+    _check_int("max_variables", max_variables, 1, 6)
+    _check_int("max_rows", max_rows, 1, 6)
+    return st.integers(1, max_variables).flatmap(
+        lambda n: st.integers(1, max_rows).flatmap(lambda m: _parametric_lp(n, m, matrix)))
