@@ -311,6 +311,7 @@ def _slot(body: Any, path: tuple[str, ...], file: str) -> tuple[Any, Any]:
         if n == len(path) - 1:
             return node, k
         node = node[k]
+    raise ModelError(f"{where}: an empty path names no number in {file}")
 
 
 def number_at(body: Mapping[str, Any], path: tuple[str, ...], file: str = "the file") -> fmpq:

@@ -198,23 +198,24 @@ def sweep(file: str | Path, params: Iterable[str | Param], sets: Iterable[str] =
         except ExactMDError as e:
             raise ModelError(f"at {_point_words(at)}: {e}") from None
         points.append((at, numbers, changed))
-    paths = [None] * len(points)
+    paths: list[Path | None] = [None] * len(points)
     if certificates is not None:
         d = Path(certificates)
-        paths = [d / f"point-{k:0{width}d}.json" for k in range(1, len(points) + 1)]
+        cert_paths: list[Path] = [d / f"point-{k:0{width}d}.json" for k in range(1, len(points) + 1)]
+        paths = list(cert_paths)
         if d.is_dir():
-            for q in paths:
+            for q in cert_paths:
                 check_output_path(q, [file], force=force, option="--certificates")
     jobs = [(changed, file, constraints, objective, sense, feasible, method) for _, _, changed in points]
     answers = run(_solve_point, jobs, workers=workers, scheduler=scheduler, progress=progress, desc="points")
     if certificates is not None:
         Path(certificates).mkdir(exist_ok=True)
     out = []
-    for k, ((at, numbers, _), (status, value, cert), path) in enumerate(zip(points, answers, paths), 1):
-        if path is not None:
-            write_text(path, cert + "\n")
+    for k, ((at, numbers, _), (status, value, cert), cpath) in enumerate(zip(points, answers, paths), 1):
+        if cpath is not None:
+            write_text(cpath, cert + "\n")
         out.append(SweepPoint(k, at, numbers, status, None if value is None else Q(value),
-                              None if path is None else path.name))
+                              None if cpath is None else cpath.name))
     return SweepResult(file, tuple(ps), tuple(path_text(path) for path, _ in ss), "feasible" if feasible else "optimal",
                        tuple(out), None if certificates is None else str(certificates),
                        {"constraints": constraints, "objective": None if feasible else objective, "sense": sense})

@@ -117,7 +117,7 @@ def render(rows: list[dict[str, Any]], style: str, columns: Iterable[Column | st
     return table.render(style)
 
 
-def add_table_options(parser: argparse.ArgumentParser, default: str = "markdown") -> None:
+def add_table_options(parser: argparse.ArgumentParser, default: str | None = "markdown") -> None:
     """``--format``, ``--fractions``, ``--booleans``, ``--caption``, ``--label`` of a table command."""
     parser.add_argument("--format", default=default, choices=list(FORMATS))
     parser.add_argument("--fractions", default="frac", choices=["frac", "slash"],

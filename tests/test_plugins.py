@@ -101,7 +101,8 @@ def test_the_kernel_runs_without_the_papers(tmp_path):
     assert ok.startswith("OK ")
     assert fail.endswith("format: 'exactmd-renegotiation-certificate/1' is not a certificate format (known: "
                          "exactmd-lp-certificate/1, exactmd-mechanism-certificate/1, exactmd-symbolic-check/1, "
-                         "exactmd-deterministic-certificate/1, exactmd-lexicographic-certificate/1)")
+                         "exactmd-deterministic-certificate/1, exactmd-lexicographic-certificate/1, exactmd-parametric-lp/1, "
+                         "exactmd-parametric-mechanism/1)")
     r = _run(["claims"], tmp_path, "")
     assert r.returncode == 0 and r.stdout == ""
     r = _run(["uc", "examples/commitment-2x2.toml", "--grid", "2"], tmp_path, "")

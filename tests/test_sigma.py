@@ -45,7 +45,8 @@ def test_status_quo_instance_by_hand():
     assert by_sq["y"]["sigma"] != "stop" and by_sq["y"]["value"] == "1" and by_sq["x"]["sigma"] == "stop"
     assert _statuses(get_claim("vartiainen2014/prop-1").decide(env)) == {"uc-action=keep": "refuted",
                                                                        "uc-action=best-constant": "confirmed"}
-    assert get_claim("vartiainen2014/prop-1").decide(env).status == "depends-on-reading"
+    # keep refutes σ with this r^p only (a variant), best-constant passes on the reached classes only (a stand-in)
+    assert get_claim("vartiainen2014/prop-1").decide(env).status == "refuted-on-variant"
     assert get_claim("vartiainen2014/theorem-1").decide(env).status == "confirmed-on-variant"
 
 
@@ -78,7 +79,8 @@ def test_sorting_instance_by_hand():
     best = sigma_certificate(env, env.prior, "1/10", "best-constant")
     assert "Definition 1 (strategic consistency) at belief {L: 1/2, H: 1/2}, status quo none" in best["failures"]
     assert not any("Definition 3" in f for f in best["failures"])
-    assert get_claim("vartiainen2014/prop-1").decide(env).status == "refuted"
+    # refuted for this r^p only: (5)–(6) allow any ε-optimal UC*-covering device, and other choices are not searched
+    assert get_claim("vartiainen2014/prop-1").decide(env).status == "refuted-on-variant"
     assert get_claim("vartiainen2014/theorem-1").decide(env).status == "not-applicable"
 
 
@@ -87,6 +89,8 @@ def test_commitment_2x2_prop_1_is_refuted_under_both_readings():
 
     v = get_claim("vartiainen2014/prop-1").decide(example_environment())
     assert _statuses(v) == {"uc-action=keep": "refuted", "uc-action=best-constant": "refuted"}
+    assert v.status == "refuted-on-variant"
+    assert all(not r.domain.contains and "r^p the fully revealing device" in r.domain.decided for r in v.readings)
 
 
 # ---------------------------------------------------------------------------------

@@ -239,7 +239,7 @@ def poly_str(p: fmpq_poly, var: str = "λ") -> str:
     cs = [fmpq(c) for c in p.coeffs()]
     if not cs:
         return "0"
-    out = []
+    out: list[str] = []
     for k in range(len(cs) - 1, -1, -1):
         c = cs[k]
         if c == 0:

@@ -324,9 +324,9 @@ def _analyse(std: _Std, basis: _Basis) -> _Analysis:
     for j in B:
         V += std.cost(j) * Nx[j]
     for j in nonbasic:
-        c = std.cost(j)
-        if not c.is_zero():
-            V += c * wN[j] * D
+        cj = std.cost(j)
+        if not cj.is_zero():
+            V += cj * wN[j] * D
         dD = _reduced_numerator(std, j, D, ny)
         lo, hi = std.bounds(j)
         if lo is not None and hi is not None and lo == hi:

@@ -290,7 +290,7 @@ def _verify(doc: Mapping[str, Any]) -> str:
         raise CertificateError("points must be a list")
     stated: list[tuple[Real, Mapping[str, Any]]] = [(Real.from_json(p["at"], f"points[{k}].at"), p) for k, p in enumerate(pts)]
     undecided = []
-    distinct = []
+    distinct: list[Real] = []
     for x, left, right in ends:
         if not any(x == d for d in distinct):
             distinct.append(x)
@@ -305,9 +305,10 @@ def _verify(doc: Mapping[str, Any]) -> str:
             undecided.append(x)
             continue
         lp = ent.get("lp")
-        if not x.is_rational or not isinstance(lp, Mapping):
+        xq = x.q if x.is_rational else None
+        if xq is None or not isinstance(lp, Mapping):
             raise CertificateError(f"points: the breakpoint {x} needs an LP certificate of the LP at that point")
-        _check_point_lp(doc["problem"], x.q, lp, f"points at {x}")
+        _check_point_lp(doc["problem"], xq, lp, f"points at {x}")
     if uncovered_ends:
         raise CertificateError("pieces[0].closed / pieces[-1].closed: the interval's ends must be covered by closed pieces")
     n_irr = sum(1 for x in distinct if not x.is_rational)

@@ -21,11 +21,14 @@ __all__ = ["CLAIMS", "sorting_environment", "status_quo_environment"]
 _EPS = "1/10"
 
 _HISTORIES = "every history h ∈ H (beliefs in Δ, any status quo)"
-_DOMAIN_HISTORY = Domain(
-    _HISTORIES, "a history class (p, x) that σ reaches from the prior", True,
-    "UC* is decided on Δ itself (every UCᵗ on Δ is UC⁰ = {p : V*(p) < v̄(p) + ε}, revelation theorem), and each class "
-    "checked is the class of a genuine history of the paper's game (the path to p under σ, then the constant 1_x); "
-    "a definition that fails there fails on the paper's own domain")
+_DOMAIN_CHOICE = Domain(
+    _HISTORIES, "a history class (p, x) that σ reaches from the prior, σ built with r^p the fully revealing device of an "
+    "IC optimum", False,
+    "(5)–(6) let r^p be any UC*-covering device that no other covering device beats by ε (\"identify a mechanism r^p "
+    "that UC*-covers p, such that there is no other mechanism r that UC*-covers p with the property that "
+    "v(r, p) − ε ≥ v(r^p, p)\"). UC* is decided on Δ itself (every UCᵗ on Δ is UC⁰ = {p : V*(p) < v̄(p) + ε}, revelation "
+    "theorem) and the class that fails is a genuine history of the paper's game, but only for this "
+    "choice of r^p: other admissible choices are not searched, so a failure refutes this variant of σ only")
 _DOMAIN_U = Domain(
     _HISTORIES, "the classes U × X (U: the beliefs σ reaches from the prior)", False,
     "a finite stand-in: omits the histories whose belief σ does not reach (reached only after a deviation to a device "
@@ -108,7 +111,7 @@ def _decide_prop1(env: Environment) -> Verdict:
             n = len(doc['failures'])
             text = (f"{n} of the {3 * len(doc['states'])} checks {'fails' if n == 1 else 'fail'} over {len(doc['states'])} classes; "
                     f"first: {doc['failures'][0]}")
-            readings.append(ReadingVerdict(rid, "refuted", text, certs, _DOMAIN_HISTORY))
+            readings.append(ReadingVerdict(rid, "refuted", text, certs, _DOMAIN_CHOICE))
         elif outcome == "not decided":
             readings.append(ReadingVerdict(rid, "not-applicable", f"not decided: {doc['not decided'][0]}", certs, _DOMAIN_U))
         else:
@@ -156,9 +159,9 @@ CLAIMS = (
         decide=_decide_prop1,
         strategy=_strategy,
         readings=(_KEEP, _BEST),
-        domains=(_DOMAIN_HISTORY, _DOMAIN_U),
+        domains=(_DOMAIN_CHOICE, _DOMAIN_U),
         paper_instances=_instances,
-        checks=_CHECKS_SIGMA + " A failing class refutes (it is a genuine history); a pass is for the reached classes only.",
+        checks=_CHECKS_SIGMA + " A failing class refutes σ built with this r^p (it is a genuine history, but (5)–(6) allow other r^p, not searched): refuted-on-variant at most; a pass is for the reached classes only.",
     ),
     Claim(
         id="vartiainen2014/theorem-1",
