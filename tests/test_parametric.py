@@ -190,3 +190,35 @@ def test_infeasible_point_is_refused_naming_lambda():
         m.set_objective(x)
     with pytest.raises(LPError, match=r"at λ = \S+ the LP is infeasible"):
         solve_parametric(_lp(build), 0, 1)
+
+
+def test_a_jump_at_an_isolated_point_is_a_value_change():
+    """The correlated auction from ρ = −1/2 (λ = 0) to ρ = 1/2 (λ = 1): ρ = λ − 1/2.  For ρ ≠ 0 the
+    seller extracts the full surplus E[max v] = 2 − P(1, 1) = 2 − (1 + ρ)/4 (Crémer–McLean); at
+    ρ = 0 (independent values) she cannot, so the value drops at λ = 1/2 alone, while both sides
+    have the same formula.  The kind must say the value changes there."""
+    from pathlib import Path
+
+    ex = Path(__file__).resolve().parents[1] / "examples"
+    env = Environment.load(ex / "auction-correlated-2x2-negative.toml")
+    other = Environment.load(ex / "auction-correlated-2x2.toml")
+    d = parametric_design(env, ["IC", "interim-IR"], objective="revenue", mix=other)
+    (pt,) = d.result.points
+    assert pt.at.is_rational and pt.at.q == fmpq(1, 2)
+    assert pt.kind == "value changes"
+    half = fmpq(1, 2)
+    for lam in (fmpq(0), half - fmpq(1, 10**6), half, half + fmpq(1, 10**6), fmpq(1)):
+        direct = optimal_mechanism(env.with_prior(mixture(env.prior, other.prior, lam)), ["IC", "interim-IR"],
+                                   objective="revenue", method="exact").value
+        assert d.value_at(lam) == direct, lam
+        if lam != half:
+            rho = lam - half
+            assert direct == 2 - (1 + rho) / 4, lam  # full extraction, by hand
+    assert d.value_at(half) < 2 - fmpq(1, 4)  # strictly below the limit 7/4: a jump
+    ok, why = verify_document(json.loads(json.dumps(d.certificate)))
+    assert ok and "on [0, 1/2): " in why and "on {1/2}: 3/2" in why and "on (1/2, 1]: " in why, why
+
+
+def test_kinds_of_the_matrix_example():
+    res = solve_parametric(_lp(_matrix_lp), 0, 3)
+    assert [pt.kind for pt in res.points] == ["value continuous, formula changes"] * 3
