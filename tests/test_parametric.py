@@ -222,3 +222,17 @@ def test_a_jump_at_an_isolated_point_is_a_value_change():
 def test_kinds_of_the_matrix_example():
     res = solve_parametric(_lp(_matrix_lp), 0, 3)
     assert [pt.kind for pt in res.points] == ["value continuous, formula changes"] * 3
+
+
+def test_the_plot_marks_the_isolated_value_and_the_open_ends(tmp_path):
+    from pathlib import Path
+
+    from exactmd.parametric_output import plot, plotted_points
+
+    ex = Path(__file__).resolve().parents[1] / "examples"
+    env = Environment.load(ex / "auction-correlated-2x2-negative.toml")
+    d = parametric_design(env, ["IC", "interim-IR"], objective="revenue", mix=Environment.load(ex / "auction-correlated-2x2.toml"))
+    # by hand: 3/2 at λ = 1/2, and the limit 15/8 − 1/8 = 7/4 from both sides, not included in either piece
+    assert sorted(plotted_points(d)) == [(0.5, 1.5, True), (0.5, 1.75, False), (0.5, 1.75, False)]
+    out = plot(d, tmp_path / "v.png")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
