@@ -3,7 +3,7 @@
 ``\\documentclass{article}`` with amsmath, booktabs and longtable only (all in TeX Live's
 ``texlive-latex-base`` and ``texlive-latex-recommended``); it compiles with ``pdflatex``.
 Row labels and variable names are set in typewriter type, every TeX special character
-escaped and every character beyond ASCII written as its code point (``<U+03B8>``), so
+escaped and Greek letters and a few symbols set as mathematics and any other character beyond ASCII written as its code point (``<U+2603>``), so
 that any label compiles; inequalities are inline mathematics, which TeX breaks after
 ``+``, ``-`` and the relation sign, so long rows wrap.  The first line is the comment
 ``% exactmd proof: SOURCE``.
@@ -23,6 +23,14 @@ _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": 
             "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}", "<": r"\textless{}",
             ">": r"\textgreater{}", "|": r"\textbar{}", "-": "-{}"}
 _PROSE = {"≤": r"$\le$", "≥": r"$\ge$", "×": r"$\times$", "−": "$-$", "·": r"$\cdot$", "–": "--"}
+_GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho varsigma sigma tau upsilon " \
+    "phi chi psi omega".split()
+_SYMBOLS = {chr(0x3B1 + k): f"$\\{name}$" for k, name in enumerate(_GREEK) if name != "omicron"}  # α–ω, ς at U+03C2
+_SYMBOLS.update({chr(0x391 + k): f"$\\{name.capitalize()}$" for k, name in enumerate(_GREEK)
+                 if name in ("gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi", "omega")})
+_SYMBOLS.update({"ε": r"$\varepsilon$", "→": r"$\to$", "∪": r"$\cup$", "⊆": r"$\subseteq$",
+                 "∈": r"$\in$", "≠": r"$\ne$", "…": r"\dots{}", "—": "---", "’": "'", "é": r"\'e", "ö": r'\"o',
+                 "ü": r'\"u', "ä": r'\"a', "∞": r"$\infty$", "±": r"$\pm$"})
 _REL = {"<=": r"\le", ">=": r"\ge", "==": "="}
 
 
@@ -36,6 +44,8 @@ def tex_escape(s: str, prose: bool = False) -> str:
             out.append(_SPECIAL[ch])
         elif ord(ch) < 128:
             out.append(ch)
+        elif ch in _SYMBOLS:
+            out.append(_SYMBOLS[ch])
         else:
             out.append(r"\textless{}U+%04X\textgreater{}" % ord(ch))
     return "".join(out)
@@ -112,7 +122,7 @@ def _proof(where: str, proof: Proof) -> list[str]:
     out += [r"\subsection*{Bounds used (" + str(len(proof.bounds)) + ")}"]
     if proof.bounds:
         out += [r"\begin{longtable}{rlr}", r"\toprule", r"& bound & weight\\", r"\midrule", r"\endhead"]
-        out += [f"[{k}] & " + _ineq(b.coeffs, b.op, b.rhs) + " & $" + _signed(b.weight) + r"$\\"
+        out += ["{[}" + str(k) + "{]} & " + _ineq(b.coeffs, b.op, b.rhs) + " & $" + _signed(b.weight) + r"$\\"
                 for k, b in enumerate(proof.bounds, 1)]
         out += [r"\bottomrule", r"\end{longtable}"]
     out += [r"\subsection*{The sum}", r"Weight $\times$ inequality, over every row and bound above:", "",
@@ -135,7 +145,7 @@ def _proof(where: str, proof: Proof) -> list[str]:
 
 def render_latex(doc: ProofDocument) -> str:
     """A standalone LaTeX document of the proof (compiles with ``pdflatex``)."""
-    out = [f"% exactmd proof: {tex_escape(doc.source)}",
+    out = ["% exactmd proof: " + " ".join(doc.source.splitlines()),
            r"\documentclass{article}", r"\usepackage[T1]{fontenc}", r"\usepackage{amsmath}",
            r"\usepackage{booktabs}", r"\usepackage{longtable}", r"\usepackage[margin=2cm]{geometry}",
            r"\newcommand{\V}[1]{\mbox{\texttt{#1}}}", r"\sloppy", r"\begin{document}",

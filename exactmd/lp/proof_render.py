@@ -20,7 +20,7 @@ from fractions import Fraction
 from ..rational import fmt
 from .proof import Inequality, Proof, Terms
 
-__all__ = ["ProofDocument", "render_text", "render_markdown", "num", "term_tokens", "SYMBOL"]
+__all__ = ["ProofDocument", "proof_text", "render_text", "render_markdown", "num", "term_tokens", "SYMBOL"]
 
 MINUS = "\u2212"
 SYMBOL = {"<=": "≤", ">=": "≥", "==": "="}
@@ -231,6 +231,11 @@ def _head(doc: ProofDocument) -> list[str]:
         out += ["", "Variables and rows:"]
         out += [f"  {s}: {m}" for s, m in doc.legend]
     return out
+
+
+def proof_text(proof: Proof) -> str:
+    """One LP certificate's proof as text, without a document's heading."""
+    return "\n".join(line.rstrip() for line in _text_proof("", proof)) + "\n"
 
 
 def render_text(doc: ProofDocument) -> str:
