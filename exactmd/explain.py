@@ -13,12 +13,13 @@ explained; one with no LP certificate and no statement is refused in one line.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from .certificates import LP_FORMAT, get_format, verify_document
 from .errors import CertificateError, ExactMDError
-from .lp.proof import Proof, build_proof
+from .lp.proof import Proof, build_proof, family_of
 from .lp.proof_latex import render_latex
 from .lp.proof_render import ProofDocument, render_markdown, render_text
 
@@ -26,21 +27,22 @@ __all__ = ["FORMATS", "find_lp_certificates", "proof_document", "render", "expla
 
 FORMATS = ("text", "markdown", "latex")
 
-#: what the variables of the mechanism encoding mean (exactmd.encoding), by name before "["
+#: what the variables of the mechanism encoding mean (exactmd.encoding): prefix -> (label pattern, symbol, meaning)
 VARIABLES = {
-    "q": "q[a|θ] is the probability of allocation a at the report profile θ",
-    "t": "t[i|θ] is the expected transfer to agent i at the report profile θ",
-    "f": "f[x|θ] is the probability of outcome x at the report profile θ",
+    "q": (r"q\[[^|]+\|[^|]+\]", "q[a|θ]", "the probability of allocation a at the report profile θ"),
+    "t": (r"t\[[^|]+\|[^|]+\]", "t[i|θ]", "the expected transfer to agent i at the report profile θ"),
+    "f": (r"f\[[^|]+\|[^|]+\]", "f[x|θ]", "the probability of outcome x at the report profile θ"),
 }
-#: what the rows of the kernel's constraint families say, by label before "["
+#: what the rows of the kernel's constraint families say: family -> (label pattern, symbol, meaning)
 ROWS = {
-    "prob": ("prob[θ]", "the probabilities at θ sum to one"),
-    "IC": ("IC[agent i: θ -> θ']", "agent i of type θ gains nothing by reporting θ'"),
-    "IR": ("IR[agent i: θ]", "agent i of type θ expects at least its outside option (interim participation)"),
-    "EPIR": ("EPIR[agent i: θ: x]", "participation at each report profile (ex post)"),
-    "BB": ("BB[θ]", "the transfers at θ balance (budget balance)"),
-    "EFF": ("EFF[θ: x]", "an outcome that is not efficient at θ has probability 0"),
-    "FIX": ("FIX[v]", "the variable v is fixed at a given value"),
+    "prob": (r"prob\[[^:]*\]", "prob[θ]", "the probabilities at θ sum to one"),
+    "IC": (r"IC\[agent [^:]+: .+ -> .+\]", "IC[agent i: θ -> θ']", "agent i of type θ gains nothing by reporting θ'"),
+    "IR": (r"IR\[agent [^:]+: [^:]+\]", "IR[agent i: θ]",
+           "agent i of type θ expects at least its outside option (interim participation)"),
+    "EPIR": (r"EPIR\[agent .+\]", "EPIR[agent i: θ: x]", "participation at each report profile (ex post)"),
+    "BB": (r"BB\[[^:]*\]", "BB[θ]", "the transfers at θ balance (budget balance)"),
+    "EFF": (r"EFF\[.+: .+\]", "EFF[θ: x]", "an outcome x that is not efficient at θ has probability 0"),
+    "FIX": (r"FIX\[.+\]", "FIX[v]", "the variable v is fixed at a given value"),
 }
 
 
@@ -63,15 +65,23 @@ def find_lp_certificates(doc: Any, where: str = "") -> list[tuple[str, dict[str,
 
 
 def _legend(proofs: list[tuple[str, Proof]]) -> tuple[tuple[str, str], ...]:
-    vs: set[str] = set()
-    rs: set[str] = set()
+    """The symbols of :data:`VARIABLES` and :data:`ROWS` whose every occurrence in the
+    proofs has the kernel's form (a paper's family of the same name but another form is
+    not described)."""
+    names: dict[str, set[str]] = {}
+    labels: dict[str, set[str]] = {}
     for _, p in proofs:
         for r in p.rows:
-            rs.add(r.family)
-            vs.update(v.split("[", 1)[0] for v, _ in r.coeffs)
-        vs.update(v.split("[", 1)[0] for v, _ in p.objective)
-    out = [(m.split(" ", 1)[0], m.split(" is ", 1)[1]) for k, m in VARIABLES.items() if k in vs]
-    out += [m for k, m in ROWS.items() if k in rs]
+            labels.setdefault(r.family, set()).add(r.label)
+            for v, _ in r.coeffs:
+                names.setdefault(family_of(v), set()).add(v)
+        for v, _ in p.objective:
+            names.setdefault(family_of(v), set()).add(v)
+    out = []
+    for table, seen in ((VARIABLES, names), (ROWS, labels)):
+        for k, (pattern, symbol, meaning) in table.items():
+            if k in seen and all(re.fullmatch(pattern, x) for x in seen[k]):
+                out.append((symbol, meaning))
     return tuple(out)
 
 
@@ -105,7 +115,8 @@ def proof_document(doc: Any, source: str) -> ProofDocument:
         viol = doc.get("violations") or {}
         notes = tuple(f"{row}: violated by {amount}" for row, amount in viol.items()) or \
             ("every row holds (exactmd verify recomputes them)",)
-    return ProofDocument(Path(source).name, statement if isinstance(statement, str) else "", _legend(proofs),
+    legend = _legend(proofs) if "environment" in doc else ()  # a bare LP's labels are only labels
+    return ProofDocument(Path(source).name, statement if isinstance(statement, str) else "", legend,
                          tuple(proofs), notes)
 
 

@@ -228,7 +228,7 @@ def _head(doc: ProofDocument) -> list[str]:
     if doc.statement:
         out += _para(doc.statement)
     if doc.legend:
-        out += ["", "Variables and rows:"]
+        out += ["", "Variables and rows:"] if out else ["Variables and rows:"]
         out += [f"  {s}: {m}" for s, m in doc.legend]
     return out
 
@@ -240,8 +240,9 @@ def proof_text(proof: Proof) -> str:
 
 def render_text(doc: ProofDocument) -> str:
     """The proof as plain text (the default of ``exactmd explain``)."""
-    out = [f"exactmd proof: {doc.source}", ""]
-    out += _head(doc)
+    out = [f"exactmd proof: {doc.source}"]
+    head = _head(doc)
+    out += [""] + head if head else []
     out += [f"  {n}" for n in doc.notes]
     if len(doc.proofs) > 1:
         out += ["", f"This document carries {len(doc.proofs)} LP certificates; each is proved below."]
