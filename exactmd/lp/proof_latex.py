@@ -31,14 +31,17 @@ _SYMBOLS.update({chr(0x391 + k): f"$\\{name.capitalize()}$" for k, name in enume
 _SYMBOLS.update({"ε": r"$\varepsilon$", "→": r"$\to$", "∪": r"$\cup$", "⊆": r"$\subseteq$",
                  "∈": r"$\in$", "≠": r"$\ne$", "…": r"\dots{}", "—": "---", "’": "'", "é": r"\'e", "ö": r'\"o',
                  "ü": r'\"u', "ä": r'\"a', "∞": r"$\infty$", "±": r"$\pm$"})
+_ACCENTS = {"\u0304": "=", "\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0303": "~", "\u0308": '"', "\u0307": "."}
 _REL = {"<=": r"\le", ">=": r"\ge", "==": "="}
 
 
 def tex_escape(s: str, prose: bool = False) -> str:
     """``s`` as text LaTeX sets exactly as written (a code point for each non-ASCII character)."""
-    out = []
+    out: list[str] = []
     for ch in s:
-        if prose and ch in _PROSE:
+        if ch in _ACCENTS and out and len(out[-1]) == 1 and out[-1].isalpha():  # t̄: a letter and a combining accent
+            out[-1] = "\\" + _ACCENTS[ch] + "{" + out[-1] + "}"
+        elif prose and ch in _PROSE:
             out.append(_PROSE[ch])
         elif ch in _SPECIAL:
             out.append(_SPECIAL[ch])
@@ -148,7 +151,8 @@ def render_latex(doc: ProofDocument) -> str:
     out = ["% exactmd proof: " + " ".join(doc.source.splitlines()),
            r"\documentclass{article}", r"\usepackage[T1]{fontenc}", r"\usepackage{amsmath}",
            r"\usepackage{booktabs}", r"\usepackage{longtable}", r"\usepackage[margin=2cm]{geometry}",
-           r"\newcommand{\V}[1]{\mbox{\texttt{#1}}}", r"\sloppy", r"\begin{document}",
+           r"\newcommand{\V}[1]{\mbox{\texttt{#1}}}", r"\sloppy", r"\setlength{\parindent}{0pt}",
+           r"\setlength{\parskip}{0.6\baselineskip}", r"\begin{document}",
            r"\section*{Proof: \V{" + tex_escape(doc.source) + "}}", ""]
     if doc.statement:
         out += [_p(doc.statement), ""]
