@@ -342,3 +342,11 @@ def test_latex_compiles_with_pdflatex(tmp_path):
     assert (tmp_path / "proof.pdf").read_bytes().startswith(b"%PDF")
     log = (tmp_path / "proof.log").read_text(encoding="utf-8", errors="replace")
     assert "Missing character" not in log and "Undefined control sequence" not in log
+
+
+def test_the_worked_example_in_the_docs_is_the_real_output(capsys):
+    md = (ROOT / "docs/explain.md").read_text(encoding="utf-8")
+    cert = "proofs/vartiainen2014/lemma-7/t0-t1-uniform/key-step-interim-IR.json"
+    shown = md.split(f"`exactmd explain {cert}`:\n\n```\n", 1)[1].split("\n```\n", 1)[0]
+    assert main(["explain", str(ROOT / cert)]) == 0
+    assert capsys.readouterr().out == shown + "\n"
