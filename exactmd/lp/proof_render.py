@@ -191,10 +191,10 @@ def _text_proof(where: str, proof: Proof) -> list[str]:
     out.append(f"Rows used: {len(proof.rows)} of {proof.n_rows}" + (f" ({summary})" if summary else "") + ".")
     for f, types in fams:
         out.append("")
-        out.append(f"{f}: {_rows_word(sum(len(rs) for _, rs in types))}")
+        out.append(f"{f} ({_rows_word(sum(len(rs) for _, rs in types))})")
         for t, rs in types:
             if t:
-                out.append(f"  {f} · {t}: {_rows_word(len(rs))}")
+                out.append(f"  {f} · {t} ({_rows_word(len(rs))})")
             for k, r in rs:
                 out.append(f"    ({k}) {r.label}, weight {num(r.weight)}:")
                 out += _wrap(inequality_tokens(r.coeffs, r.op, r.rhs), 8)
