@@ -155,7 +155,8 @@ def how_to_check(proof: Proof) -> str:
     if proof.status == "infeasible":
         return first + "Every coefficient must come out 0 and the right side negative: that is the contradiction."
     return (first + "The coefficients must come out as the objective's and the right side as the value. Then put the "
-            "primal point into every row and bound (all must hold) and into the objective (it must give the value).")
+            "primal point into every row of the problem — those of weight 0 too, which are not printed here; exactmd "
+            "verify checks them all — and every bound (all must hold), and into the objective (it must give the value).")
 
 
 def _objective_at(proof: Proof) -> list[str]:
