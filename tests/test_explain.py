@@ -350,3 +350,7 @@ def test_the_worked_example_in_the_docs_is_the_real_output(capsys):
     shown = md.split(f"`exactmd explain {cert}`:\n\n```\n", 1)[1].split("\n```\n", 1)[0]
     assert main(["explain", str(ROOT / cert)]) == 0
     assert capsys.readouterr().out == shown + "\n"
+    sigma = "proofs/vartiainen2014/prop-1/status-quo-1x2/sigma-keep.json"
+    part = md.split(f"`exactmd explain {sigma}`:\n\n```\n", 1)[1].split("\n```\n", 1)[0]
+    assert main(["explain", str(ROOT / sigma)]) == 0
+    assert part.startswith("== LP certificate at beliefs[0]") and part + "\n" in capsys.readouterr().out
