@@ -56,9 +56,9 @@ def plotted_points(design: ParametricDesign) -> list[tuple[float, float, bool]]:
     res = design.result
     out: list[tuple[float, float, bool]] = []
     for pt in res.points:
-        if pt.kind != "value changes" or not pt.at.is_rational:
-            continue
         x = pt.at.q
+        if pt.kind != "value changes" or x is None:
+            continue
         if pt.value is not None:
             out.append((float(x), float(pt.value), True))  # float-ok: drawing only
         for pc in res.pieces:
