@@ -44,6 +44,8 @@ from .families import family_words
 from .environment import Environment
 from .errors import CertificateError, ExactMDError, ModelError
 from .mechanism import OutcomeFunction
+from .notebook import Card, Displayable, MAX_ROWS
+from .table import Table
 from .rational import Q, fmt, is_rational_string
 from .lp import explain_certificate, solve_problem
 from .lp.lazy import solve_lazy
@@ -178,7 +180,7 @@ def build_problem(
 
 
 @dataclass(frozen=True)
-class DesignResult:
+class DesignResult(Displayable):
     """The answer to a mechanism question, with its evidence (frozen).
 
     ``question`` is ``"optimal"`` or ``"feasible"``; ``status`` a
@@ -205,8 +207,32 @@ class DesignResult:
 
     def __repr__(self) -> str:
         v = "" if self.value is None else f", value={fmt(self.value)}"
-        return (f"DesignResult(question={self.question!r}, status={self.status}{v}, constraints={list(self.constraints)}, "
-                f"method={self.method!r})")
+        rows, _ = self.lp.size()
+        name, ev = self.lp.evidence()
+        nz = sum(1 for q in ev.values() if q != 0)
+        profiles = len(self.mechanism.profiles()) if self.mechanism is not None else None
+        where = f", {profiles:,} profiles" if profiles is not None else ""
+        return (f"DesignResult({self.question}, status={self.status}{v}{where}, constraints={','.join(self.constraints)}, "
+                f"certificate: {rows:,} rows, {nz:,} nonzero {name})")
+
+    def _card(self) -> Card:
+        rows, cols = self.lp.size()
+        name, ev = self.lp.evidence()
+        nz = sum(1 for q in ev.values() if q != 0)
+        facts: tuple[tuple[str, Any], ...] = (("status", str(self.status)),)
+        if self.value is not None:
+            facts += (("value", self.value),)
+        facts += (("constraints", ", ".join(self.constraints)),
+                  ("certificate", f"{self.certificate['format']}: LP of {rows:,} rows × {cols:,} variables, "
+                                  f"{nz:,} nonzero {name} multipliers, verified"),
+                  ("method", self.method))
+        tables: tuple[tuple[str, Table], ...] = ()
+        more: tuple[tuple[str, int], ...] = ()
+        if self.mechanism is not None:
+            n = len(self.mechanism.profiles())
+            tables = (("the mechanism, by type profile", self.mechanism.table(MAX_ROWS)),)
+            more = (("the mechanism, by type profile", n - MAX_ROWS),) if n > MAX_ROWS else ()
+        return Card(self.certificate["statement"], facts, tables, more=more)
 
     @property
     def feasible(self) -> bool:
