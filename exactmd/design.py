@@ -45,6 +45,7 @@ from .environment import Environment
 from .errors import CertificateError, ExactMDError, ModelError
 from .mechanism import OutcomeFunction
 from .notebook import Card, Displayable, MAX_ROWS
+from .progress import finish, step
 from .table import Table
 from .rational import Q, fmt, is_rational_string
 from .lp import explain_certificate, solve_problem
@@ -342,8 +343,10 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     fams = parse_constraints(constraints)
     names = [f.name for f in fams]
     specs = [f.spec() for f in fams]
+    step("design", None, None, f"building the LP ({len(env.profiles()):,} type profiles)")
     built = build_problem(env, fams, objective, belief=belief, sense=sense)
     problem, rows_ = built.problem, built.rows
+    step("design", None, None, f"solving the LP ({len(rows_):,} rows × {len(problem['variables']):,} variables)")
     options = dict(solve_kwargs)
     lazy = solve_kwargs.pop("lazy", True)
     initial = _initial_rows(env, rows_)
@@ -355,6 +358,7 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     else:
         del rows_
         res = solve_problem(problem, **solve_kwargs)
+    finish("design")
     status = res.status
     if question == "feasible" and status == "optimal":  # the answer says feasible; the LP (and its certificate) optimal
         status = Status.FEASIBLE

@@ -51,6 +51,7 @@ from .lp import hint, solve_problem
 from .lp.checker import LP_FORMAT, check_certificate, message
 from .lp.solution import dump_json
 from .mechanism import OutcomeFunction
+from .progress import finish, step
 from .rational import Q, fmt, is_rational_string
 
 __all__ = ["DETERMINISTIC_FORMAT", "DEFAULT_MAX_NODES", "MAX_NODES", "NodeLimitError", "DeterministicResult",
@@ -204,6 +205,7 @@ def deterministic_mechanism(
             raise NodeLimitError(f"the branch and bound for a deterministic mechanism needs more than max_nodes={max_nodes} "
                                  f"node LPs ({len(alloc)} allocation variables); raise the limit with max_nodes= "
                                  "(command line: --max-nodes N)")
+        step("branch and bound", solved + 1, max_nodes, "node LPs")
         res = solve_problem(_node_problem(base, node.fix), **kw)
         solved += 1
         if res.status == "unbounded":

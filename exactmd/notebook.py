@@ -128,5 +128,3 @@ class Displayable:
 
     def _repr_latex_(self) -> str:
         return self._card().latex()
-
-

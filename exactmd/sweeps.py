@@ -263,7 +263,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.format not in FORMATS:
         raise ExactMDError(f"--format {args.format!r} must be one of {', '.join(FORMATS)}")
     out = output_path(args, args.env)
-    opts["progress"] = None
     res = sweep(args.env, args.param, args.set, constraints=args.constraints, objective=args.objective, sense=args.sense,
                 feasible=args.feasible, method=args.method, certificates=args.certificates, force=args.force, **opts)
     what = "whether a mechanism exists" if args.feasible else f"{args.sense} {args.objective}"

@@ -15,6 +15,7 @@ from flint import fmpq
 
 from ..errors import CertificateError, LPError
 from ..notebook import Card, Displayable, MAX_ROWS
+from ..progress import finish, step
 from ..rational import Q, fmt
 from ..table import Column, Table
 from .checker import verify_certificate
@@ -187,7 +188,11 @@ def solve_problem(
         method = _default_method.get()
     size = len(body.get("constraints") or ()) * len(body.get("variables") or ())
     if method == "hint" or (method == "auto" and size >= HINT_MIN_SIZE and hint.available()):
-        cert = hint.solve_hinted(body, time_limit=time_limit, trace=trace)
+        step("float hint", None, None, "(HiGHS, then exact refinement)")
+        try:
+            cert = hint.solve_hinted(body, time_limit=time_limit, trace=trace)
+        finally:
+            finish("float hint")
         if cert is not None:
             name = "highs-basis+exact-refinement"
         else:
