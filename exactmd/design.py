@@ -44,9 +44,8 @@ from .families import family_words
 from .environment import Environment
 from .errors import CertificateError, ExactMDError, ModelError
 from .mechanism import OutcomeFunction
-from .notebook import Card, Displayable, MAX_ROWS
+from .notebook import Card, Displayable, mechanism_part
 from .progress import finish, step
-from .table import Table
 from .rational import Q, fmt, is_rational_string
 from .lp import explain_certificate, solve_problem
 from .lp.lazy import solve_lazy
@@ -227,13 +226,7 @@ class DesignResult(Displayable):
                   ("certificate", f"{self.certificate['format']}: LP of {rows:,} rows × {cols:,} variables, "
                                   f"{nz:,} nonzero {name} multipliers, verified"),
                   ("method", self.method))
-        tables: tuple[tuple[str, Table], ...] = ()
-        more: tuple[tuple[str, int], ...] = ()
-        if self.mechanism is not None:
-            n = len(self.mechanism.profiles())
-            tables = (("the mechanism, by type profile", self.mechanism.table(MAX_ROWS)),)
-            more = (("the mechanism, by type profile", n - MAX_ROWS),) if n > MAX_ROWS else ()
-        return Card(self.certificate["statement"], facts, tables, more=more)
+        return Card(self.certificate["statement"], facts, **mechanism_part(self.mechanism))
 
     @property
     def feasible(self) -> bool:

@@ -35,7 +35,7 @@ from typing import Any
 from .rational import Q, fmt, latex
 from .table import Table, _is_number, latex_escape
 
-__all__ = ["Card", "Displayable", "MAX_ROWS", "brief", "shown"]
+__all__ = ["Card", "Displayable", "MAX_ROWS", "brief", "shown", "mechanism_part"]
 
 #: rows of a table shown in a notebook before the rest is counted
 MAX_ROWS = 50
@@ -57,6 +57,15 @@ def brief(items: Iterable[str], limit: int = 400, sep: str = "; ") -> str:
 def shown(n: int, max_rows: int | None) -> int:
     """How many of ``n`` rows a table of at most ``max_rows`` rows shows."""
     return n if max_rows is None else min(n, max_rows)
+
+
+def mechanism_part(mechanism: Any, heading: str = "the mechanism, by type profile") -> dict[str, Any]:
+    """The ``tables`` and ``more`` of a card that shows ``mechanism`` (an
+    :class:`~exactmd.mechanism.OutcomeFunction`, or None: nothing)."""
+    if mechanism is None:
+        return {"tables": (), "more": ()}
+    n = len(mechanism.profiles())
+    return {"tables": ((heading, mechanism.table(MAX_ROWS)),), "more": ((heading, n - MAX_ROWS),) if n > MAX_ROWS else ()}
 
 
 def _text(v: Any) -> str:

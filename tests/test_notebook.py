@@ -176,3 +176,31 @@ def test_random_environments_and_mechanisms_display_exactly(pair):
     rows = parse(f._repr_html_()).rows[1:]
     for row, th in zip(rows, env.profiles()):
         assert sum(Q(c) for c in row[1:1 + len(env.outcomes)]) == 1  # a lottery at every profile
+
+
+def test_other_results_display_and_stay_short():
+    from pathlib import Path
+
+    from exactmd.belief import independent
+    from exactmd.deterministic import deterministic_mechanism
+    from exactmd.environment import load_environment
+    from exactmd.lexicographic import lexicographic_mechanism
+    from exactmd.parametric import parametric_design
+    from exactmd.sweeps import sweep
+
+    file = str(Path(__file__).resolve().parent.parent / "examples" / "auction-2x3.toml")
+    env = load_environment(file)
+    trade = Environment.quasilinear([[0, 1], [0, 1]], "uniform", [0, 1],
+                                    lambda i, a, th: a * th[0] if i == 0 else -a * th[1], agents=["b", "s"])
+    results = [deterministic_mechanism(env, ["IC", "interim-IR"], "revenue"),
+               lexicographic_mechanism(env, ["IC", "interim-IR"], ["max revenue", "min transfers"]),
+               parametric_design(trade, ["IC", "interim-IR", "BB"], mix=independent(trade.types, [["1/3", "2/3"]] * 2)),
+               sweep(file, ['valuation.1.1."3,*"=3,4'], [], objective="revenue")]
+    for res in results:
+        assert len(repr(res)) < 2048
+        p = parse(res._repr_html_())
+        assert p.rows, type(res).__name__  # a table is shown
+        assert res._repr_latex_().count("$$") % 2 == 0
+    # the sweep's table holds each point's exact value, read back from the page
+    rows = parse(results[3]._repr_html_()).rows[1:]
+    assert [Q(r[-1]) for r in rows] == [pt.value for pt in results[3].points]
