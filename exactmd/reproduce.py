@@ -238,7 +238,7 @@ def _reproduce(out: Path, *, claims: list[str] | None, log: Log, echo: Log, full
     for k, claim in enumerate(chosen):
         fresh[claim.id] = []
         for name, inst in claim.instances():
-            step("reproduce", k + 1, len(chosen), f"claims: {claim.id} [{name}]")
+            step("reproduce", k + 1, len(chosen), f"claims, now {claim.id} [{name}]")
             log(f"[{claim.id}] {name} ...")
             entry, fs = _entry(claim.decide(inst), name)
             fresh[claim.id].append(entry)
@@ -504,7 +504,7 @@ def verify_manifest(path: Path | str, *, log: Log | None = None, source: str | N
     with default_method("exact"):
         for k, e in enumerate(entries):
             label = f"{e['claim']} [{e['instance']}]"
-            step("verify", k + 1, len(entries), f"entries: {label}")
+            step("verify", k + 1, len(entries), f"entries, now {label}")
             log(f"[{k + 1}/{len(entries)}] {label} ...")
             key = (e["claim"], e["instance"])
             if key in seen:
@@ -582,7 +582,7 @@ def check_claims(
         chosen = [get_claim(c) for c in ids] if ids else [CLAIMS[c] for c in sorted(CLAIMS)]
     rc = 0
     for k, claim in enumerate(chosen):
-        step("check", k + 1, len(chosen), f"claims: {claim.id}")
+        step("check", k + 1, len(chosen), f"claims, now {claim.id}")
         counts: dict[str, dict[str, int]] = {}
         runs = [0]
         last: list[tuple[Verdict, Any]] = []

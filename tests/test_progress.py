@@ -25,7 +25,7 @@ def test_status_line_only_on_a_terminal_or_when_forced():
     with progress.reporting(None, tty, interval=0):
         progress.step("claims", 1, 3, "first")
         progress.step("pivots", 7)
-    assert "\rclaims 1/3 first · pivots 7 · " in tty.getvalue()
+    assert "\rclaims: 1/3 first · pivots: 7 · " in tty.getvalue()
     assert tty.getvalue().endswith("\r")  # the line is erased at the end of the block
     with progress.reporting(None, pipe, interval=0):
         progress.step("claims", 1, 3)
@@ -37,7 +37,7 @@ def test_status_line_only_on_a_terminal_or_when_forced():
     forced = io.StringIO()
     with progress.reporting(True, forced, interval=0):
         progress.step("claims", 2, 3)
-    assert "claims 2/3" in forced.getvalue()
+    assert "claims: 2/3" in forced.getvalue()
 
 
 def test_outside_a_reporting_block_nothing_is_written(capsys):
@@ -61,7 +61,7 @@ def test_a_note_clears_the_line_first():
         progress.note("certificate written to x", stream=tty)
     text = tty.getvalue()
     line, rest = text.split("certificate written to x\n")
-    assert line.startswith("\rclaims 1/2") and line.endswith("\r") and line.rstrip("\r").endswith(" ")
+    assert line.startswith("\rclaims: 1/2") and line.endswith("\r") and line.rstrip("\r").endswith(" ")
     assert "\rclaims" not in rest
 
 
@@ -71,7 +71,7 @@ def test_finished_tasks_leave_the_line():
         progress.step("outer", 1, 2)
         progress.step("inner", 5)
         progress.finish("inner")
-        assert rep.line().startswith("outer 1/2 · ") and "inner" not in rep.line()
+        assert rep.line().startswith("outer: 1/2 · ") and "inner" not in rep.line()
 
 
 def _run(monkeypatch, capsys, argv, tty):
@@ -89,7 +89,7 @@ SWEEP = ["sweep", AUCTION, "--param", 'valuation.1.1."3,*"=3,4', "--objective", 
 CHECK = ["check", "neemanpavlov2007/lemma-1", "--examples", "3"]
 
 
-@pytest.mark.parametrize("argv,task", [(DESIGN, "\rdesign"), (SWEEP, "\rpoints 0/2"), (CHECK, "\rcheck 1/1")],
+@pytest.mark.parametrize("argv,task", [(DESIGN, "\rdesign: building the LP"), (SWEEP, "\rpoints: 0/2"), (CHECK, "\rcheck: 1/1 claims")],
                          ids=["design", "sweep", "check"])
 def test_cli_progress_on_a_terminal_and_stdout_unchanged(monkeypatch, capsys, argv, task):
     rc, out_tty, err_tty = _run(monkeypatch, capsys, argv, tty=True)

@@ -259,7 +259,7 @@ class _Tableau:
             before = self.objective()
             self._pivot(q, direction, col, t, leave, to_upper)
             self.pivots += 1
-            step("exact simplex", self.pivots, None, f"pivots (phase {phase})")
+            step("exact simplex", None, None, f"phase {phase}, {self.pivots} pivots")
             after = self.objective()
             degenerate = 0 if after != before else degenerate + 1
             if self.trace:

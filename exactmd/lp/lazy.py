@@ -58,7 +58,7 @@ def _rounds(problem: dict[str, Any], rows: list[dict[str, Any]], parsed: list[An
     total_pivots = 0
     while True:
         rounds += 1
-        step("lazy rows", rounds, None, f"rounds ({len(active)} of {len(rows)} rows)")
+        step("lazy rows", None, None, f"round {rounds} ({len(active)} of {len(rows)} rows)")
         sub = dict(problem, constraints=[r for r in rows if r["name"] in active])
         res = solve_problem(sub, _verify=False, **solve_kwargs)  # the full LP's certificate is verified below
         total_pivots += res.pivots
