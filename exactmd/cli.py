@@ -86,7 +86,7 @@ def _cmd_lp_solve(args: argparse.Namespace) -> int:
     _check_budget(args)
     out = _out(args, args.file)
     problem = load_problem(args.file)
-    trace = (lambda line: _print(line, file=sys.stderr)) if args.trace else None
+    trace = _progress if args.trace else None  # stderr; clears the status line first
     res = solve_problem(problem, method=args.method, max_pivots=args.max_pivots, time_limit=args.time_limit, trace=trace)
     text = res.to_json()
     if out:
