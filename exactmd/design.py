@@ -179,6 +179,9 @@ def build_problem(
     return MechanismLP(problem, rs, enc)
 
 
+_WORD = {"farkas": "Farkas"}
+
+
 @dataclass(frozen=True)
 class DesignResult(Displayable):
     """The answer to a mechanism question, with its evidence (frozen).
@@ -213,7 +216,7 @@ class DesignResult(Displayable):
         profiles = len(self.mechanism.profiles()) if self.mechanism is not None else None
         where = f", {profiles:,} profiles" if profiles is not None else ""
         return (f"DesignResult({self.question}, status={self.status}{v}{where}, constraints={','.join(self.constraints)}, "
-                f"certificate: {rows:,} rows, {nz:,} nonzero {name})")
+                f"certificate: {rows:,} rows, {nz:,} nonzero {_WORD.get(name, name)})")
 
     def _card(self) -> Card:
         rows, cols = self.lp.size()
@@ -224,8 +227,12 @@ class DesignResult(Displayable):
             facts += (("value", self.value),)
         facts += (("constraints", ", ".join(self.constraints)),
                   ("certificate", f"{self.certificate['format']}: LP of {rows:,} rows × {cols:,} variables, "
-                                  f"{nz:,} nonzero {name} multipliers, verified"),
+                                  f"{nz:,} nonzero {_WORD.get(name, name)} multipliers, verified"),
                   ("method", self.method))
+        if self.mechanism is None:  # the proof that none exists (or the ray): the rows with their weights
+            tabs = [t for t in self.lp.tables() if not t[0].startswith("primal")]
+            return Card(self.certificate["statement"], facts, tuple((h, t) for h, t, _ in tabs),
+                        more=tuple((h, n) for h, _, n in tabs if n))
         return Card(self.certificate["statement"], facts, **mechanism_part(self.mechanism))
 
     @property

@@ -152,7 +152,7 @@ def test_lp_results_show_their_evidence():
                   "constraints": [{"name": "low", "coeffs": {"x": "1"}, "op": "<=", "rhs": "1"},
                                   {"name": "high", "coeffs": {"x": "1"}, "op": ">=", "rhs": "2"}]}
     res = solve_problem(infeasible)
-    assert "status=infeasible" in repr(res) and "farkas" in repr(res)
+    assert "status=infeasible" in repr(res) and "Farkas" in repr(res)
     p = parse(res._repr_html_())
     text = "".join(p.text)
     assert "Farkas" in text
@@ -204,3 +204,34 @@ def test_other_results_display_and_stay_short():
     # the sweep's table holds each point's exact value, read back from the page
     rows = parse(results[3]._repr_html_()).rows[1:]
     assert [Q(r[-1]) for r in rows] == [pt.value for pt in results[3].points]
+
+
+def test_devices_and_beliefs_display_exactly():
+    from exactmd.belief import Belief
+    from exactmd.mechanism import Device
+
+    types = [["lo", "<hi>"]]
+    r = Device(types, {("lo",): {"s": "1/3", "t": "2/3"}, ("<hi>",): {"t": 1}})
+    p = parse(r._repr_html_())
+    assert p.rows[0] == ["θ", "r(s)", "r(t)"]
+    assert [Q(c) for c in p.rows[1][1:]] == [Q("1/3"), Q("2/3")] and [Q(c) for c in p.rows[2][1:]] == [0, 1]
+    assert r"\frac{1}{3}" in r._repr_latex_()
+    b = Belief(types, {("lo",): "1/4", ("<hi>",): "3/4"})
+    rows = parse(b._repr_html_()).rows
+    assert rows[1:] == [["lo", "1/4"], ["<hi>", "3/4"]]  # the name shown as text, after escaping
+    assert "&lt;hi&gt;" in b._repr_html_() and r"\frac{3}{4}" in b._repr_latex_()
+
+
+def test_an_infeasible_design_shows_its_farkas_rows():
+    from exactmd.design import feasible_mechanism
+    from exactmd.papers.vartiainen2014 import bilateral_trade
+
+    env = bilateral_trade(5, "uniform", "uniform")  # Myerson–Satterthwaite on the grid {0, 1/5, …, 1}
+    res = feasible_mechanism(env, ["IC", "interim-IR", "BB", "efficiency"])
+    assert res.status == "infeasible"
+    assert "Farkas" in repr(res) and len(repr(res)) < 2048
+    p = parse(res._repr_html_())
+    weights = {row[0]: Q(row[1]) for row in p.rows[1:]}
+    assert weights and all(w != 0 for w in weights.values())
+    assert set(weights) <= {c["name"] for c in res.lp.problem["constraints"]}  # rows of the LP, by label
+    assert len(p.rows) - 1 == min(MAX_ROWS, sum(1 for w in res.lp.farkas.values() if w != 0))

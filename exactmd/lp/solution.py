@@ -86,7 +86,7 @@ class LPResult(Displayable):
         name, ev = self.evidence()
         nz = sum(1 for q in ev.values() if q != 0)
         return (f"LPResult(status={self.status}{v}, {rows:,} rows × {cols:,} variables, "
-                f"{name}: {nz:,} nonzero, pivots={self.pivots}, method={self.method!r})")
+                f"{'Farkas' if name == 'farkas' else name}: {nz:,} nonzero, pivots={self.pivots}, method={self.method!r})")
 
     def tables(self, max_rows: int | None = MAX_ROWS) -> list[tuple[str, Table, int]]:
         """The nonzero primal values and the nonzero multipliers of the evidence, as tables
