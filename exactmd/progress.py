@@ -31,6 +31,8 @@ True
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -55,9 +57,17 @@ def _isatty(stream: IO[str]) -> bool:
         return False
 
 
+def _columns(stream: IO[str]) -> int:
+    """The width of the terminal behind ``stream`` (else ``$COLUMNS``, else 80)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (AttributeError, OSError, ValueError):  # not a real terminal (io.UnsupportedOperation is both)
+        return shutil.get_terminal_size((80, 24)).columns or 80
+
+
 class Reporter:
     """The status line on ``stream``: tasks by name (in the order they started), redrawn
-    at most every ``interval`` seconds, cleared by :meth:`clear`."""
+    at most every ``interval`` seconds, cut to the terminal's width, cleared by :meth:`clear`."""
 
     def __init__(self, stream: IO[str], interval: float = INTERVAL) -> None:  # float-ok: wall clock
         self.stream = stream
@@ -66,6 +76,7 @@ class Reporter:
         self._start = time.monotonic()
         self._last: float | None = None  # float-ok: wall clock; None: draw at the next update
         self._width = 0
+        self.columns = _columns(stream)
 
     def line(self) -> str:
         return " · ".join([*(f"{k}: {v}" if v else k for k, v in self.tasks.items()), f"{time.monotonic() - self._start:.0f} s"])
@@ -83,6 +94,8 @@ class Reporter:
 
     def _draw(self, now: float) -> None:  # float-ok: wall clock
         text = self.line()
+        if len(text) >= self.columns:  # one row of the terminal: a wrapped line could not be redrawn in place
+            text = text[: max(1, self.columns - 2)] + "…"
         pad = max(0, self._width - len(text))
         self.stream.write("\r" + text + " " * pad)
         self.stream.flush()

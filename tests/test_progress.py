@@ -124,3 +124,12 @@ def test_the_option_is_refused_with_a_value(capsys):
         main(["design", AUCTION, "--progress=yes"])
     assert e.value.code == 2
     assert "--progress" in capsys.readouterr().err
+
+
+def test_the_line_is_cut_to_the_terminal_width(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    tty = Tty()
+    with progress.reporting(True, tty, interval=0):
+        progress.step("design", None, None, "solving the LP (704 rows × 3,584 variables) " * 3)
+    drawn = [s for s in tty.getvalue().split("\r") if s.strip()]
+    assert drawn and all(len(s) < 40 for s in drawn) and drawn[0].endswith("…")
