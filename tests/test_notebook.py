@@ -184,6 +184,7 @@ def test_other_results_display_and_stay_short():
     from exactmd.belief import independent
     from exactmd.deterministic import deterministic_mechanism
     from exactmd.environment import load_environment
+    from exactmd.evaluation import evaluate
     from exactmd.lexicographic import lexicographic_mechanism
     from exactmd.parametric import parametric_design
     from exactmd.sweeps import sweep
@@ -196,6 +197,7 @@ def test_other_results_display_and_stay_short():
                lexicographic_mechanism(env, ["IC", "interim-IR"], ["max revenue", "min transfers"]),
                parametric_design(trade, ["IC", "interim-IR", "BB"], mix=independent(trade.types, [["1/3", "2/3"]] * 2)),
                sweep(file, ['valuation.1.1."3,*"=3,4'], [], objective="revenue")]
+    results.append(evaluate(env, results[0].mechanism))
     for res in results:
         assert len(repr(res)) < 2048
         p = parse(res._repr_html_())
@@ -204,6 +206,9 @@ def test_other_results_display_and_stay_short():
     # the sweep's table holds each point's exact value, read back from the page
     rows = parse(results[3]._repr_html_()).rows[1:]
     assert [Q(r[-1]) for r in rows] == [pt.value for pt in results[3].points]
+    # the evaluation's families, each with its holds cell (a deterministic auction: IC and interim-IR hold)
+    fam = {r[0]: r[1] for r in parse(results[4]._repr_html_()).rows[1:]}
+    assert fam["IC"] == "yes" and fam["interim-IR"] == "yes"
 
 
 def test_devices_and_beliefs_display_exactly():
