@@ -4,7 +4,7 @@ The kernel's subcommands::
 
     exactmd lp solve FILE [--method auto|exact|hint] [--trace] [--max-pivots N] [--time-limit S] [-o OUT]
     exactmd verify FILE... [--claims SOURCE] [--plugin MODULE_OR_FILE.py]
-    exactmd explain CERT
+    exactmd explain CERT [--format text|markdown|latex] [-o FILE]
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [--plugin P] [-o OUT]
         [--deterministic [--max-nodes N]] [--then "min transfers" ...] [--symmetrise]
     exactmd evaluate ENV.toml MECH.json [--constraints IC,interim-IR]
@@ -49,10 +49,11 @@ from typing import Any
 
 from ._version import __version__
 from .belief import label, profile_label
-from .certificates import LP_FORMAT, get_format, verify_document
+from .certificates import verify_document
 from .claims import CLAIMS, get_claim
 from .families import with_file_cost
-from .commands import GROUPS, add_progress_options, check_range, echo, output_path, progress, registered_commands, write_text
+from .commands import (GROUPS, add_output_options, add_progress_options, check_range, echo, output_path, progress,
+                       registered_commands, write_text)
 from .design import feasible_mechanism, optimal_mechanism
 from .parametric_output import run_cli as run_parametric
 from .deterministic import DEFAULT_MAX_NODES, MAX_NODES, deterministic_mechanism
@@ -61,7 +62,8 @@ from .evaluation import evaluate, load_mechanism
 from .errors import ClaimError, ExactMDError, InputError
 from .jsonio import load_strict
 from .lexicographic import CONVEX, lexicographic_mechanism
-from .lp import explain_certificate, solve_problem
+from .explain import FORMATS, explain_document
+from .lp import solve_problem
 from .lp.formats import load_problem
 from .progress import reporting
 from .sources import is_source, load_source, source_claims
@@ -127,42 +129,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    doc = load_strict(args.file)
-    if not isinstance(doc, dict):
-        raise ExactMDError(f"{args.file}: a certificate must be a JSON object")
-    _explainable(doc, args.file)
-    if doc.get("format") != LP_FORMAT:
-        _print(doc.get("statement", ""))
-        if "lp" not in doc:  # a recomputable check of a stated mechanism
-            for row, amount in (doc.get("violations") or {}).items():
-                _print(f"  {row}: violated by {amount}")
-            if not doc.get("violations"):
-                _print("  every row holds (exactmd verify recomputes them)")
-            return 0
-        while doc.get("format") != LP_FORMAT and isinstance(doc.get("lp"), dict):  # the LP inside
-            doc = doc["lp"]
-    _print(explain_certificate(doc, None if args.full else 40))
+    out = _out(args, args.file)
+    text = explain_document(load_strict(args.file), args.file, args.format)
+    if out:
+        _write(out, text)
+        _progress(f"proof written to {args.output}")
+    else:
+        _print(text, end="")
     return 0
-
-
-def _states(doc: Any) -> bool:
-    """Whether the document's format carries a ``statement`` that explain prints."""
-    f = get_format(doc.get("format"))
-    return f is not None and f.states
-
-
-def _explainable(doc: Any, file: str) -> None:
-    """Explain only what verifies: a document that fails ``exactmd verify`` is refused with
-    the verifier's reason, before a word of it is repeated."""
-    ok, why = verify_document(doc)
-    if not ok:
-        raise ExactMDError(f"{file}: not a valid certificate ({why}); nothing to explain")
-    inner = doc
-    while inner.get("format") != LP_FORMAT and isinstance(inner.get("lp"), dict):
-        inner = inner["lp"]
-    if inner.get("format") != LP_FORMAT and not (inner is doc and _states(doc)):
-        raise ExactMDError(f"{file}: a {doc.get('format')!r} document has no LP certificate to explain; "
-                           f"exactmd verify {file} re-checks it")
 
 
 def _check_budget(args: argparse.Namespace) -> None:
@@ -333,9 +307,11 @@ def _parser() -> argparse.ArgumentParser:
     add_progress_options(ver)
     ver.set_defaults(func=_cmd_verify)
 
-    ex = sub.add_parser("explain", help="explain a certificate in terms of its labelled rows")
+    ex = sub.add_parser("explain", help="a certificate as a proof a referee can check by hand (docs/explain.md)")
     ex.add_argument("file")
-    ex.add_argument("--full", action="store_true", help="list every row with a nonzero multiplier")
+    ex.add_argument("--format", default="text", choices=FORMATS, help="text (default), markdown or latex (a standalone document)")
+    ex.add_argument("--full", action="store_true", help=argparse.SUPPRESS)  # the proof is always complete
+    add_output_options(ex, "write the proof to this file (atomically) instead of stdout")
     ex.set_defaults(func=_cmd_explain)
 
     de = sub.add_parser("design", help="optimal or feasible mechanism for an environment file")

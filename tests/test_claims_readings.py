@@ -255,7 +255,7 @@ def test_summary_shows_the_reading_statuses_and_domains():
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
     d = tmp_path_factory.mktemp("run")
-    assert reproduce(d, claims=["vartiainen2014/lemma-1", "vartiainen2014/veto-ic"], log=lambda s: None, echo=lambda s: None) == 0
+    assert reproduce(d, claims=["vartiainen2014/lemma-3", "vartiainen2014/veto-ic"], log=lambda s: None, echo=lambda s: None) == 0
     return d
 
 

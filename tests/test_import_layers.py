@@ -46,7 +46,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                     "exactmd.sources"]),
     ("use", ["exactmd.strategies", "exactmd.files", "exactmd.plots", "exactmd.reproduce", "exactmd.commands",
              "exactmd.display", "exactmd.testing", "exactmd.evaluation", "exactmd.sweeps", "exactmd.figures",
-             "exactmd.parametric_output"]),
+             "exactmd.parametric_output", "exactmd.explain"]),
     ("cli", ["exactmd.cli", "exactmd.__main__"]),
     ("facade", ["exactmd"]),
     ("papers", ["exactmd.papers", "exactmd.papers.*"]),
