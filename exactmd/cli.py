@@ -312,6 +312,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", default="text", choices=FORMATS, help="text (default), markdown or latex (a standalone document)")
     ex.add_argument("--full", action="store_true", help=argparse.SUPPRESS)  # the proof is always complete
     add_output_options(ex, "write the proof to this file (atomically) instead of stdout")
+    add_progress_options(ex)
     ex.set_defaults(func=_cmd_explain)
 
     de = sub.add_parser("design", help="optimal or feasible mechanism for an environment file")
@@ -347,6 +348,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("env")
     ev.add_argument("mechanism", help="a mechanism certificate (exactmd design -o) or its 'mechanism' table, JSON")
     ev.add_argument("--constraints", default=None, help="comma-separated families to check (default: every family that applies)")
+    add_progress_options(ev)
     ev.set_defaults(func=_cmd_evaluate)
 
     groups = {}
@@ -362,6 +364,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cl = sub.add_parser("claims", help="list the registered claims")
     _claims_option(cl, "list only the claims of this source (a .py file or a module)")
+    add_progress_options(cl)
     cl.set_defaults(func=_cmd_claims)
 
     ch = sub.add_parser("check", help="run claims as property tests over random instances")

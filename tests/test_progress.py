@@ -133,3 +133,22 @@ def test_the_line_is_cut_to_the_terminal_width(monkeypatch):
         progress.step("design", None, None, "solving the LP (704 rows × 3,584 variables) " * 3)
     drawn = [s for s in tty.getvalue().split("\r") if s.strip()]
     assert drawn and all(len(s) < 40 for s in drawn) and drawn[0].endswith("…")
+
+
+def test_every_subcommand_takes_the_options():
+    import argparse
+
+    from exactmd.cli import _parser
+
+    def leaves(parser, path=()):
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not subs:
+            yield path, parser
+        for a in subs:
+            for name, p in a.choices.items():
+                yield from leaves(p, path + (name,))
+
+    found = list(leaves(_parser()))
+    assert len(found) > 10
+    for path, p in found:
+        assert {"--progress", "--no-progress"} <= set(p._option_string_actions), " ".join(path)
