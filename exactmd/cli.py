@@ -14,6 +14,9 @@ The kernel's subcommands::
     exactmd check [SOURCE] [CLAIM...] [--claims SOURCE] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
     exactmd reproduce [CLAIM...] [--claims SOURCE] [--out DIR]
 
+Every subcommand takes ``--progress`` / ``--no-progress``: a status line on stderr while
+it works (:mod:`exactmd.progress`; default: when stderr is a terminal), never on stdout.
+
 SOURCE is a user's claims file (``mypaper.py``) or an importable module
 (:func:`exactmd.sources.load_source`); with it, ``check`` and ``reproduce`` run that
 source's claims, and ``verify`` can decide the entries of their manifest again.
@@ -49,7 +52,8 @@ from .belief import label, profile_label
 from .certificates import verify_document
 from .claims import CLAIMS, get_claim
 from .families import with_file_cost
-from .commands import GROUPS, add_output_options, check_range, echo, output_path, progress, registered_commands, write_text
+from .commands import (GROUPS, add_output_options, add_progress_options, check_range, echo, output_path, progress,
+                       registered_commands, write_text)
 from .design import feasible_mechanism, optimal_mechanism
 from .parametric_output import run_cli as run_parametric
 from .deterministic import DEFAULT_MAX_NODES, MAX_NODES, deterministic_mechanism
@@ -61,6 +65,7 @@ from .lexicographic import CONVEX, lexicographic_mechanism
 from .explain import FORMATS, explain_document
 from .lp import solve_problem
 from .lp.formats import load_problem
+from .progress import reporting
 from .sources import is_source, load_source, source_claims
 from .rational import fmt
 from .reproduce import check_claims, reproduce, verify_manifest
@@ -83,7 +88,7 @@ def _cmd_lp_solve(args: argparse.Namespace) -> int:
     _check_budget(args)
     out = _out(args, args.file)
     problem = load_problem(args.file)
-    trace = (lambda line: _print(line, file=sys.stderr)) if args.trace else None
+    trace = _progress if args.trace else None  # stderr; clears the status line first
     res = solve_problem(problem, method=args.method, max_pivots=args.max_pivots, time_limit=args.time_limit, trace=trace)
     text = res.to_json()
     if out:
@@ -291,6 +296,7 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--time-limit", type=float, default=None, help="give up after this many seconds")  # float-ok: a wall-clock budget, never a decision
     solve.add_argument("-o", "--output", help="write the certificate here instead of stdout")
     solve.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
+    add_progress_options(solve)
     solve.set_defaults(func=_cmd_lp_solve)
 
     ver = sub.add_parser("verify", help="re-check certificate files (LP or mechanism)")
@@ -298,6 +304,7 @@ def _parser() -> argparse.ArgumentParser:
     _claims_option(ver, "load a user's claims (a .py file or a module) so that their manifest's entries can be decided again")
     ver.add_argument("--plugin", action="append", default=[], metavar="MODULE_OR_FILE.py",
                      help="import a module of constraint families (register_family) so that their rows are re-derived")
+    add_progress_options(ver)
     ver.set_defaults(func=_cmd_verify)
 
     ex = sub.add_parser("explain", help="a certificate as a proof a referee can check by hand (docs/explain.md)")
@@ -305,6 +312,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", default="text", choices=FORMATS, help="text (default), markdown or latex (a standalone document)")
     ex.add_argument("--full", action="store_true", help=argparse.SUPPRESS)  # the proof is always complete
     add_output_options(ex, "write the proof to this file (atomically) instead of stdout")
+    add_progress_options(ex)
     ex.set_defaults(func=_cmd_explain)
 
     de = sub.add_parser("design", help="optimal or feasible mechanism for an environment file")
@@ -333,12 +341,14 @@ def _parser() -> argparse.ArgumentParser:
     de.add_argument("--format", choices=["markdown", "csv", "latex", "json"], default=None, help="with --param: the table's format")
     de.add_argument("-o", "--output", help="write the mechanism certificate here")
     de.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
+    add_progress_options(de)
     de.set_defaults(func=_cmd_design)
 
     ev = sub.add_parser("evaluate", help="revenue, welfare, interim tables, virtual values and constraint slack of a given mechanism")
     ev.add_argument("env")
     ev.add_argument("mechanism", help="a mechanism certificate (exactmd design -o) or its 'mechanism' table, JSON")
     ev.add_argument("--constraints", default=None, help="comma-separated families to check (default: every family that applies)")
+    add_progress_options(ev)
     ev.set_defaults(func=_cmd_evaluate)
 
     groups = {}
@@ -349,10 +359,12 @@ def _parser() -> argparse.ArgumentParser:
         parent = groups[cmd.path[0]] if len(cmd.path) == 2 else sub
         c = parent.add_parser(cmd.path[-1], help=cmd.help)
         cmd.arguments(c)
+        add_progress_options(c)
         c.set_defaults(func=cmd.run)
 
     cl = sub.add_parser("claims", help="list the registered claims")
     _claims_option(cl, "list only the claims of this source (a .py file or a module)")
+    add_progress_options(cl)
     cl.set_defaults(func=_cmd_claims)
 
     ch = sub.add_parser("check", help="run claims as property tests over random instances")
@@ -363,12 +375,14 @@ def _parser() -> argparse.ArgumentParser:
     ch.add_argument("--shrink-seconds", type=float, default=60.0, metavar="S",  # float-ok: wall clock
                     help="stop shrinking a refutation after S seconds and report the last refuted instance (default 60)")
     ch.add_argument("--out", default=None, help="write counterexample certificates here")
+    add_progress_options(ch)
     ch.set_defaults(func=_cmd_check)
 
     rp = sub.add_parser("reproduce", help="regenerate and verify every claim on the papers' instances")
     rp.add_argument("claims", nargs="*")
     _claims_option(rp, "run the claims of this source (a .py file or a module) only; OUT gets their manifest")
     rp.add_argument("--out", default="proofs")
+    add_progress_options(rp)
     rp.set_defaults(func=_cmd_reproduce)
     return p
 
@@ -381,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        with reporting(getattr(args, "progress", None)):  # a status line on stderr, never on stdout
+            return int(args.func(args))
     except ExactMDError as e:
         print(f"exactmd: error: {e}", file=sys.stderr)
         return 2

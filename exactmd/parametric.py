@@ -37,7 +37,9 @@ from .environment import Environment, _from_dict, _refuse_floats
 from .errors import CertificateError, ExactMDError, InputError, ModelError
 from .lp.parametric import ParametricProblem, ParametricResult, solve_parametric
 from .lp.parametric_check import verify_parametric
+from .notebook import Card, Displayable
 from .rational import Q, fmt, is_rational_string
+from .table import Table
 
 __all__ = ["ParametricDesign", "parametric_design", "parametric_file", "mixture", "parse_param", "verify_document",
            "verify_parametric_mechanism", "PARAMETRIC_MECHANISM_FORMAT", "LINEAR_IN_BELIEF"]
@@ -57,8 +59,8 @@ def mixture(p0: Belief, p1: Belief, lam: Any) -> Belief:
     return Belief(p0.types, {th: (1 - t) * p0[th] + t * p1[th] for th in p0.profiles()}, name="p_λ")
 
 
-@dataclass
-class ParametricDesign:
+@dataclass(repr=False)
+class ParametricDesign(Displayable):
     """The optimal value of a mechanism question for every λ in [lo, hi]; ``result`` the pieces."""
 
     result: ParametricResult
@@ -67,6 +69,21 @@ class ParametricDesign:
 
     def rows(self) -> list[dict[str, Any]]:
         return self.result.rows()
+
+    def __repr__(self) -> str:
+        r = self.result
+        return (f"ParametricDesign({r.parameter} in [{fmt(r.lo)}, {fmt(r.hi)}]: {len(r.pieces)} pieces, "
+                f"{len(r.points)} breakpoints, {r.solves} LP solves)")
+
+    def _card(self) -> Card:
+        r = self.result
+        facts: tuple[tuple[str, Any], ...] = (("interval", f"{r.parameter} in [{fmt(r.lo)}, {fmt(r.hi)}]"),
+                                              ("pieces", len(r.pieces)), ("breakpoints", len(r.points)),
+                                              ("certificate", f"{self.certificate.get('format')} (exactmd verify re-checks it)"))
+        tables: tuple[tuple[str, Table], ...] = (("the optimal value, piece by piece", Table(None, r.rows())),)
+        if r.points:
+            tables += (("breakpoints", Table(None, r.point_rows())),)
+        return Card(self.statement, facts, tables)
 
     def value_at(self, t: Any) -> fmpq:
         return self.result.value_at(t)
