@@ -316,8 +316,12 @@ def _verify(doc: Mapping[str, Any]) -> str:
                      for a, b, num, den, c0, c1 in formulas[:6]) + ("; …" if len(formulas) > 6 else "")
     tail = f"; undecided at {', '.join(map(str, undecided))}" if undecided else ""
     return (f"for every {par} in [{fmt(lo)}, {fmt(hi)}] the {sense} LP ({n} variables, {m} rows, data affine in {par}) "
-            f"is optimal with value {text} — {len(formulas)} pieces, each a basis re-checked by polynomial identities and "
-            f"exact sign conditions, {len(distinct)} breakpoints ({n_irr} irrational){tail}")
+            f"is optimal with value {text} — {_n(len(formulas), 'piece')}, each a basis re-checked by polynomial identities and "
+            f"exact sign conditions, {_n(len(distinct), 'breakpoint')} ({n_irr} irrational){tail}")
+
+
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}" + ("" if k == 1 else "s")
 
 
 def _interval_text(a: Real, b: Real, c0: bool, c1: bool) -> str:
