@@ -12,6 +12,7 @@ import copy
 import pytest
 from flint import fmpq
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from exactmd.certificates import verify_document
@@ -24,8 +25,10 @@ from exactmd.papers.neemanpavlov2007.examples import example_1, three_players
 from exactmd.papers.neemanpavlov2007.interdependent import (
     generalized_vickrey, oracle_check_certificate, oracle_violations, single_crossing)
 from exactmd.papers.neemanpavlov2007.welfare import surplus
+from exactmd.papers.neemanpavlov2007.complete_information import check_rp
+from exactmd.papers.neemanpavlov2007.punishment import punishment_mechanism, required_M, sufficient_M, uniform_sufficient_M
 from exactmd.papers.neemanpavlov2007.questions import solve_certified
-from exactmd.papers.neemanpavlov2007.welfare import _unique_maximizer
+from exactmd.papers.neemanpavlov2007.welfare import _unique_maximizer, efficient_alternatives
 from exactmd.strategies import (
     correlated_private_values, full_rank_conditionals, interdependent_auctions, quasilinear_environments)
 
@@ -213,3 +216,48 @@ def test_committed_verdicts_of_the_new_claims() -> None:
     assert got[("neemanpavlov2007/conjecture-correlated", "correlated-majority")] == "confirmed"
     assert got[("neemanpavlov2007/conjecture-correlated-n2", "perfect-correlation")] == "refuted"
     assert got[("neemanpavlov2007/conjecture-correlated-n2", "full-support")] == "refuted"
+
+
+# ---------------------------------------------------------------------------------
+# Proposition 1: the derived bound (proofs/derivations/punishment-bound.md)
+def test_bound_on_the_papers_three_players() -> None:
+    env = three_players()
+    eff = {th: "y" for th in env.profiles()}
+    zero = {th: (0, 0, 0) for th in env.profiles()}
+    # a0 = x: D_1 = (S − W(x)) + v_1(x) − v_1(y) = (5 − (−5)) + 5 − (−5) = 20; D_2 = 10 + (−10) − 10 = −10
+    assert sufficient_M(env, eff, zero, "x") == 20
+    assert sufficient_M(env, eff, zero, "y") == 0
+    # B* = max_θ [S − min W] + max_{i ∈ {1,2}} [max_a v_i − v_i(y)] = 10 + max(10, 0) = 20
+    assert uniform_sufficient_M(env, eff, zero) == 20
+    assert check_rp(punishment_mechanism(env, eff, zero, 20, "x")) == ()
+    gains = check_rp(punishment_mechanism(env, eff, zero, 11, "x"))  # the proof's bound 10, plus 1
+    assert {v.amount for v in gains} == {fmpq(9)}  # player 1 lies: 20 − 11
+    v = get_claim("neemanpavlov2007/prop-1-bound").decide((env, eff, zero))
+    assert v.status == "confirmed"
+    for _, cert in v.certificates:
+        assert verify_document(cert)[0]
+
+
+@st.composite
+def _rules(draw, n):  # type: ignore[no-untyped-def]
+    env = draw(quasilinear_environments(n_agents=n, max_types=2, max_allocations=3))
+    dec = {th: draw(st.sampled_from(efficient_alternatives(env, th))) for th in env.profiles()}
+    tr = {}
+    for th in env.profiles():
+        t = draw(st.lists(st.integers(-3, 3), min_size=n - 1, max_size=n - 1))
+        tr[th] = tuple(t) + (-sum(t),)
+    return env, dec, tr
+
+
+@settings(max_examples=20, deadline=None)
+@given(_rules(3))
+def test_bound_equals_the_least_M_from_the_rows(inst) -> None:  # type: ignore[no-untyped-def]
+    env, dec, tr = inst
+    star = uniform_sufficient_M(env, dec, tr)
+    for a0 in env.outcomes:
+        B = sufficient_M(env, dec, tr, a0)
+        assert B == required_M(env, dec, tr, a0)  # independent: the largest M some row's affine slack needs
+        assert star >= B
+        assert check_rp(punishment_mechanism(env, dec, tr, star, a0)) == ()
+        if B > 0:
+            assert check_rp(punishment_mechanism(env, dec, tr, B - fmpq(1, 7), a0)) != ()

@@ -4,9 +4,12 @@ plug-in calls."""
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 from exactmd.certificates import register_format
 from exactmd.claims import register as register_claim
 from exactmd.commands import register_command
+from exactmd.reproduce import register_derivation
 
 from . import claims_beyond_ipv, claims_complete_info, claims_section3, claims_section4, cli
 from .certificates import RP_FORMAT, verify_rp_certificate
@@ -21,3 +24,6 @@ def register() -> None:
         register_claim(claim)
     for path, help_, arguments, run in cli.COMMANDS:
         register_command(path, help=help_, arguments=arguments, run=run, owner=OWNER)
+    register_derivation("punishment-bound.md",
+                        (files("exactmd.papers.neemanpavlov2007") / "derivations" / "punishment-bound.md").read_bytes,
+                        owner=OWNER, paper="neemanpavlov2007")
