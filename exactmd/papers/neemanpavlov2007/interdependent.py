@@ -39,7 +39,7 @@ from exactmd.environment import Environment
 from exactmd.errors import ModelError
 from exactmd.rational import Q, fmt
 
-from .document import RP_FORMAT, _object, _refuse
+from .document import RP_FORMAT, _object, _refuse, _where
 from .oracle import oracle_rp_model
 
 Mechanism = dict[tuple, tuple[Any, tuple[fmpq, ...]]]  # type profile ↦ (allocation, transfers)
@@ -183,7 +183,7 @@ def _mechanism_from_dict(env: Environment, d: Mapping[str, Any]) -> Mechanism:
 
 
 def _oracle_check_statement(env: Environment, budget: str, rows: int, bad: Mapping[str, fmpq]) -> str:
-    head = f"In {env.name or 'the environment'} the given type-report mechanism ({len(env.profiles())} profiles)"
+    head = f"In {_where(env)} the given type-report mechanism ({len(env.profiles())} profiles)"
     if not bad:
         return f"{head} satisfies all {rows} rows of ex post oracle renegotiation-proofness with {budget} budget."
     first = next(iter(bad))
