@@ -126,6 +126,25 @@ def test_two_bidder_gva_no_oracle_gain_by_brute_force(env) -> None:  # type: ign
 
 
 @settings(max_examples=25, deadline=None)
+@given(interdependent_auctions(n_bidders=2, max_signals=4, max_weight=4, prior="any"))
+def test_two_bidder_gva_holds_state_by_state(env) -> None:  # type: ignore[no-untyped-def]
+    # docs/claims.md: with two bidders no lie gains even ex post (the winner's price depends on the other signal
+    # only), so the prior does not matter: correlated signals included
+    mech = generalized_vickrey(env)
+
+    def U(j, rep, th):  # type: ignore[no-untyped-def]
+        a, t = mech[rep]
+        return env.valuation(j, a, th) + t[j]
+
+    for th in env.profiles():
+        for i in range(2):
+            for r in env.types[i]:
+                dev = th[:i] + (r,) + th[i + 1:]
+                others = sum(U(j, dev, th) for j in range(env.n) if j != i)
+                assert max(U(i, dev, th), surplus(env, th) - others) <= U(i, th, th)
+
+
+@settings(max_examples=25, deadline=None)
 @given(interdependent_auctions(n_bidders=3, max_signals=2))
 def test_three_bidder_rows_agree_with_brute_force(env) -> None:  # type: ignore[no-untyped-def]
     mech = generalized_vickrey(env)
