@@ -193,9 +193,10 @@ def _lp_mechanism(env, primal):  # type: ignore[no-untyped-def]
 def test_two_players_perfect_correlation_is_a_counterexample() -> None:
     env = perfectly_correlated_counterexample()
     assert full_rank_conditionals(env.prior)
-    # by hand (t = t_1, t_2 = −t_1): player 1 at 0 reporting 1 gives t(0,0) ≥ t(1,0); player 1 at 1 reporting 0 gives
-    # t(1,1) ≥ t(0,1); player 2 at 1 reporting 0 gives t(1,0) ≥ t(1,1); player 2 at 0 reporting 1 gives
-    # t(0,1) ≥ 1 + t(0,0): together t(0,0) ≥ 1 + t(0,0), so no mechanism exists
+    # by hand (t = t_1, t_2 = −t_1; a0 efficient at (0,0), a1 elsewhere): player 1 at 0 reporting 1 (a1, S = 0) gives
+    # t(0,0) ≥ 1 + t(1,0); player 2 at 1 reporting 0 gives t(1,0) ≥ t(1,1); player 1 at 1 reporting 0 gives
+    # t(1,1) ≥ t(0,1); player 2 at 0 reporting 1 gives t(0,1) ≥ t(0,0) − 1/3: together t(0,0) ≥ t(0,0) + 2/3
+    assert [efficient_alternatives(env, th)[0] for th in env.profiles()] == ["a0", "a1", "a1", "a1"]
     v = get_claim("neemanpavlov2007/conjecture-correlated-n2").decide(env)
     assert v.status == "refuted"
     for _, cert in v.certificates:

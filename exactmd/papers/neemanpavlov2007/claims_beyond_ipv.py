@@ -227,10 +227,21 @@ def _decide_cm(env: Environment, cid: str, n: int) -> Verdict:
                    "certificate)", inst, (("oracle-rp", cert),))
 
 
+def _tie_broken(env: Environment) -> Environment:
+    """The environment with player 1's value of the j-th alternative raised by j/(m + 1)
+    (m alternatives): welfare differences between alternatives are then never 0, so the
+    efficient rule is unique (values stay private)."""
+    m = len(env.outcomes)
+    bump = {a: fmpq(j, m + 1) for j, a in enumerate(env.outcomes)}
+    return Environment.quasilinear(env.types, env.prior, env.outcomes,
+                                   lambda i, a, th: env.valuation(i, a, th) + (bump[a] if i == 0 else 0),
+                                   agents=env.agents, name=env.name + ", ties broken")
+
+
 def _cm_strategy(n: int) -> Any:
     from exactmd.strategies import correlated_private_values
 
-    return correlated_private_values(n_agents=n, max_types=2 if n == 3 else 3).filter(_unique_maximizer)
+    return correlated_private_values(n_agents=n, max_types=3).map(_tie_broken)
 
 
 def correlated_trade(weights: tuple[int, int, int, int] = (2, 1, 1, 2)) -> Environment:
@@ -258,7 +269,7 @@ def correlated_majority() -> Environment:
                                    name="correlated-majority: build iff two of three have θ_i = 1, p ∝ 1 + 3·[unanimous]")
 
 
-def two_player_table(values: dict[tuple[int, int], tuple[int, int, int, int]], weights: tuple[int, int, int, int],
+def two_player_table(values: dict[tuple[int, int], tuple[Any, Any, Any, Any]], weights: tuple[int, int, int, int],
                      name: str) -> Environment:
     """Two players with types 0, 1 and allocations a0, a1: ``values[(θ_1, θ_2)] = (v_1(a0),
     v_1(a1), v_2(a0), v_2(a1))`` (private: v_i depends on θ_i only), p(θ) ∝ ``weights`` in
@@ -271,10 +282,12 @@ def two_player_table(values: dict[tuple[int, int], tuple[int, int, int, int]], w
 
 
 def perfectly_correlated_counterexample() -> Environment:
-    """The smallest two-player instance the engine found (shrunk by hypothesis): θ_1 = θ_2
-    with probability 1 (full-rank conditionals: the identity), v_1(a1) = 1 − θ_1,
-    v_2(a1) = 1 − 3θ_2, v_i(a0) = 0; a1 is efficient at (0, 0), a0 at (1, 1)."""
-    v = {(0, 0): (0, 1, 0, 1), (0, 1): (0, 1, 0, -2), (1, 0): (0, 0, 0, 1), (1, 1): (0, 0, 0, -2)}
+    """The two-player counterexample ``exactmd check neemanpavlov2007/conjecture-correlated-n2
+    --seed 7`` finds and shrinks: θ_1 = θ_2 with probability 1 (full-rank conditionals: the
+    identity), v_i(a0) = 0, v_1(a1) = 1/3 + θ_1, v_2(a1) = θ_2 − 1; a0 is efficient at (0, 0),
+    a1 at the other states."""
+    third = fmpq(1, 3)
+    v = {(0, 0): (0, third, 0, -1), (0, 1): (0, third, 0, 0), (1, 0): (0, 1 + third, 0, -1), (1, 1): (0, 1 + third, 0, 0)}
     return two_player_table(v, (1, 0, 0, 1), "two players, perfectly correlated types")
 
 
