@@ -164,6 +164,15 @@ def test_oracle_check_certificate_verifies_and_refuses_a_changed_price() -> None
     bad["outcomes"]["0,0,1,0"]["transfers"] = ["-4", "0", "0", "3"]  # the seller receives 3 of the 4 paid
     ok, why = verify_document(bad)
     assert not ok and "violations" in why
+    for change, named in ((["-8/2", "0", "0", "4"], "lowest terms"), (["-4", "0", "0"], "3 entries")):
+        bad = copy.deepcopy(cert)
+        bad["outcomes"]["0,0,1,0"]["transfers"] = change
+        ok, why = verify_document(bad)
+        assert not ok and named in why and "outcomes" in why, why
+    bad = copy.deepcopy(cert)
+    bad["outcomes"]["0,0,1,0"]["note"] = "trust me"
+    ok, why = verify_document(bad)
+    assert not ok and "note" in why
 
 
 def test_interdependent_auctions_bounds_are_checked() -> None:

@@ -39,7 +39,7 @@ from exactmd.environment import Environment
 from exactmd.errors import ModelError
 from exactmd.rational import Q, fmt
 
-from .document import RP_FORMAT, _object, _refuse, _where
+from .document import RP_FORMAT, _number, _object, _refuse, _where
 from .oracle import oracle_rp_model
 
 Mechanism = dict[tuple, tuple[Any, tuple[fmpq, ...]]]  # type profile ↦ (allocation, transfers)
@@ -68,7 +68,7 @@ def linear_auction(signals: Sequence[Sequence[Any]], weights: Sequence[Sequence[
     if any(x < 0 for r in w for x in r):
         raise ModelError("the weights of the signals must be ≥ 0 (values increase in every signal)")
     types = [tuple(s) for s in sig] + [(fmpq(0),)]
-    p = {th + (fmpq(0),): Q(x) for th, x in (prior.items() if isinstance(prior, Mapping) else prior.items())}
+    p = {tuple(th) + (fmpq(0),): Q(x) for th, x in prior.items()}
 
     def value(i: int, a: Any, th: tuple) -> fmpq:
         if i == n or a != _win(i):
@@ -170,9 +170,10 @@ def _mechanism_dict(env: Environment, mech: Mapping[tuple, tuple[Any, Sequence[A
 
 def _mechanism_from_dict(env: Environment, d: Mapping[str, Any]) -> Mechanism:
     out: Mechanism = {}
-    for key, body in d.items():
+    for key, raw in d.items():
+        body = _object(raw, f"outcomes[{key!r}]", ("allocation", "transfers"))
         th = env.resolve_profile(str(key))
-        t = tuple(Q(x) for x in body["transfers"])
+        t = tuple(_number(x, f"outcomes[{key!r}].transfers") for x in body["transfers"])
         if len(t) != env.n:
             raise ModelError(f"transfers at {key!r} have {len(t)} entries, expected {env.n}")
         out[th] = (env.resolve_outcome(body["allocation"]), t)
