@@ -184,17 +184,25 @@ _CM_WORDS = ("When there are at least three players with correlated types, then 
 _TWO_WORDS = ("We do not know yet what rules can be implemented in a way that is ex-post renegotiation-proof when there are only "
               "two players.")
 
-_CM_READING = Reading(
-    "rule=unique-efficient+rp=oracle-rows",
-    "On environments with a unique welfare maximiser in every state (so 'any ex-post efficient decision rule' is the one rule), "
-    "a budget-balanced direct mechanism implementing it exists whose every row of ex post oracle renegotiation-proofness holds "
-    "(no type gains by misreporting and letting the oracle renegotiate to the efficient outcome; the rows of the proof of "
-    "Proposition 3, weighted by the correlated prior); the Crémer–McLean condition is full-rank conditionals.",
-    _CM_WORDS)
-_TWO_READING = Reading(
-    "rule=unique-efficient+rp=oracle-rows",
-    "The conclusion of the conjecture with two players: as for conjecture-correlated, with n = 2 (the paper leaves it open).",
-    _TWO_WORDS + " It is a difficult problem, and it is possible that there is no “elegant” characterization for this case.")
+_FEASIBLE_WORDS = "we require that the sum of these monetary transfer be non-positive"
+
+_CM_READINGS = (
+    Reading("budget=balanced",
+            "On environments with a unique welfare maximiser in every state (so 'any ex-post efficient decision rule' is the "
+            "one rule), a direct mechanism implementing it, its transfers summing to 0 at every report profile, satisfies every "
+            "row of ex post oracle renegotiation-proofness (no type gains by misreporting and letting the oracle renegotiate to "
+            "the efficient outcome; the rows of the proof of Proposition 3, weighted by the correlated prior). Crémer and "
+            "McLean's condition: full-rank conditionals.", _CM_WORDS + " … " + "while maintaining budget balanced"),
+    Reading("budget=feasible",
+            "As budget=balanced, with §2's feasibility (transfers summing to at most 0): an LP without a mechanism is a "
+            "refutation; a balanced witness confirms.", _CM_WORDS + " … " + _FEASIBLE_WORDS),
+)
+_TWO_SUPPORT = _TWO_WORDS + " It is a difficult problem, and it is possible that there is no “elegant” characterization for this case."
+_TWO_READINGS = (
+    Reading("budget=balanced", "The conclusion of the conjecture with two players, as budget=balanced of conjecture-correlated "
+            "(the paper leaves the case open).", _TWO_SUPPORT),
+    Reading("budget=feasible", "The same with transfers summing to at most 0 (§2).", _TWO_SUPPORT + " … " + _FEASIBLE_WORDS),
+)
 
 
 def _cm_applicable(env: Environment, n: int) -> str:
@@ -216,15 +224,29 @@ def _decide_cm(env: Environment, cid: str, n: int) -> Verdict:
     why = _cm_applicable(env, n)
     if why:
         return Verdict(cid, "not-applicable", why, inst)
-    res, cert = solve_certified(env, "oracle", "balanced")
     k = len(env.types[0])
-    if res.status.value == "optimal":
-        return Verdict(cid, "confirmed", f"{n} players with {k} types each, full-rank conditionals: a budget-balanced mechanism "
-                       "implementing the efficient rule satisfies every row of ex post oracle renegotiation-proofness (LP witness, "
-                       "exact)", inst, (("oracle-rp", cert),))
-    return Verdict(cid, "refuted", f"{n} players with {k} types each, full-rank conditionals: no budget-balanced mechanism "
-                   "implementing the efficient rule satisfies every row of ex post oracle renegotiation-proofness (Farkas "
-                   "certificate)", inst, (("oracle-rp", cert),))
+    head = f"{n} players with {k} types each, full-rank conditionals: "
+    bal, bcert = solve_certified(env, "oracle", "balanced")
+    readings = []
+    if bal.status.value == "optimal":
+        readings.append(ReadingVerdict("budget=balanced", "confirmed", head + "a budget-balanced mechanism implementing the efficient "
+                                       "rule satisfies every row of ex post oracle renegotiation-proofness (LP witness, exact)",
+                                       (("oracle-rp-balanced", bcert),)))
+        readings.append(ReadingVerdict("budget=feasible", "confirmed", "the budget-balanced witness is feasible",
+                                       (("oracle-rp-balanced", bcert),)))
+    else:
+        readings.append(ReadingVerdict("budget=balanced", "refuted", head + "no budget-balanced mechanism implementing the efficient "
+                                       "rule satisfies every row of ex post oracle renegotiation-proofness (Farkas certificate)",
+                                       (("oracle-rp-balanced", bcert),)))
+        fea, fcert = solve_certified(env, "oracle", "feasible")
+        if fea.status.value == "infeasible":
+            readings.append(ReadingVerdict("budget=feasible", "refuted", "nor one whose transfers sum to at most 0 (Farkas "
+                                           "certificate)", (("oracle-rp-feasible", fcert),)))
+        else:
+            readings.append(ReadingVerdict("budget=feasible", "not-applicable", "a mechanism whose transfers sum to less than 0 "
+                                           "somewhere meets the rows, but money left over at a truthful outcome can be handed "
+                                           "back: not decided", (("oracle-rp-feasible", fcert),)))
+    return Verdict(cid, instance=inst, readings=readings)
 
 
 def _tie_broken(env: Environment) -> Environment:
@@ -341,7 +363,7 @@ CLAIMS = (
         where="§4.1.3 (a conjecture)",
         decide=lambda env: _decide_cm(env, "neemanpavlov2007/conjecture-correlated", 3),
         strategy=lambda: _cm_strategy(3),
-        readings=(_CM_READING,),
+        readings=_CM_READINGS,
         paper_instances=lambda: _cm_instances(3),
         checks="Three players, private values, a correlated prior with full-rank conditionals (Crémer–McLean; checked exactly), a "
                "unique welfare maximiser in every state (else not-applicable): feasibility of the exact oracle-RP LP (EFF, BB, "
@@ -354,7 +376,7 @@ CLAIMS = (
         where="§4.1.3 (open with two players)",
         decide=lambda env: _decide_cm(env, "neemanpavlov2007/conjecture-correlated-n2", 2),
         strategy=lambda: _cm_strategy(2),
-        readings=(_TWO_READING,),
+        readings=_TWO_READINGS,
         paper_instances=lambda: _cm_instances(2),
         checks="The conjecture's conclusion with two players (the paper leaves the case open): as conjecture-correlated, with "
                "n = 2 and two or three types each. A Farkas certificate on an instance shows that there no budget-balanced "

@@ -45,8 +45,8 @@ _INTERIM_DOMAIN = Domain(
     "direct mechanisms in which every player reports the state (the ex post RP LP of §3)", True,
     "interim renegotiation-proofness at θ depends on the equilibrium outcome only, and the outcomes of ex post RP equilibria "
     "of any mechanism are the truthful outcomes of an ex post RP direct mechanism (each player's report θ' plays her "
-    "equilibrium strategy of state θ'; its unilateral lies are deviations of the original game), so the LP's set of "
-    "truthful outcomes is every mechanism's")
+    "equilibrium strategy of state θ'; its unilateral lies are deviations of the original game), and the LP's rows are "
+    "necessary conditions, so its truthful outcomes include those of every mechanism")
 
 
 def _total_utility_objective(env: Environment) -> dict[str, fmpq]:
