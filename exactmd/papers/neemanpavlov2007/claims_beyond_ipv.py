@@ -16,9 +16,10 @@ from exactmd.claims import Claim, Domain, Reading, ReadingVerdict, Verdict
 from exactmd.environment import Environment
 from exactmd.rational import fmt
 
+from .interdependent import (
+    bidders, generalized_vickrey, linear_auction, oracle_check_certificate, oracle_slacks, oracle_violations, single_crossing)
 from .questions import solve_certified
 from .welfare import _private_values, _unique_maximizer
-from .interdependent import bidders, generalized_vickrey, linear_auction, oracle_check_certificate, oracle_violations, single_crossing
 
 
 # ---------------------------------------------------------------------------------
@@ -50,11 +51,11 @@ _THREE_READINGS = (
 )
 
 
-def _gva_text(env: Environment, viol: dict[str, fmpq]) -> str:
+def _gva_text(env: Environment, viol: dict[str, fmpq], head: str = "the generalized Vickrey auction violates") -> str:
     first = next(iter(viol))
     agent = first[len("ORP["):].split(":")[0] if first.startswith("ORP[") else ""
     tail = (f"; bidder {agent} with that signal gains {fmt(viol[first] / _type_prob(env, first))} in expectation" if agent else "")
-    return f"the generalized Vickrey auction violates {len(viol)} rows, first {first} by {fmt(viol[first])}{tail}"
+    return f"{head} {len(viol)} rows, first {first} by {fmt(viol[first])}{tail}"
 
 
 def _type_prob(env: Environment, row: str) -> fmpq:
@@ -103,8 +104,8 @@ def _decide_gva_two(env: Environment) -> Verdict:
     cert = oracle_check_certificate(env, mech)
     if viol:
         return Verdict(cid, "refuted", _gva_text(env, viol), inst, (("generalized-vickrey", cert),))
-    n_rows = cert["statement"].split(" rows")[0].rsplit(" ", 1)[-1]
-    return Verdict(cid, "confirmed", f"the generalized Vickrey auction ({_prices(env, mech)}) satisfies all {n_rows} rows of ex post "
+    return Verdict(cid, "confirmed", f"the generalized Vickrey auction ({_prices(env, mech)}) satisfies all "
+                   f"{len(oracle_slacks(env, mech))} rows of ex post "
                    "oracle renegotiation-proofness (efficiency, budget balance, no gain from misreport-then-renegotiate)",
                    inst, (("generalized-vickrey", cert),))
 
@@ -140,8 +141,8 @@ def _decide_gva_three(env: Environment) -> Verdict:
     any_v = ReadingVerdict("witness=any-bidder", "confirmed", _gva_text(env, viol), certs)
     if theirs:
         nw = ReadingVerdict("witness=never-winning-bidder", "confirmed",
-                            f"bidder {names[0] if len(names) == 1 else names} never wins and pays nothing, yet "
-                            + _gva_text(env, theirs).replace("the generalized Vickrey auction violates", "violates"), certs)
+                            _gva_text(env, theirs, f"bidder {', '.join(names)} never wins and pays nothing, yet gains by "
+                                      "misreporting and renegotiating, violating"), certs)
     else:
         nw = ReadingVerdict("witness=never-winning-bidder", "not-applicable",
                             ("no bidder who never wins gains here" if never else "every bidder wins at some profile")
