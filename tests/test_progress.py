@@ -109,7 +109,8 @@ def test_files_are_the_same_with_and_without_progress(monkeypatch, capsys, tmp_p
     rc2, out_b, err_b = _run(monkeypatch, capsys, ["reproduce", "neemanpavlov2007/lemma-1", "--out", str(tmp_path / "b"),
                                                    "--no-progress"], tty=True)
     assert rc == rc2 == 0 and out_a == out_b and "\r" not in err_b
-    a, b = sorted(p.name for p in (tmp_path / "a").iterdir()), sorted(p.name for p in (tmp_path / "b").iterdir())
+    a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
     assert a == b and a
     for name in a:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
