@@ -370,6 +370,9 @@ class _Budget:
             )
 
 
+Budget = _Budget  # shared with the revised simplex (exactmd.lp.revised)
+
+
 def simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None, time_limit: float | None = None,  # float-ok: wall clock
             trace: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Solve a problem dict exactly; return the certificate dict (CERTIFICATES.md) plus ``pivots``."""

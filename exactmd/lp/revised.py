@@ -1,0 +1,269 @@
+"""The exact revised simplex on an exact sparse LU (:mod:`exactmd.lp.lu`): the pure exact path.
+
+The LP, its phases and its pivoting rules are those of :mod:`exactmd.lp.exact` (the dense
+tableau it replaces), so that both visit the same bases and return the same certificate:
+
+* every row ``a_r·x (op) b_r`` is ``a_r·x − s_r = 0`` with a bounded row variable s_r;
+  phase 1 adds an artificial ``−σ_r w_r`` per row (σ_r the sign of the starting residual),
+  starts from the basis of the artificials and maximises −Σ w_r; phase 2 fixes the
+  artificials at 0 and maximises c·x (``min``: max −c).  Variables are bounded (a
+  nonbasic variable sits at a bound, or at 0 when free; an entering one may flip bounds).
+* pricing is Dantzig's (largest |reduced cost|, ties to the smaller index); after
+  ``BLAND_AFTER`` consecutive degenerate pivots Bland's rule (smallest eligible index
+  enters, smallest basic index leaves among ties) takes over until a pivot makes strict
+  progress, so the method cannot cycle (each objective level is left after finitely many
+  pivots, and the objective takes finitely many values).
+
+Instead of the tableau B⁻¹[A | −I | −σI], each pivot solves with the factorised basis:
+
+* FTRAN α = B⁻¹a_q (the entering column: ratio test, values, the unbounded ray),
+* BTRAN ρ = B⁻ᵀe_p (the pivot row ρᵀ[A | −I | −σI], from A's sparse rows: the reduced
+  costs are updated as d ← d − (d_q/α_p)·ρᵀM),
+
+with a product-form update of the LU after every basis change and a fresh Markowitz LU
+every ``REFACTOR_AFTER`` updates.  The duals are π = B⁻ᵀc_B of the final basis, solved
+once: the optimal certificate's duals (phase 2) or the Farkas multipliers (phase 1
+ending below 0).  The certificate is checked by :mod:`exactmd.lp.checker` by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flint import fmpq
+
+from ..rational import fmt
+from .checker import LP_FORMAT
+from .exact import BLAND_AFTER, Budget, parse_problem, problem_copy
+from .lu import LU, REFACTOR_AFTER
+
+__all__ = ["revised_simplex"]
+
+
+class _Revised:
+    def __init__(self, n: int, lo: list[fmpq | None], hi: list[fmpq | None],
+                 rows: list[tuple[str, dict[int, fmpq], str, fmpq]], names: list[str],
+                 trace: Callable[[str], None] | None) -> None:
+        m = len(rows)
+        self.n, self.m, self.N = n, m, n + 2 * m
+        self.names = names + [f"row {r[0]}" for r in rows] + [f"artificial {r[0]}" for r in rows]
+        self.lo: list[fmpq | None] = list(lo) + [None] * m + [fmpq(0)] * m
+        self.hi: list[fmpq | None] = list(hi) + [None] * m + [None] * m
+        for r, (_, _, op, b) in enumerate(rows):
+            if op in ("<=", "=="):
+                self.hi[n + r] = b
+            if op in (">=", "=="):
+                self.lo[n + r] = b
+        self.val: list[fmpq] = []
+        for j in range(self.N):
+            lo_j, hi_j = self.lo[j], self.hi[j]
+            self.val.append(lo_j if lo_j is not None else hi_j if hi_j is not None else fmpq(0))
+        self.A = [coeffs for _, coeffs, _, _ in rows]  # row-wise
+        self.cols: list[dict[int, fmpq]] = [{} for _ in range(n)]  # column-wise
+        for r, coeffs in enumerate(self.A):
+            for j, a in coeffs.items():
+                self.cols[j][r] = a
+        self.sigma: list[int] = []
+        for r, coeffs in enumerate(self.A):
+            resid = sum((a * self.val[j] for j, a in coeffs.items()), fmpq(0)) - self.val[n + r]
+            self.sigma.append(-1 if resid < 0 else 1)
+            self.val[n + m + r] = abs(resid)
+        self.basis = [n + m + r for r in range(m)]
+        self.is_basic = [False] * (n + m) + [True] * m
+        self.lu = LU(m, [self.column(j) for j in self.basis])
+        self.trace = trace
+        self.pivots = 0
+        self.c: dict[int, fmpq] = {}
+        self.d: dict[int, fmpq] = {}
+        self.obj = fmpq(0)
+
+    def column(self, j: int) -> dict[int, fmpq]:
+        """Column j of M = [A | −I | −σI]."""
+        n, m = self.n, self.m
+        if j < n:
+            return self.cols[j]
+        if j < n + m:
+            return {j - n: fmpq(-1)}
+        r = j - n - m
+        return {r: fmpq(-self.sigma[r])}
+
+    def row_times(self, y: Mapping[int, fmpq]) -> dict[int, fmpq]:
+        """yᵀM, zero entries omitted."""
+        n, m = self.n, self.m
+        out: dict[int, fmpq] = {}
+        get = out.get
+        for i, yi in y.items():
+            for j, a in self.A[i].items():
+                v = get(j)
+                out[j] = a * yi if v is None else v + a * yi
+            out[n + i] = -yi
+            out[n + m + i] = -yi if self.sigma[i] > 0 else yi
+        return {j: v for j, v in out.items() if v}
+
+    def duals(self) -> dict[int, fmpq]:
+        """π = B⁻ᵀc_B (by row)."""
+        return self.lu.btran({i: cb for i, b in enumerate(self.basis) if (cb := self.c.get(b))})
+
+    def set_costs(self, c: dict[int, fmpq]) -> None:
+        self.c = dict(c)
+        d = dict(c)
+        for j, v in self.row_times(self.duals()).items():
+            d[j] = d.get(j, fmpq(0)) - v
+        self.d = {j: v for j, v in d.items() if v and not self.is_basic[j]}
+        self.obj = sum((cj * self.val[j] for j, cj in self.c.items()), fmpq(0))
+
+    def run(self, phase: int, allowed: Callable[[int], bool], budget: Budget) -> tuple[str, int | None, int, dict[int, fmpq]]:
+        """Pivot until optimal; return ("optimal"|"unbounded", entering column, direction, its α)."""
+        degenerate = 0
+        while True:
+            bland = degenerate >= BLAND_AFTER
+            q, direction = self._entering(allowed, bland)
+            if q is None:
+                return "optimal", None, 0, {}
+            budget.tick(self.pivots, phase, self.obj)
+            col = self.lu.ftran(self.column(q))
+            t, leave, to_upper = self._ratio(q, direction, col)
+            if t is None:
+                return "unbounded", q, direction, col
+            dq = self.d[q]
+            self._pivot(q, direction, col, t, leave, to_upper)
+            self.pivots += 1
+            before = self.obj
+            self.obj = before + dq * direction * t
+            degenerate = 0 if t != 0 else degenerate + 1
+            if self.trace:
+                lv = "bound flip" if leave is None else f"leave {self.names[self.basis_left]}"
+                self.trace(
+                    f"phase {phase} pivot {self.pivots}: enter {self.names[q]} "
+                    f"({'up' if direction > 0 else 'down'}, reduced cost {fmt(dq)}), "
+                    f"{lv}, step {fmt(t)}, objective {fmt(self.obj)}" + (" [Bland]" if bland else "")
+                )
+
+    def _entering(self, allowed: Callable[[int], bool], bland: bool) -> tuple[int | None, int]:
+        best: int | None = None
+        best_dir = 0
+        best_abs = fmpq(0)
+        for j in sorted(self.d) if bland else self.d:
+            dj = self.d[j]
+            if not allowed(j):
+                continue
+            if dj > 0 and ((hi_j := self.hi[j]) is None or self.val[j] < hi_j):
+                direction = 1
+            elif dj < 0 and ((lo_j := self.lo[j]) is None or self.val[j] > lo_j):
+                direction = -1
+            else:
+                continue
+            if bland:
+                return j, direction
+            a = abs(dj)
+            if best is None or a > best_abs or (a == best_abs and j < best):
+                best, best_dir, best_abs = j, direction, a
+        return best, best_dir
+
+    def _ratio(self, q: int, direction: int, col: dict[int, fmpq]) -> tuple[fmpq | None, int | None, bool]:
+        t_best: fmpq | None = None
+        leave: int | None = None
+        to_upper = False
+        lo_q, hi_q = self.lo[q], self.hi[q]
+        if lo_q is not None and hi_q is not None:
+            t_best = hi_q - lo_q
+        for i in col:  # the winner does not depend on the order (ties: smallest basic index)
+            rate = -col[i] * direction
+            b = self.basis[i]
+            if rate < 0 and (lo_b := self.lo[b]) is not None:
+                t, up = (self.val[b] - lo_b) / (-rate), False
+            elif rate > 0 and (hi_b := self.hi[b]) is not None:
+                t, up = (hi_b - self.val[b]) / rate, True
+            else:
+                continue
+            if t_best is None or t < t_best or (t == t_best and leave is not None and b < self.basis[leave]):
+                t_best, leave, to_upper = t, i, up
+        return t_best, leave, to_upper
+
+    def _pivot(self, q: int, direction: int, col: dict[int, fmpq], t: fmpq, leave: int | None, to_upper: bool) -> None:
+        step = direction * t
+        if step:
+            for i, a in col.items():
+                b = self.basis[i]
+                self.val[b] -= a * step
+            self.val[q] += step
+        if leave is None:
+            return
+        b_out = self.basis[leave]
+        self.basis_left = b_out
+        bound = self.hi[b_out] if to_upper else self.lo[b_out]
+        assert bound is not None  # the ratio test stopped it at this bound
+        self.val[b_out] = bound
+        # the pivot row ρᵀM with ρ = B⁻ᵀe_p, and the reduced costs d ← d − (d_q/α_p)·ρᵀM
+        prow = self.row_times(self.lu.btran({leave: fmpq(1)}))
+        f = self.d[q] / col[leave]
+        d = self.d
+        get = d.get
+        for j, a in prow.items():
+            v = get(j)
+            v = -f * a if v is None else v - f * a
+            if v:
+                d[j] = v
+            elif j in d:
+                del d[j]
+        d.pop(q, None)  # (ρᵀM is 0 on the other basic columns, exactly: their d stays 0)
+        self.basis[leave] = q
+        self.is_basic[q] = True
+        self.is_basic[b_out] = False
+        if self.lu.updates >= REFACTOR_AFTER:
+            self.lu = LU(self.m, [self.column(j) for j in self.basis])
+        else:
+            self.lu.update(leave, col)
+
+
+def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None,
+                    time_limit: float | None = None,  # float-ok: wall clock
+                    trace: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Solve a problem dict exactly; return the certificate dict (CERTIFICATES.md) plus ``pivots``."""
+    sense, names, lo, hi, obj, rows = parse_problem(problem)
+    n, m = len(names), len(rows)
+    tab = _Revised(n, lo, hi, rows, names, trace)
+    budget = Budget(max_pivots, time_limit)
+    if trace:
+        trace(f"exact revised simplex: {n} variables, {m} rows, sense {sense}")
+    tab.set_costs({n + m + r: fmpq(-1) for r in range(m)})
+    tab.run(1, lambda j: True, budget)
+    infeas = tab.obj
+    cert: dict[str, Any] = {"format": LP_FORMAT, "problem": problem_copy(problem)}
+    if infeas < 0:
+        pi = tab.duals()  # the Farkas multipliers: π of the phase-1 optimum
+        cert.update(status="infeasible", farkas={rows[r][0]: fmt(pi.get(r, fmpq(0))) for r in range(m)})
+        if trace:
+            trace(f"phase 1 ends at {fmt(infeas)} < 0: infeasible")
+        cert["pivots"] = tab.pivots
+        return cert
+    for r in range(m):
+        tab.hi[n + m + r] = fmpq(0)
+    tab.set_costs({j: (v if sense == "max" else -v) for j, v in obj.items()})
+    status, q, direction, col = tab.run(2, lambda j: j < n + m, budget)
+    primal = {names[j]: tab.val[j] for j in range(n)}
+    if status == "unbounded":
+        assert q is not None
+        ray = {names[j]: fmpq(0) for j in range(n)}
+        if q < n:
+            ray[names[q]] = fmpq(direction)
+        for i, a in col.items():
+            b = tab.basis[i]
+            if b < n:
+                ray[names[b]] = -a * direction
+        cert.update(status="unbounded", primal={k: fmt(v) for k, v in primal.items()},
+                    ray={k: fmt(v) for k, v in ray.items() if v != 0})
+        if trace:
+            trace("unbounded: the entering variable has no blocking bound")
+        cert["pivots"] = tab.pivots
+        return cert
+    pi = tab.duals()
+    sign = 1 if sense == "max" else -1
+    value = sum((v * primal[names[j]] for j, v in obj.items()), fmpq(0))
+    cert.update(status="optimal", value=fmt(value), primal={k: fmt(v) for k, v in primal.items()},
+                dual={rows[r][0]: fmt(sign * pi.get(r, fmpq(0))) for r in range(m)})
+    if trace:
+        trace(f"optimal after {tab.pivots} pivots: value {fmt(value)}")
+    cert["pivots"] = tab.pivots
+    return cert
