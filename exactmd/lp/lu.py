@@ -33,7 +33,7 @@ from ..errors import LPError
 __all__ = ["LU", "REFACTOR_AFTER", "SingularBasisError"]
 
 #: product-form updates between two factorisations
-REFACTOR_AFTER = 64
+REFACTOR_AFTER = 32
 
 _SEARCH = 4  # columns examined by the Markowitz search
 
@@ -134,6 +134,12 @@ class LU:
             self.L.append(lk)
             self.U.append(prow)
         self.etas: list[tuple[int, fmpq, dict[int, fmpq]]] = []  # (p, α_p, the other α_i)
+        step = {c: k for k, c in enumerate(self.pcol)}
+        self.Ucol: list[list[tuple[int, fmpq]]] = [[] for _ in range(m)]  # step k: (row r_k', U[r_k'][c_k]) for k' < k
+        for k, uk in enumerate(self.U):
+            r = self.prow[k]
+            for j, u in uk.items():
+                self.Ucol[step[j]].append((r, u))
 
     @staticmethod
     def _choose(rows: list[dict[int, fmpq]], cols: list[set[int]], cb: _Buckets, rb: _Buckets) -> tuple[int, int]:
@@ -183,14 +189,15 @@ class LU:
                     w[i] = -li * wr if wi is None else wi - li * wr
         z: dict[int, fmpq] = {}
         zget = z.get
-        for k in range(self.m - 1, -1, -1):
-            s = get(self.prow[k])
-            for j, u in self.U[k].items():
-                zj = zget(j)
-                if zj:
-                    s = -u * zj if s is None else s - u * zj
+        prow, pcol, pval, ucol = self.prow, self.pcol, self.pval, self.Ucol
+        for k in range(self.m - 1, -1, -1):  # U z = w, column by column (skips the zero z_c)
+            s = get(prow[k])
             if s:
-                z[self.pcol[k]] = s / self.pval[k]
+                zc = s / pval[k]
+                z[pcol[k]] = zc
+                for i, u in ucol[k]:
+                    wi = get(i)
+                    w[i] = -u * zc if wi is None else wi - u * zc
         for p, ap, alpha in self.etas:
             zp = zget(p)
             if zp:
@@ -207,10 +214,17 @@ class LU:
         get = c.get
         for p, ap, alpha in reversed(self.etas):
             s = get(p, fmpq(0))
-            for i, a in alpha.items():
-                ci = get(i)
-                if ci:
-                    s -= a * ci
+            if len(c) < len(alpha):  # the dot product over the shorter of the two
+                aget = alpha.get
+                for i, ci in c.items():
+                    a = aget(i)
+                    if a is not None and ci:
+                        s -= a * ci
+            else:
+                for i, a in alpha.items():
+                    ci = get(i)
+                    if ci:
+                        s -= a * ci
             c[p] = s / ap
         u: dict[int, fmpq] = {}
         for r, col, v, uk in zip(self.prow, self.pcol, self.pval, self.U):

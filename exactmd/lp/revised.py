@@ -77,6 +77,7 @@ class _Revised:
         self.c: dict[int, fmpq] = {}
         self.d: dict[int, fmpq] = {}
         self.obj = fmpq(0)
+        self.columns = self.N  # the columns that may enter (phase 2: not the artificials)
 
     def column(self, j: int) -> dict[int, fmpq]:
         """Column j of M = [A | −I | −σI]."""
@@ -89,8 +90,9 @@ class _Revised:
         return {r: fmpq(-self.sigma[r])}
 
     def row_times(self, y: Mapping[int, fmpq]) -> dict[int, fmpq]:
-        """yᵀM, zero entries omitted."""
+        """yᵀM on the first ``self.columns`` columns, zero entries omitted."""
         n, m = self.n, self.m
+        art = self.columns == self.N
         out: dict[int, fmpq] = {}
         get = out.get
         for i, yi in y.items():
@@ -98,7 +100,8 @@ class _Revised:
                 v = get(j)
                 out[j] = a * yi if v is None else v + a * yi
             out[n + i] = -yi
-            out[n + m + i] = -yi if self.sigma[i] > 0 else yi
+            if art:
+                out[n + m + i] = -yi if self.sigma[i] > 0 else yi
         return {j: v for j, v in out.items() if v}
 
     def duals(self) -> dict[int, fmpq]:
@@ -113,12 +116,12 @@ class _Revised:
         self.d = {j: v for j, v in d.items() if v and not self.is_basic[j]}
         self.obj = sum((cj * self.val[j] for j, cj in self.c.items()), fmpq(0))
 
-    def run(self, phase: int, allowed: Callable[[int], bool], budget: Budget) -> tuple[str, int | None, int, dict[int, fmpq]]:
+    def run(self, phase: int, budget: Budget) -> tuple[str, int | None, int, dict[int, fmpq]]:
         """Pivot until optimal; return ("optimal"|"unbounded", entering column, direction, its α)."""
         degenerate = 0
         while True:
             bland = degenerate >= BLAND_AFTER
-            q, direction = self._entering(allowed, bland)
+            q, direction = self._entering(bland)
             if q is None:
                 return "optimal", None, 0, {}
             budget.tick(self.pivots, phase, self.obj)
@@ -140,25 +143,35 @@ class _Revised:
                     f"{lv}, step {fmt(t)}, objective {fmt(self.obj)}" + (" [Bland]" if bland else "")
                 )
 
-    def _entering(self, allowed: Callable[[int], bool], bland: bool) -> tuple[int | None, int]:
+    def _entering(self, bland: bool) -> tuple[int | None, int]:
+        """Dantzig: the eligible j of largest |d_j|, ties to the smaller j (Bland: the smallest eligible j)."""
+        hi, lo, val, d = self.hi, self.lo, self.val, self.d
+        if bland:
+            for j in sorted(d):
+                dj = d[j]
+                if dj > 0 and ((h := hi[j]) is None or val[j] < h):
+                    return j, 1
+                if dj < 0 and ((l := lo[j]) is None or val[j] > l):
+                    return j, -1
+            return None, 0
         best: int | None = None
         best_dir = 0
-        best_abs = fmpq(0)
-        for j in sorted(self.d) if bland else self.d:
-            dj = self.d[j]
-            if not allowed(j):
-                continue
-            if dj > 0 and ((hi_j := self.hi[j]) is None or self.val[j] < hi_j):
-                direction = 1
-            elif dj < 0 and ((lo_j := self.lo[j]) is None or self.val[j] > lo_j):
-                direction = -1
+        top = fmpq(0)  # |d_best|
+        bottom = fmpq(0)  # −|d_best|
+        for j, dj in d.items():
+            # first whether j would beat the best so far, then whether it may move that way
+            if dj > 0:
+                if dj < top or (dj == top and best is not None and j > best):
+                    continue
+                if (h := hi[j]) is not None and val[j] >= h:
+                    continue
+                best, best_dir, top, bottom = j, 1, dj, -dj
             else:
-                continue
-            if bland:
-                return j, direction
-            a = abs(dj)
-            if best is None or a > best_abs or (a == best_abs and j < best):
-                best, best_dir, best_abs = j, direction, a
+                if dj > bottom or (dj == bottom and best is not None and j > best):
+                    continue
+                if (l := lo[j]) is not None and val[j] <= l:
+                    continue
+                best, best_dir, top, bottom = j, -1, -dj, dj
         return best, best_dir
 
     def _ratio(self, q: int, direction: int, col: dict[int, fmpq]) -> tuple[fmpq | None, int | None, bool]:
@@ -228,7 +241,7 @@ def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None
     if trace:
         trace(f"exact revised simplex: {n} variables, {m} rows, sense {sense}")
     tab.set_costs({n + m + r: fmpq(-1) for r in range(m)})
-    tab.run(1, lambda j: True, budget)
+    tab.run(1, budget)
     infeas = tab.obj
     cert: dict[str, Any] = {"format": LP_FORMAT, "problem": problem_copy(problem)}
     if infeas < 0:
@@ -240,8 +253,9 @@ def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None
         return cert
     for r in range(m):
         tab.hi[n + m + r] = fmpq(0)
+    tab.columns = n + m  # the artificials may not enter again: their reduced costs are not kept
     tab.set_costs({j: (v if sense == "max" else -v) for j, v in obj.items()})
-    status, q, direction, col = tab.run(2, lambda j: j < n + m, budget)
+    status, q, direction, col = tab.run(2, budget)
     primal = {names[j]: tab.val[j] for j in range(n)}
     if status == "unbounded":
         assert q is not None

@@ -16,7 +16,8 @@ from flint import fmpq
 from ..errors import CertificateError, LPError
 from ..rational import Q
 from .checker import verify_certificate
-from .exact import canonical_problem, simplex
+from .exact import canonical_problem
+from .revised import revised_simplex
 from . import hint
 
 
@@ -148,7 +149,7 @@ def solve_problem(
                     "the exact simplex alone may take hours at this size — pass time_limit= (CLI: --time-limit) to bound it",
                     RuntimeWarning, stacklevel=2)
     if cert is None:
-        cert = simplex(body, max_pivots=max_pivots, time_limit=time_limit, trace=trace)
+        cert = revised_simplex(body, max_pivots=max_pivots, time_limit=time_limit, trace=trace)
     pivots = cert.pop("pivots")
     res = LPResult(
         Status(cert["status"]),
