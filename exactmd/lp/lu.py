@@ -217,20 +217,20 @@ class LU:
             if len(c) < len(alpha):  # the dot product over the shorter of the two
                 aget = alpha.get
                 for i, ci in c.items():
-                    a = aget(i)
-                    if a is not None and ci:
-                        s -= a * ci
+                    ai = aget(i)
+                    if ai is not None and ci:
+                        s -= ai * ci
             else:
                 for i, a in alpha.items():
-                    ci = get(i)
-                    if ci:
-                        s -= a * ci
+                    cv = get(i)
+                    if cv:
+                        s -= a * cv
             c[p] = s / ap
         u: dict[int, fmpq] = {}
         for r, col, v, uk in zip(self.prow, self.pcol, self.pval, self.U):
-            s = get(col)
-            if s:
-                ur = s / v
+            sc = get(col)
+            if sc:
+                ur = sc / v
                 u[r] = ur
                 for j, x in uk.items():
                     cj = get(j)
@@ -239,15 +239,15 @@ class LU:
         for k in range(self.m - 1, -1, -1):
             lk = self.L[k]
             if lk:
-                s = None
+                acc: fmpq | None = None
                 for i, li in lk.items():
                     ui = uget(i)
                     if ui:
-                        s = li * ui if s is None else s + li * ui
-                if s:
+                        acc = li * ui if acc is None else acc + li * ui
+                if acc:
                     r = self.prow[k]
-                    ur = uget(r)
-                    u[r] = -s if ur is None else ur - s
+                    uo = uget(r)
+                    u[r] = -acc if uo is None else uo - acc
         return {k: v for k, v in u.items() if v}
 
     def update(self, p: int, alpha: Mapping[int, fmpq]) -> None:
