@@ -15,7 +15,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import exactmd.lp.revised as revised
-from exactmd.errors import BudgetExceededError
+from exactmd.errors import BudgetExceededError, LPError
 from exactmd.lp import solve_problem, verify_certificate
 from exactmd.lp.exact import simplex as tableau_simplex
 from exactmd.lp.lu import LU, SingularBasisError
@@ -117,11 +117,19 @@ def test_degenerate_lps_through_the_origin(problem):
 
 
 @given(lp_problems(max_vars=5, max_rows=5))
-def test_revised_and_tableau_visit_the_same_bases(problem):
-    # the revised simplex keeps the tableau's rules, so both end with the same certificate
-    # after the same number of pivots (which is why `exactmd reproduce` did not change)
-    a, b = revised_simplex(problem), tableau_simplex(problem)
+def test_revised_with_the_tableau_rules_visits_the_tableau_bases(problem):
+    # with the dense tableau's rules the revised simplex (LU solves instead of a tableau)
+    # makes the same pivots and ends with the same certificate
+    a, b = revised_simplex(problem, rules="tableau"), tableau_simplex(problem)
     assert a == b
+
+
+@given(lp_problems(max_vars=5, max_rows=5))
+def test_default_and_tableau_rules_agree_on_status_and_value(problem):
+    # two pivoting paths (slack start, largest-pivot ties / artificial start, index ties)
+    a, _ = _solve(problem)
+    b = revised_simplex(problem, rules="tableau")
+    assert (a["status"], a.get("value")) == (b["status"], b.get("value"))
 
 
 @pytest.mark.parametrize("problem, status, value", HAND)
@@ -158,6 +166,11 @@ def test_bargaining_lp_k3_by_the_pure_exact_path_matches_sympy():
         cert, pivots = _solve(problem)
     assert pivots > 8
     assert Fraction(cert["value"]) == sympy_lp_value(problem)
+
+
+def test_unknown_rules_are_refused():
+    with pytest.raises(LPError, match="rules='bland' must be one of default, tableau"):
+        revised_simplex(HAND[0].values[0], rules="bland")
 
 
 def test_exact_method_is_the_revised_simplex_with_budget():

@@ -1,29 +1,38 @@
 """The exact revised simplex on an exact sparse LU (:mod:`exactmd.lp.lu`): the pure exact path.
 
-The LP, its phases and its pivoting rules are those of :mod:`exactmd.lp.exact` (the dense
-tableau it replaces), so that both visit the same bases and return the same certificate:
+The LP.  Every row ``a_r·x (op) b_r`` is ``a_r·x − s_r = 0`` with a row variable s_r
+bounded by the row (``<=``: s_r ≤ b_r; ``>=``: s_r ≥ b_r; ``==``: s_r = b_r), and has an
+artificial column ``−σ_r w_r`` (w_r ≥ 0), so that the matrix is M = [A | −I | −σI].
+Variables are bounded: a nonbasic variable sits at a bound (or at 0 when free), and an
+entering variable with two bounds may just flip from one to the other.
 
-* every row ``a_r·x (op) b_r`` is ``a_r·x − s_r = 0`` with a bounded row variable s_r;
-  phase 1 adds an artificial ``−σ_r w_r`` per row (σ_r the sign of the starting residual),
-  starts from the basis of the artificials and maximises −Σ w_r; phase 2 fixes the
-  artificials at 0 and maximises c·x (``min``: max −c).  Variables are bounded (a
-  nonbasic variable sits at a bound, or at 0 when free; an entering one may flip bounds).
-* pricing is Dantzig's (largest |reduced cost|, ties to the smaller index); after
-  ``BLAND_AFTER`` consecutive degenerate pivots Bland's rule (smallest eligible index
-  enters, smallest basic index leaves among ties) takes over until a pivot makes strict
-  progress, so the method cannot cycle (each objective level is left after finitely many
-  pivots, and the objective takes finitely many values).
+The start.  Every variable is at its lower bound (else its upper bound, else 0).  A row
+that holds there gets its row variable in the basis; a row that does not gets its
+artificial, with σ_r the sign of its residual and w_r = |residual| (``rules="tableau"``
+gives every row its artificial).  Phase 1 maximises −Σ w_r; if it ends below 0 the LP is
+infeasible and π = B⁻ᵀc_B of the final basis is the Farkas certificate.  Phase 2 fixes the
+artificials at 0 (they never enter again) and maximises c·x (``min``: max −c); its π is the
+optimal certificate's duals, and an entering column with no blocking bound the
+unbounded ray.
 
-Instead of the tableau B⁻¹[A | −I | −σI], each pivot solves with the factorised basis:
+The rules.  Pricing is Dantzig's (largest |reduced cost|, ties to the smaller index);
+the ratio test takes the smallest step and, among the rows that tie, the largest |pivot|
+(on the degenerate mechanism-design LPs this leaves a degenerate vertex in far fewer
+pivots than ties to the smaller index; ties again to the smaller basic index).  After ``BLAND_AFTER`` consecutive degenerate pivots Bland's rule
+(smallest eligible index enters, smallest basic index leaves among ties) takes over until
+a pivot makes strict progress, so the method cannot cycle: each objective level is left
+after finitely many pivots, and the objective takes finitely many values.
+
+The linear algebra.  Each pivot solves with the factorised basis instead of updating a
+tableau:
 
 * FTRAN α = B⁻¹a_q (the entering column: ratio test, values, the unbounded ray),
-* BTRAN ρ = B⁻ᵀe_p (the pivot row ρᵀ[A | −I | −σI], from A's sparse rows: the reduced
-  costs are updated as d ← d − (d_q/α_p)·ρᵀM),
+* BTRAN ρ = B⁻ᵀe_p (the pivot row ρᵀM, summed over A's sparse rows: the reduced costs are
+  updated as d ← d − (d_q/α_p)·ρᵀM),
 
 with a product-form update of the LU after every basis change and a fresh Markowitz LU
-every ``REFACTOR_AFTER`` updates.  The duals are π = B⁻ᵀc_B of the final basis, solved
-once: the optimal certificate's duals (phase 2) or the Farkas multipliers (phase 1
-ending below 0).  The certificate is checked by :mod:`exactmd.lp.checker` by the caller.
+every ``REFACTOR_AFTER`` updates.  All of it is exact (fmpq); the certificate is checked by
+:mod:`exactmd.lp.checker` by the caller before it is returned.
 """
 
 from __future__ import annotations
@@ -33,18 +42,30 @@ from typing import Any
 
 from flint import fmpq
 
+from ..errors import LPError
 from ..rational import fmt
 from .checker import LP_FORMAT
-from .exact import BLAND_AFTER, Budget, parse_problem, problem_copy
+from .exact import Budget, parse_problem, problem_copy
 from .lu import LU, REFACTOR_AFTER
 
-__all__ = ["revised_simplex"]
+__all__ = ["RULES", "revised_simplex"]
+
+#: consecutive degenerate pivots after which Bland's rule takes over (until strict progress)
+BLAND_AFTER = 300
+
+#: ``rules``: the default ones, or those of the dense tableau (:func:`exactmd.lp.exact.simplex`:
+#: an artificial for every row, ratio ties to the smaller basic index, Bland after 50
+#: degenerate pivots), with which both visit the same bases and return the same certificate
+RULES = ("default", "tableau")
+_TABLEAU_BLAND_AFTER = 50
 
 
 class _Revised:
     def __init__(self, n: int, lo: list[fmpq | None], hi: list[fmpq | None],
                  rows: list[tuple[str, dict[int, fmpq], str, fmpq]], names: list[str],
-                 trace: Callable[[str], None] | None) -> None:
+                 trace: Callable[[str], None] | None, tableau: bool) -> None:
+        slack = not tableau
+        self.tableau = tableau
         m = len(rows)
         self.n, self.m, self.N = n, m, n + 2 * m
         self.names = names + [f"row {r[0]}" for r in rows] + [f"artificial {r[0]}" for r in rows]
@@ -65,12 +86,24 @@ class _Revised:
             for j, a in coeffs.items():
                 self.cols[j][r] = a
         self.sigma: list[int] = []
+        self.basis = []
         for r, coeffs in enumerate(self.A):
-            resid = sum((a * self.val[j] for j, a in coeffs.items()), fmpq(0)) - self.val[n + r]
+            act = sum((a * self.val[j] for j, a in coeffs.items()), fmpq(0))
+            lo_r, hi_r = self.lo[n + r], self.hi[n + r]
+            if slack and (lo_r is None or act >= lo_r) and (hi_r is None or act <= hi_r):
+                self.val[n + r] = act  # the row holds: its row variable is basic, no artificial needed
+                self.sigma.append(1)
+                self.basis.append(n + r)
+                continue
+            if slack and lo_r is not None and act < lo_r:
+                self.val[n + r] = lo_r
+            resid = act - self.val[n + r]
             self.sigma.append(-1 if resid < 0 else 1)
             self.val[n + m + r] = abs(resid)
-        self.basis = [n + m + r for r in range(m)]
-        self.is_basic = [False] * (n + m) + [True] * m
+            self.basis.append(n + m + r)
+        self.is_basic = [False] * self.N
+        for j in self.basis:
+            self.is_basic[j] = True
         self.lu = LU(m, [self.column(j) for j in self.basis])
         self.trace = trace
         self.pivots = 0
@@ -120,13 +153,13 @@ class _Revised:
         """Pivot until optimal; return ("optimal"|"unbounded", entering column, direction, its α)."""
         degenerate = 0
         while True:
-            bland = degenerate >= BLAND_AFTER
+            bland = degenerate >= (_TABLEAU_BLAND_AFTER if self.tableau else BLAND_AFTER)
             q, direction = self._entering(bland)
             if q is None:
                 return "optimal", None, 0, {}
             budget.tick(self.pivots, phase, self.obj)
             col = self.lu.ftran(self.column(q))
-            t, leave, to_upper = self._ratio(q, direction, col)
+            t, leave, to_upper = self._ratio(q, direction, col, bland)
             if t is None:
                 return "unbounded", q, direction, col
             dq = self.d[q]
@@ -174,7 +207,8 @@ class _Revised:
                 best, best_dir, top, bottom = j, -1, -dj, dj
         return best, best_dir
 
-    def _ratio(self, q: int, direction: int, col: dict[int, fmpq]) -> tuple[fmpq | None, int | None, bool]:
+    def _ratio(self, q: int, direction: int, col: dict[int, fmpq], bland: bool) -> tuple[fmpq | None, int | None, bool]:
+        big = fmpq(0)
         t_best: fmpq | None = None
         leave: int | None = None
         to_upper = False
@@ -190,8 +224,16 @@ class _Revised:
                 t, up = (hi_b - self.val[b]) / rate, True
             else:
                 continue
-            if t_best is None or t < t_best or (t == t_best and leave is not None and b < self.basis[leave]):
-                t_best, leave, to_upper = t, i, up
+            if t_best is None or t < t_best:
+                t_best, leave, to_upper, big = t, i, up, abs(rate)
+            elif t == t_best and leave is not None:
+                if bland or self.tableau:
+                    if b < self.basis[leave]:
+                        t_best, leave, to_upper = t, i, up
+                else:
+                    a = abs(rate)
+                    if a > big or (a == big and b < self.basis[leave]):
+                        t_best, leave, to_upper, big = t, i, up, a
         return t_best, leave, to_upper
 
     def _pivot(self, q: int, direction: int, col: dict[int, fmpq], t: fmpq, leave: int | None, to_upper: bool) -> None:
@@ -232,11 +274,13 @@ class _Revised:
 
 def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None,
                     time_limit: float | None = None,  # float-ok: wall clock
-                    trace: Callable[[str], None] | None = None) -> dict[str, Any]:
+                    trace: Callable[[str], None] | None = None, rules: str = "default") -> dict[str, Any]:
     """Solve a problem dict exactly; return the certificate dict (CERTIFICATES.md) plus ``pivots``."""
     sense, names, lo, hi, obj, rows = parse_problem(problem)
     n, m = len(names), len(rows)
-    tab = _Revised(n, lo, hi, rows, names, trace)
+    if rules not in RULES:
+        raise LPError(f"rules={rules!r} must be one of {', '.join(RULES)}")
+    tab = _Revised(n, lo, hi, rows, names, trace, rules == "tableau")
     budget = Budget(max_pivots, time_limit)
     if trace:
         trace(f"exact revised simplex: {n} variables, {m} rows, sense {sense}")
