@@ -88,51 +88,47 @@ class LU:
                 if v:
                     rows[i][j] = v
                     cols[j].add(i)
-        cb, rb = _Buckets(), _Buckets()
-        for j in range(m):
-            cb.put(j, len(cols[j]))
-        for i in range(m):
-            rb.put(i, len(rows[i]))
         self.prow: list[int] = []  # r_k
         self.pcol: list[int] = []  # c_k
         self.pval: list[fmpq] = []  # U[r_k][c_k]
         self.L: list[dict[int, fmpq]] = []  # step k: row i -> multiplier l_i (row_i -= l_i · row r_k)
         self.U: list[dict[int, fmpq]] = []  # step k: the other entries of row r_k (later columns)
-        for _ in range(m):
+        # singletons first (slack and artificial columns, rows left with one entry), without fill
+        done_c, done_r = [False] * m, [False] * m
+        col_stack = [j for j in range(m) if len(cols[j]) == 1]
+        row_stack = [i for i in range(m) if len(rows[i]) == 1]
+        while col_stack or row_stack:
+            if col_stack:
+                c = col_stack.pop()
+                if done_c[c] or len(cols[c]) != 1:
+                    continue
+                (r,) = cols[c]
+            else:
+                r = row_stack.pop()
+                if done_r[r] or len(rows[r]) != 1:
+                    continue
+                (c,) = rows[r]
+            touched_rows, touched_cols = self._eliminate(rows, cols, r, c)
+            done_c[c] = done_r[r] = True
+            col_stack.extend(j for j in touched_cols if len(cols[j]) == 1)
+            row_stack.extend(i for i in touched_rows if len(rows[i]) == 1)
+        # the rest (the nucleus) in Markowitz order
+        cb, rb = _Buckets(), _Buckets()
+        for j in range(m):
+            if not done_c[j]:
+                cb.put(j, len(cols[j]))
+        for i in range(m):
+            if not done_r[i]:
+                rb.put(i, len(rows[i]))
+        while len(self.prow) < m:
             r, c = self._choose(rows, cols, cb, rb)
-            prow = rows[r]
-            v = prow.pop(c)
-            for j in prow:
-                cols[j].discard(r)
             rb.drop(r)
             cb.drop(c)
-            lk: dict[int, fmpq] = {}
-            for i in cols[c]:
-                if i == r:
-                    continue
-                row = rows[i]
-                li = row.pop(c) / v
-                lk[i] = li
-                for j, u in prow.items():
-                    w = row.get(j)
-                    w = -li * u if w is None else w - li * u
-                    if w:
-                        if j not in row:
-                            cols[j].add(i)
-                        row[j] = w
-                    elif j in row:
-                        del row[j]
-                        cols[j].discard(i)
-                rb.put(i, len(row))
-            for j in prow:
+            touched_rows, touched_cols = self._eliminate(rows, cols, r, c)
+            for i in touched_rows:
+                rb.put(i, len(rows[i]))
+            for j in touched_cols:
                 cb.put(j, len(cols[j]))
-            cols[c] = set()
-            rows[r] = {}
-            self.prow.append(r)
-            self.pcol.append(c)
-            self.pval.append(v)
-            self.L.append(lk)
-            self.U.append(prow)
         self.etas: list[tuple[int, fmpq, dict[int, fmpq]]] = []  # (p, α_p, the other α_i)
         step = {c: k for k, c in enumerate(self.pcol)}
         self.Ucol: list[list[tuple[int, fmpq]]] = [[] for _ in range(m)]  # step k: (row r_k', U[r_k'][c_k]) for k' < k
@@ -140,6 +136,40 @@ class LU:
             r = self.prow[k]
             for j, u in uk.items():
                 self.Ucol[step[j]].append((r, u))
+
+    def _eliminate(self, rows: list[dict[int, fmpq]], cols: list[set[int]], r: int, c: int) -> tuple[list[int], list[int]]:
+        """One elimination step with pivot (r, c); returns the rows and columns whose counts changed."""
+        prow = rows[r]
+        v = prow.pop(c)
+        for j in prow:
+            cols[j].discard(r)
+        lk: dict[int, fmpq] = {}
+        touched = []
+        for i in cols[c]:
+            if i == r:
+                continue
+            row = rows[i]
+            li = row.pop(c) / v
+            lk[i] = li
+            touched.append(i)
+            for j, u in prow.items():
+                w = row.get(j)
+                w = -li * u if w is None else w - li * u
+                if w:
+                    if j not in row:
+                        cols[j].add(i)
+                    row[j] = w
+                elif j in row:
+                    del row[j]
+                    cols[j].discard(i)
+        cols[c] = set()
+        rows[r] = {}
+        self.prow.append(r)
+        self.pcol.append(c)
+        self.pval.append(v)
+        self.L.append(lk)
+        self.U.append(prow)
+        return touched, list(prow)
 
     @staticmethod
     def _choose(rows: list[dict[int, fmpq]], cols: list[set[int]], cb: _Buckets, rb: _Buckets) -> tuple[int, int]:

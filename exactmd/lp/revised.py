@@ -109,6 +109,7 @@ class _Revised:
         self.pivots = 0
         self.c: dict[int, fmpq] = {}
         self.d: dict[int, fmpq] = {}
+        self.elig: dict[int, int] = {}  # nonbasic j that may enter -> its direction (±1)
         self.obj = fmpq(0)
         self.columns = self.N  # the columns that may enter (phase 2: not the artificials)
 
@@ -147,6 +148,9 @@ class _Revised:
         for j, v in self.row_times(self.duals()).items():
             d[j] = d.get(j, fmpq(0)) - v
         self.d = {j: v for j, v in d.items() if v and not self.is_basic[j]}
+        self.elig = {}
+        for j in self.d:
+            self._mark(j)
         self.obj = sum((cj * self.val[j] for j, cj in self.c.items()), fmpq(0))
 
     def run(self, phase: int, budget: Budget) -> tuple[str, int | None, int, dict[int, fmpq]]:
@@ -176,36 +180,35 @@ class _Revised:
                     f"{lv}, step {fmt(t)}, objective {fmt(self.obj)}" + (" [Bland]" if bland else "")
                 )
 
+    def _mark(self, j: int) -> None:
+        """Record whether nonbasic j may enter, and in which direction (``self.elig``)."""
+        dj = self.d.get(j)
+        e = 0
+        if dj:
+            if dj > 0:
+                e = 1 if (h := self.hi[j]) is None or self.val[j] < h else 0
+            else:
+                e = -1 if (lo := self.lo[j]) is None or self.val[j] > lo else 0
+        if e:
+            self.elig[j] = e
+        else:
+            self.elig.pop(j, None)
+
     def _entering(self, bland: bool) -> tuple[int | None, int]:
         """Dantzig: the eligible j of largest |d_j|, ties to the smaller j (Bland: the smallest eligible j)."""
-        hi, lo, val, d = self.hi, self.lo, self.val, self.d
-        if bland:
-            for j in sorted(d):
-                dj = d[j]
-                if dj > 0 and ((h := hi[j]) is None or val[j] < h):
-                    return j, 1
-                if dj < 0 and ((l := lo[j]) is None or val[j] > l):
-                    return j, -1
+        elig, d = self.elig, self.d
+        if not elig:
             return None, 0
-        best: int | None = None
-        best_dir = 0
+        if bland:
+            j = min(elig)
+            return j, elig[j]
+        best = -1
         top = fmpq(0)  # |d_best|
-        bottom = fmpq(0)  # −|d_best|
-        for j, dj in d.items():
-            # first whether j would beat the best so far, then whether it may move that way
-            if dj > 0:
-                if dj < top or (dj == top and best is not None and j > best):
-                    continue
-                if (h := hi[j]) is not None and val[j] >= h:
-                    continue
-                best, best_dir, top, bottom = j, 1, dj, -dj
-            else:
-                if dj > bottom or (dj == bottom and best is not None and j > best):
-                    continue
-                if (l := lo[j]) is not None and val[j] <= l:
-                    continue
-                best, best_dir, top, bottom = j, -1, -dj, dj
-        return best, best_dir
+        for j, e in elig.items():
+            a = d[j] if e > 0 else -d[j]
+            if a > top or (a == top and j < best):
+                best, top = j, a
+        return best, elig[best]
 
     def _ratio(self, q: int, direction: int, col: dict[int, fmpq], bland: bool) -> tuple[fmpq | None, int | None, bool]:
         big = fmpq(0)
@@ -244,6 +247,7 @@ class _Revised:
                 self.val[b] -= a * step
             self.val[q] += step
         if leave is None:
+            self._mark(q)  # it flipped to its other bound
             return
         b_out = self.basis[leave]
         self.basis_left = b_out
@@ -263,6 +267,9 @@ class _Revised:
             elif j in d:
                 del d[j]
         d.pop(q, None)  # (ρᵀM is 0 on the other basic columns, exactly: their d stays 0)
+        self.elig.pop(q, None)
+        for j in prow:
+            self._mark(j)
         self.basis[leave] = q
         self.is_basic[q] = True
         self.is_basic[b_out] = False
