@@ -19,7 +19,8 @@ on sparse dicts, skipping zero entries.  ``update(p, alpha)`` replaces column p 
 column a whose ``ftran`` is ``alpha`` (the simplex's entering column): B' = B E with
 E = I + (α − e_p)e_pᵀ, kept as an eta factor (product form) applied after the LU in
 ``ftran`` and before it in ``btran``.  ``updates`` counts them; the caller refactorises
-(builds a new ``LU``) every ``REFACTOR_AFTER`` updates.
+(builds a new ``LU``) when ``stale`` says so: after ``REFACTOR_AFTER`` updates, or once the
+eta file holds as many entries as L and U.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from ..errors import LPError
 
 __all__ = ["LU", "REFACTOR_AFTER", "SingularBasisError"]
 
-#: product-form updates between two factorisations
-REFACTOR_AFTER = 32
+#: product-form updates after which the basis is factorised afresh (sooner when the eta
+#: file grows as large as the factors: :attr:`LU.stale`)
+REFACTOR_AFTER = 500
 
 _SEARCH = 4  # columns examined by the Markowitz search
 
@@ -130,6 +132,8 @@ class LU:
             for j in touched_cols:
                 cb.put(j, len(cols[j]))
         self.etas: list[tuple[int, fmpq, dict[int, fmpq]]] = []  # (p, α_p, the other α_i)
+        self.eta_size = 0  # entries in the eta file
+        self.size = m + sum(map(len, self.L)) + sum(map(len, self.U))  # entries in the factors
         step = {c: k for k, c in enumerate(self.pcol)}
         self.Ucol: list[list[tuple[int, fmpq]]] = [[] for _ in range(m)]  # step k: (row r_k', U[r_k'][c_k]) for k' < k
         for k, uk in enumerate(self.U):
@@ -285,4 +289,12 @@ class LU:
         ap = alpha.get(p)
         if not ap:
             raise SingularBasisError(f"the update at position {p} makes the basis singular")
-        self.etas.append((p, ap, {i: a for i, a in alpha.items() if i != p and a}))
+        eta = {i: a for i, a in alpha.items() if i != p and a}
+        self.etas.append((p, ap, eta))
+        self.eta_size += len(eta) + 1
+
+    @property
+    def stale(self) -> bool:
+        """Whether a fresh factorisation would pay: ``REFACTOR_AFTER`` updates, or an eta
+        file as large as the factors themselves (it is applied in every solve)."""
+        return len(self.etas) >= REFACTOR_AFTER or self.eta_size >= self.size

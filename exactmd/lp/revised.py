@@ -31,7 +31,7 @@ tableau:
   updated as d ← d − (d_q/α_p)·ρᵀM),
 
 with a product-form update of the LU after every basis change and a fresh Markowitz LU
-every ``REFACTOR_AFTER`` updates.  All of it is exact (fmpq); the certificate is checked by
+when the eta file has grown as large as the factors (or after ``REFACTOR_AFTER`` updates).  All of it is exact (fmpq); the certificate is checked by
 :mod:`exactmd.lp.checker` by the caller before it is returned.
 """
 
@@ -273,10 +273,9 @@ class _Revised:
         self.basis[leave] = q
         self.is_basic[q] = True
         self.is_basic[b_out] = False
-        if self.lu.updates >= REFACTOR_AFTER:
+        self.lu.update(leave, col)
+        if self.lu.stale or self.lu.updates >= REFACTOR_AFTER:
             self.lu = LU(self.m, [self.column(j) for j in self.basis])
-        else:
-            self.lu.update(leave, col)
 
 
 def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None,
