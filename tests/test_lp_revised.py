@@ -85,6 +85,7 @@ def _sympy(problem):
 def _solve(problem):
     cert = revised_simplex(problem)
     pivots = cert.pop("pivots")
+    cert.pop("basis", None)  # (the final basis of an optimal solve, for a warm start)
     ok, why = verify_certificate(cert)
     assert ok, why
     return cert, pivots
@@ -128,6 +129,7 @@ def test_revised_with_the_tableau_rules_visits_the_tableau_bases(problem):
     # with the dense tableau's rules the revised simplex (LU solves instead of a tableau)
     # makes the same pivots and ends with the same certificate
     a, b = revised_simplex(problem, rules="tableau"), tableau_simplex(problem)
+    a.pop("basis", None)
     assert a == b
 
 
@@ -189,3 +191,55 @@ def test_exact_method_is_the_revised_simplex_with_budget():
     lines = []
     revised_simplex(problem, trace=lines.append)
     assert lines[0].startswith("exact revised simplex") and sum(" pivot " in ln for ln in lines) == res.pivots
+
+
+@given(lp_problems(max_vars=5, max_rows=5))
+def test_a_warm_start_from_the_optimal_basis_makes_no_pivot(problem):
+    cold = revised_simplex(problem)
+    if cold["status"] != "optimal":
+        return
+    warm = revised_simplex(problem, basis=cold.pop("basis"))
+    warm.pop("basis")
+    assert warm.pop("pivots") == 0
+    assert verify_certificate(warm)[0] and warm["value"] == cold["value"]
+
+
+@given(lp_problems(max_vars=5, max_rows=5), st.data())
+def test_a_warm_start_from_any_basis_gives_the_same_answer(problem, data):
+    # m columns drawn at random (a basis or not: a non-basis is ignored), some nonbasic ones
+    # at their upper bound; the basic values are off their bounds as often as not
+    n, m = len(problem["variables"]), len(problem["constraints"])
+    basic = data.draw(st.lists(st.integers(0, n + m - 1), min_size=m, max_size=m, unique=True), label="basic")
+    upper = data.draw(st.sets(st.integers(0, n + m - 1)), label="upper")
+    lines = []
+    cert = revised_simplex(problem, basis=(basic, upper), trace=lines.append)
+    cert.pop("basis", None)
+    cert.pop("pivots")
+    assert any("warm start" in ln or "cold start" in ln for ln in lines)
+    ok, why = verify_certificate(cert)
+    assert ok, why
+    cold, _ = _solve(problem)
+    assert (cert["status"], cert.get("value")) == (cold["status"], cold.get("value"))
+
+
+def test_a_warm_start_near_the_optimum_of_a_mechanism_lp():
+    # the optimal basis of the K = 3 bargaining LP with one of its columns swapped out:
+    # where that is still a basis, the warm start needs fewer pivots than the cold one
+    problem = json.loads(json.dumps(_bargaining(3)))
+    cold = revised_simplex(problem)
+    basic, upper = cold.pop("basis")
+    n, m = len(problem["variables"]), len(problem["constraints"])
+    outside = [j for j in range(n + m) if j not in basic]
+    warm_starts = 0
+    for k in range(12):
+        trial = list(basic)
+        trial[(5 * k) % m] = outside[(7 * k) % len(outside)]
+        lines = []
+        warm = revised_simplex(problem, basis=(trial, upper), trace=lines.append)
+        warm.pop("basis")
+        pivots = warm.pop("pivots")
+        assert verify_certificate(warm)[0] and warm["value"] == cold["value"]
+        if any(ln.startswith("warm start") for ln in lines):
+            warm_starts += 1
+            assert pivots < cold["pivots"]
+    assert warm_starts >= 3

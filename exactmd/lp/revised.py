@@ -37,7 +37,7 @@ when the eta file has grown as large as the factors (or after ``REFACTOR_AFTER``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from flint import fmpq
@@ -46,7 +46,7 @@ from ..errors import LPError
 from ..rational import fmt
 from .checker import LP_FORMAT
 from .exact import Budget, parse_problem, problem_copy
-from .lu import LU, REFACTOR_AFTER
+from .lu import LU, REFACTOR_AFTER, SingularBasisError
 
 __all__ = ["RULES", "revised_simplex"]
 
@@ -67,10 +67,13 @@ class _Revised:
         slack = not tableau
         self.tableau = tableau
         m = len(rows)
-        self.n, self.m, self.N = n, m, n + 2 * m
-        self.names = names + [f"row {r[0]}" for r in rows] + [f"artificial {r[0]}" for r in rows]
-        self.lo: list[fmpq | None] = list(lo) + [None] * m + [fmpq(0)] * m
-        self.hi: list[fmpq | None] = list(hi) + [None] * m + [None] * m
+        self.n, self.m, self.N = n, m, n + 2 * m + 1
+        self.G = n + 2 * m  # the single artificial column of a warm start (unused otherwise)
+        self.g: dict[int, fmpq] = {}
+        self.art_enter, self.g_enter = True, False  # may the row artificials / the column G enter?
+        self.names = names + [f"row {r[0]}" for r in rows] + [f"artificial {r[0]}" for r in rows] + ["artificial"]
+        self.lo: list[fmpq | None] = list(lo) + [None] * m + [fmpq(0)] * m + [fmpq(0)]
+        self.hi: list[fmpq | None] = list(hi) + [None] * m + [None] * m + [fmpq(0)]
         for r, (_, _, op, b) in enumerate(rows):
             if op in ("<=", "=="):
                 self.hi[n + r] = b
@@ -111,7 +114,61 @@ class _Revised:
         self.d: dict[int, fmpq] = {}
         self.elig: dict[int, int] = {}  # nonbasic j that may enter -> its direction (±1)
         self.obj = fmpq(0)
-        self.columns = self.N  # the columns that may enter (phase 2: not the artificials)
+
+    def warm(self, basic: Sequence[int], upper: Collection[int]) -> bool:
+        """Start from a given basis instead: ``basic`` the m basic columns (j < n a variable,
+        n + r the row variable of row r), ``upper`` the nonbasic ones at their upper bound.
+        Basic values out of bounds are clamped into them and the difference goes to one
+        artificial column G = B·(z − clamp(z)) at 1 (bounds [0, 1]): phase 1 takes it to 0.
+        False (nothing changed) if the basis is not m distinct columns or is singular."""
+        n, m = self.n, self.m
+        basic = list(basic)
+        upper = set(upper)
+        if len(basic) != m or len(set(basic)) != m or not all(0 <= j < n + m for j in basic):
+            return False
+        try:
+            lu = LU(m, [self.column(j) for j in basic])
+        except SingularBasisError:
+            return False
+        val = list(self.val)
+        is_basic = [False] * self.N
+        for j in basic:
+            is_basic[j] = True
+        for j in range(n + m):
+            lo_j, hi_j = self.lo[j], self.hi[j]
+            if j in upper and hi_j is not None:
+                val[j] = hi_j
+            else:
+                val[j] = lo_j if lo_j is not None else hi_j if hi_j is not None else fmpq(0)
+        for r in range(m):
+            val[n + m + r] = fmpq(0)
+            self.hi[n + m + r] = fmpq(0)
+        b: dict[int, fmpq] = {}
+        for j in range(n + m):
+            if not is_basic[j] and val[j]:
+                for i, a in self.column(j).items():
+                    b[i] = b.get(i, fmpq(0)) - a * val[j]
+        z = lu.ftran(b)
+        g: dict[int, fmpq] = {}
+        for p, j in enumerate(basic):
+            zj = z.get(p, fmpq(0))
+            lo_j, hi_j = self.lo[j], self.hi[j]
+            if lo_j is not None and zj < lo_j:
+                x = lo_j
+            elif hi_j is not None and zj > hi_j:
+                x = hi_j
+            else:
+                x = zj
+            val[j] = x
+            if zj != x:
+                for i, a in self.column(j).items():
+                    g[i] = g.get(i, fmpq(0)) + a * (zj - x)
+        self.g = {i: a for i, a in g.items() if a}
+        val[self.G] = fmpq(1) if self.g else fmpq(0)
+        self.hi[self.G] = val[self.G]
+        self.val, self.basis, self.is_basic, self.lu = val, basic, is_basic, lu
+        self.art_enter, self.g_enter = False, bool(self.g)
+        return True
 
     def column(self, j: int) -> dict[int, fmpq]:
         """Column j of M = [A | −I | −σI]."""
@@ -120,13 +177,15 @@ class _Revised:
             return self.cols[j]
         if j < n + m:
             return {j - n: fmpq(-1)}
+        if j == self.G:
+            return self.g
         r = j - n - m
         return {r: fmpq(-self.sigma[r])}
 
     def row_times(self, y: Mapping[int, fmpq]) -> dict[int, fmpq]:
-        """yᵀM on the first ``self.columns`` columns, zero entries omitted."""
+        """yᵀM on the columns that may enter (and the basic ones), zero entries omitted."""
         n, m = self.n, self.m
-        art = self.columns == self.N
+        art = self.art_enter
         out: dict[int, fmpq] = {}
         get = out.get
         for i, yi in y.items():
@@ -136,6 +195,8 @@ class _Revised:
             out[n + i] = -yi
             if art:
                 out[n + m + i] = -yi if self.sigma[i] > 0 else yi
+        if self.g_enter:
+            out[self.G] = sum((a * yg for i, a in self.g.items() if (yg := y.get(i))), fmpq(0))
         return {j: v for j, v in out.items() if v}
 
     def duals(self) -> dict[int, fmpq]:
@@ -280,8 +341,15 @@ class _Revised:
 
 def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None,
                     time_limit: float | None = None,  # float-ok: wall clock
-                    trace: Callable[[str], None] | None = None, rules: str = "default") -> dict[str, Any]:
-    """Solve a problem dict exactly; return the certificate dict (CERTIFICATES.md) plus ``pivots``."""
+                    trace: Callable[[str], None] | None = None, rules: str = "default",
+                    basis: tuple[Sequence[int], Collection[int]] | None = None) -> dict[str, Any]:
+    """Solve a problem dict exactly; return the certificate dict (CERTIFICATES.md) plus ``pivots``.
+
+    ``basis=(basic, upper)`` starts from that basis (e.g. a float solver's): ``basic`` the m
+    basic columns by index (j < n the j-th variable, n + r the activity of row r), ``upper``
+    the nonbasic columns at their upper bound (the others sit at their lower bound, or at 0
+    when free).  Basic values off their bounds are repaired by phase 1 with one artificial
+    column; a list that is not a basis of the LP is ignored (cold start)."""
     sense, names, lo, hi, obj, rows = parse_problem(problem)
     n, m = len(names), len(rows)
     if rules not in RULES:
@@ -290,7 +358,11 @@ def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None
     budget = Budget(max_pivots, time_limit)
     if trace:
         trace(f"exact revised simplex: {n} variables, {m} rows, sense {sense}")
-    tab.set_costs({n + m + r: fmpq(-1) for r in range(m)})
+    warm = basis is not None and tab.warm(*basis)
+    if trace and basis is not None:
+        trace("warm start from the given basis" + (f" ({len(tab.g)} rows off, one artificial)" if tab.g else "")
+              if warm else "the given basis is not a basis of this LP: cold start")
+    tab.set_costs({tab.G: fmpq(-1)} if warm else {n + m + r: fmpq(-1) for r in range(m)})
     tab.run(1, budget)
     infeas = tab.obj
     cert: dict[str, Any] = {"format": LP_FORMAT, "problem": problem_copy(problem)}
@@ -303,7 +375,8 @@ def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None
         return cert
     for r in range(m):
         tab.hi[n + m + r] = fmpq(0)
-    tab.columns = n + m  # the artificials may not enter again: their reduced costs are not kept
+    tab.hi[tab.G] = fmpq(0)
+    tab.art_enter = tab.g_enter = False  # the artificials may not enter again: their reduced costs are not kept
     tab.set_costs({j: (v if sense == "max" else -v) for j, v in obj.items()})
     status, q, direction, col = tab.run(2, budget)
     primal = {names[j]: tab.val[j] for j in range(n)}
@@ -322,6 +395,12 @@ def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None
             trace("unbounded: the entering variable has no blocking bound")
         cert["pivots"] = tab.pivots
         return cert
+    # the final basis, for a warm start: an artificial still basic (at 0) of row r is replaced
+    # by that row's variable, whose column is parallel to it (so it is still a basis)
+    # (the warm start's artificial G, if still basic, has no such partner: no basis then)
+    if not tab.is_basic[tab.G]:
+        cert["basis"] = ([j if j < n + m else j - m for j in tab.basis],
+                         [j for j in range(n + m) if not tab.is_basic[j] and tab.val[j] != tab.lo[j] and tab.val[j] == tab.hi[j]])
     pi = tab.duals()
     sign = 1 if sense == "max" else -1
     value = sum((v * primal[names[j]] for j, v in obj.items()), fmpq(0))

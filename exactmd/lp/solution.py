@@ -151,6 +151,7 @@ def solve_problem(
     if cert is None:
         cert = revised_simplex(body, max_pivots=max_pivots, time_limit=time_limit, trace=trace)
     pivots = cert.pop("pivots")
+    cert.pop("basis", None)
     res = LPResult(
         Status(cert["status"]),
         Q(cert["value"]) if "value" in cert else None,
