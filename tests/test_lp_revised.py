@@ -168,7 +168,7 @@ def _bargaining(K):
 
 
 def test_bargaining_lp_k3_by_the_pure_exact_path_matches_sympy():
-    # a real mechanism-design LP (32 variables, 32 rows, refactorisations and degenerate
+    # a real mechanism-design LP (64 variables, 64 rows, refactorisations and degenerate
     # pivots included) against sympy's exact simplex
     problem = json.loads(json.dumps(_bargaining(3)))
     with unittest.mock.patch.object(revised, "REFACTOR_AFTER", 4):
@@ -243,3 +243,30 @@ def test_a_warm_start_near_the_optimum_of_a_mechanism_lp():
             warm_starts += 1
             assert pivots < cold["pivots"]
     assert warm_starts >= 3
+
+
+@given(lp_problems(max_vars=6, max_rows=6, origin_feasible=True))
+def test_a_stall_is_left_through_the_relaxed_lp_with_the_same_answer(problem):
+    # Bland from the start and a "stall" after 2 degenerate pivots in a row: the LP is then
+    # solved relaxed and finished from the relaxed optimum's basis (or, if that fails, as before)
+    plain, _ = _solve(problem)
+    lines = []
+    with unittest.mock.patch.object(revised, "BLAND_AFTER", 0), unittest.mock.patch.object(revised, "STALL_AFTER", 2):
+        cert = revised_simplex(problem, trace=lines.append)
+    cert.pop("basis", None)
+    assert cert.pop("pivots") == sum(" pivot " in ln for ln in lines)
+    ok, why = verify_certificate(cert)
+    assert ok, why
+    assert (cert["status"], cert.get("value")) == (plain["status"], plain.get("value"))
+
+
+def test_the_relaxed_lp_path_is_taken_on_a_degenerate_lp():
+    problem = json.loads(json.dumps(_bargaining(3)))
+    lines = []
+    with unittest.mock.patch.object(revised, "BLAND_AFTER", 0), unittest.mock.patch.object(revised, "STALL_AFTER", 5):
+        cert = revised_simplex(problem, trace=lines.append)
+    assert any(ln.startswith("stalled at a degenerate vertex") for ln in lines)
+    assert any(ln.startswith("the relaxed LP is solved") for ln in lines)
+    cert.pop("basis", None)
+    cert.pop("pivots")
+    assert verify_certificate(cert)[0] and Fraction(cert["value"]) == sympy_lp_value(problem)

@@ -114,6 +114,17 @@ class _Revised:
         self.d: dict[int, fmpq] = {}
         self.elig: dict[int, int] = {}  # nonbasic j that may enter -> its direction (±1)
         self.obj = fmpq(0)
+        self.stall: int | None = None  # Bland's degenerate pivots in a row before giving up (_Stalled)
+
+    def export_basis(self) -> tuple[list[int], list[int]] | None:
+        """The current basis for :meth:`warm`: an artificial still basic (at 0) of row r is
+        replaced by that row's variable, whose column is parallel to it (so it is still a
+        basis); None if the warm start's artificial G is basic (it has no such partner)."""
+        n, m = self.n, self.m
+        if self.is_basic[self.G]:
+            return None
+        return ([j if j < n + m else j - m for j in self.basis],
+                [j for j in range(n + m) if not self.is_basic[j] and self.val[j] != self.lo[j] and self.val[j] == self.hi[j]])
 
     def warm(self, basic: Sequence[int], upper: Collection[int]) -> bool:
         """Start from a given basis instead: ``basic`` the m basic columns (j < n a variable,
@@ -240,6 +251,8 @@ class _Revised:
                     f"({'up' if direction > 0 else 'down'}, reduced cost {fmt(dq)}), "
                     f"{lv}, step {fmt(t)}, objective {fmt(self.obj)}" + (" [Bland]" if bland else "")
                 )
+            if self.stall is not None and degenerate >= BLAND_AFTER + self.stall:
+                raise _Stalled(self.pivots)
 
     def _mark(self, j: int) -> None:
         """Record whether nonbasic j may enter, and in which direction (``self.elig``)."""
@@ -349,13 +362,78 @@ def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None
     basic columns by index (j < n the j-th variable, n + r the activity of row r), ``upper``
     the nonbasic columns at their upper bound (the others sit at their lower bound, or at 0
     when free).  Basic values off their bounds are repaired by phase 1 with one artificial
-    column; a list that is not a basis of the LP is ignored (cold start)."""
-    sense, names, lo, hi, obj, rows = parse_problem(problem)
-    n, m = len(names), len(rows)
+    column; a list that is not a basis of the LP is ignored (cold start).
+
+    Stalling: if Bland's rule makes ``STALL_AFTER`` degenerate pivots in a row without
+    leaving the vertex, the LP is solved afresh with every bound relaxed by a small
+    distinct rational (its vertices are then rarely degenerate), and the LP itself from the
+    final basis of that one (a warm start: the basic values repaired exactly, then phase 2).
+    If the relaxed LP is not optimal, the original solve goes on without the limit."""
+    parsed = parse_problem(problem)
     if rules not in RULES:
         raise LPError(f"rules={rules!r} must be one of {', '.join(RULES)}")
-    tab = _Revised(n, lo, hi, rows, names, trace, rules == "tableau")
     budget = Budget(max_pivots, time_limit)
+    stall = STALL_AFTER if rules == "default" else None
+    try:
+        return _solve(problem, parsed, budget, trace, rules, basis, stall, 0)
+    except _Stalled as e:
+        done = e.pivots
+    if trace:
+        trace(f"stalled at a degenerate vertex after {done} pivots: solving with every bound relaxed a little")
+    try:
+        relaxed = _solve(problem, _relaxed(parsed), budget, trace, rules, None, stall, done)
+    except _Stalled as e:
+        relaxed, done = {}, e.pivots
+    else:
+        done = relaxed["pivots"]
+    if relaxed.get("basis") is not None:
+        if trace:
+            trace("the relaxed LP is solved: the LP itself from its final basis")
+        return _solve(problem, parsed, budget, trace, rules, relaxed["basis"], None, done)
+    return _solve(problem, parsed, budget, trace, rules, None, None, done)
+
+
+#: Bland's degenerate pivots in a row after which the LP is solved relaxed first (see
+#: :func:`revised_simplex`)
+STALL_AFTER = 1000
+
+
+class _Stalled(Exception):
+    def __init__(self, pivots: int) -> None:
+        self.pivots = pivots
+
+
+def _relaxed(parsed: Any) -> Any:
+    """The parsed LP with every finite bound (of variables and rows) moved outwards by
+    δ_k = (1 + 7919k mod 997)/(997·2²⁰), distinct for most k."""
+    sense, names, lo, hi, obj, rows = parsed
+    k = 0
+
+    def delta() -> fmpq:
+        nonlocal k
+        k += 1
+        return fmpq(1 + (7919 * k) % 997, 997 * 2**20)
+
+    lo2 = [None if v is None else v - delta() for v in lo]
+    hi2 = [None if v is None else v + delta() for v in hi]
+    rows2 = []
+    for name, coeffs, op, b in rows:
+        if op == "<=":
+            rows2.append((name, coeffs, op, b + delta()))
+        elif op == ">=":
+            rows2.append((name, coeffs, op, b - delta()))
+        else:
+            rows2.append((name, coeffs, op, b + delta()))
+    return sense, names, lo2, hi2, obj, rows2
+
+
+def _solve(problem: Mapping[str, Any], parsed: Any, budget: Budget, trace: Callable[[str], None] | None, rules: str,
+           basis: tuple[Sequence[int], Collection[int]] | None, stall: int | None, pivots: int) -> dict[str, Any]:
+    sense, names, lo, hi, obj, rows = parsed
+    n, m = len(names), len(rows)
+    tab = _Revised(n, lo, hi, rows, names, trace, rules == "tableau")
+    tab.pivots = pivots
+    tab.stall = stall
     if trace:
         trace(f"exact revised simplex: {n} variables, {m} rows, sense {sense}")
     warm = basis is not None and tab.warm(*basis)
@@ -395,12 +473,8 @@ def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None
             trace("unbounded: the entering variable has no blocking bound")
         cert["pivots"] = tab.pivots
         return cert
-    # the final basis, for a warm start: an artificial still basic (at 0) of row r is replaced
-    # by that row's variable, whose column is parallel to it (so it is still a basis)
-    # (the warm start's artificial G, if still basic, has no such partner: no basis then)
-    if not tab.is_basic[tab.G]:
-        cert["basis"] = ([j if j < n + m else j - m for j in tab.basis],
-                         [j for j in range(n + m) if not tab.is_basic[j] and tab.val[j] != tab.lo[j] and tab.val[j] == tab.hi[j]])
+    if (final := tab.export_basis()) is not None:
+        cert["basis"] = final
     pi = tab.duals()
     sign = 1 if sense == "max" else -1
     value = sum((v * primal[names[j]] for j, v in obj.items()), fmpq(0))
