@@ -368,7 +368,8 @@ def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None
     leaving the vertex, the LP is solved afresh with every bound relaxed by a small
     distinct rational (its vertices are then rarely degenerate), and the LP itself from the
     final basis of that one (a warm start: the basic values repaired exactly, then phase 2).
-    If the relaxed LP is not optimal, the original solve goes on without the limit."""
+    If the relaxed LP is not optimal (or stalls too), the LP is solved again from the start
+    without the limit."""
     parsed = parse_problem(problem)
     if rules not in RULES:
         raise LPError(f"rules={rules!r} must be one of {', '.join(RULES)}")
@@ -404,7 +405,8 @@ class _Stalled(Exception):
 
 
 def _relaxed(parsed: Any) -> Any:
-    """The parsed LP with every finite bound (of variables and rows) moved outwards by
+    """The parsed LP with every finite bound of its variables and inequality rows moved
+    outwards, and the right-hand side of every equation moved up, by
     δ_k = (1 + 7919k mod 997)/(997·2²⁰), distinct for most k."""
     sense, names, lo, hi, obj, rows = parsed
     k = 0
