@@ -28,7 +28,9 @@ from typing import Any, Hashable
 from flint import fmpq
 
 from .errors import ModelError
+from .notebook import Card, Displayable, MAX_ROWS, brief
 from .rational import Q, fmt, is_rational_string
+from .table import Column, Table
 
 __all__ = [
     "Belief",
@@ -127,7 +129,7 @@ def normalize_types(types: Sequence[Sequence[Any]]) -> tuple[tuple[Any, ...], ..
     return tuple(out)
 
 
-class Belief(Mapping[tuple, fmpq]):
+class Belief(Mapping[tuple, fmpq], Displayable):
     """A probability distribution over the profiles of given type sets.
 
     Parameters
@@ -215,8 +217,20 @@ class Belief(Mapping[tuple, fmpq]):
         return self._hash
 
     def __repr__(self) -> str:
-        body = ", ".join(f"{profile_label(th)}: {fmt(v)}" for th, v in self._p.items() if v != 0)
+        body = brief((f"{profile_label(th)}: {fmt(v)}" for th, v in self._p.items() if v != 0), sep=", ")
         return f"Belief({{{body}}})"
+
+    def table(self, max_rows: int | None = None) -> Table:
+        """θ and p(θ) for the profiles of the support (the first ``max_rows``)."""
+        sup = self.support()
+        sup = sup if max_rows is None else sup[:max_rows]
+        return Table([Column("theta", "θ", r"$\theta$"), Column("p", "p(θ)", r"$p(\theta)$")],
+                     [{"theta": profile_label(th), "p": self._p[th]} for th in sup])
+
+    def _card(self) -> Card:
+        n = len(self.support())
+        return Card("belief", (("support", f"{n} of {len(self.profiles())} type profiles"),),
+                    (("", self.table(MAX_ROWS)),), more=(("", n - MAX_ROWS),) if n > MAX_ROWS else ())
 
     # paper objects -------------------------------------------------------
     @property

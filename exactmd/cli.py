@@ -4,7 +4,7 @@ The kernel's subcommands::
 
     exactmd lp solve FILE [--method auto|exact|hint] [--trace] [--max-pivots N] [--time-limit S] [-o OUT]
     exactmd verify FILE... [--claims SOURCE] [--plugin MODULE_OR_FILE.py]
-    exactmd explain CERT
+    exactmd explain CERT [--format text|markdown|latex] [-o FILE]
     exactmd design ENV.toml [--constraints IC,interim-IR,BB] [--objective planner] [--feasible] [--method M] [--plugin P] [-o OUT]
         [--deterministic [--max-nodes N]] [--then "min transfers" ...] [--symmetrise]
     exactmd evaluate ENV.toml MECH.json [--constraints IC,interim-IR]
@@ -13,6 +13,9 @@ The kernel's subcommands::
     exactmd claims [--claims SOURCE]
     exactmd check [SOURCE] [CLAIM...] [--claims SOURCE] [--examples N] [--seed S] [--out DIR] [--shrink-seconds S]
     exactmd reproduce [CLAIM...] [--claims SOURCE] [--out DIR]
+
+Every subcommand takes ``--progress`` / ``--no-progress``: a status line on stderr while
+it works (:mod:`exactmd.progress`; default: when stderr is a terminal), never on stdout.
 
 SOURCE is a user's claims file (``mypaper.py``) or an importable module
 (:func:`exactmd.sources.load_source`); with it, ``check`` and ``reproduce`` run that
@@ -46,10 +49,11 @@ from typing import Any
 
 from ._version import __version__
 from .belief import label, profile_label
-from .certificates import LP_FORMAT, get_format, verify_document
+from .certificates import verify_document
 from .claims import CLAIMS, get_claim
 from .families import with_file_cost
-from .commands import GROUPS, check_range, echo, output_path, progress, registered_commands, write_text
+from .commands import (GROUPS, add_output_options, add_progress_options, check_range, echo, output_path, progress,
+                       registered_commands, write_text)
 from .design import feasible_mechanism, optimal_mechanism
 from .parametric_output import run_cli as run_parametric
 from .deterministic import DEFAULT_MAX_NODES, MAX_NODES, deterministic_mechanism
@@ -58,8 +62,10 @@ from .evaluation import evaluate, load_mechanism
 from .errors import ClaimError, ExactMDError, InputError
 from .jsonio import load_strict
 from .lexicographic import CONVEX, lexicographic_mechanism
-from .lp import explain_certificate, solve_problem
+from .explain import FORMATS, explain_document
+from .lp import solve_problem
 from .lp.formats import load_problem
+from .progress import reporting
 from .sources import is_source, load_source, source_claims
 from .rational import fmt
 from .reproduce import check_claims, reproduce, verify_manifest
@@ -82,7 +88,7 @@ def _cmd_lp_solve(args: argparse.Namespace) -> int:
     _check_budget(args)
     out = _out(args, args.file)
     problem = load_problem(args.file)
-    trace = (lambda line: _print(line, file=sys.stderr)) if args.trace else None
+    trace = _progress if args.trace else None  # stderr; clears the status line first
     res = solve_problem(problem, method=args.method, max_pivots=args.max_pivots, time_limit=args.time_limit, trace=trace)
     text = res.to_json()
     if out:
@@ -123,42 +129,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    doc = load_strict(args.file)
-    if not isinstance(doc, dict):
-        raise ExactMDError(f"{args.file}: a certificate must be a JSON object")
-    _explainable(doc, args.file)
-    if doc.get("format") != LP_FORMAT:
-        _print(doc.get("statement", ""))
-        if "lp" not in doc:  # a recomputable check of a stated mechanism
-            for row, amount in (doc.get("violations") or {}).items():
-                _print(f"  {row}: violated by {amount}")
-            if not doc.get("violations"):
-                _print("  every row holds (exactmd verify recomputes them)")
-            return 0
-        while doc.get("format") != LP_FORMAT and isinstance(doc.get("lp"), dict):  # the LP inside
-            doc = doc["lp"]
-    _print(explain_certificate(doc, None if args.full else 40))
+    out = _out(args, args.file)
+    text = explain_document(load_strict(args.file), args.file, args.format)
+    if out:
+        _write(out, text)
+        _progress(f"proof written to {args.output}")
+    else:
+        _print(text, end="")
     return 0
-
-
-def _states(doc: Any) -> bool:
-    """Whether the document's format carries a ``statement`` that explain prints."""
-    f = get_format(doc.get("format"))
-    return f is not None and f.states
-
-
-def _explainable(doc: Any, file: str) -> None:
-    """Explain only what verifies: a document that fails ``exactmd verify`` is refused with
-    the verifier's reason, before a word of it is repeated."""
-    ok, why = verify_document(doc)
-    if not ok:
-        raise ExactMDError(f"{file}: not a valid certificate ({why}); nothing to explain")
-    inner = doc
-    while inner.get("format") != LP_FORMAT and isinstance(inner.get("lp"), dict):
-        inner = inner["lp"]
-    if inner.get("format") != LP_FORMAT and not (inner is doc and _states(doc)):
-        raise ExactMDError(f"{file}: a {doc.get('format')!r} document has no LP certificate to explain; "
-                           f"exactmd verify {file} re-checks it")
 
 
 def _check_budget(args: argparse.Namespace) -> None:
@@ -318,6 +296,7 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--time-limit", type=float, default=None, help="give up after this many seconds")  # float-ok: a wall-clock budget, never a decision
     solve.add_argument("-o", "--output", help="write the certificate here instead of stdout")
     solve.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
+    add_progress_options(solve)
     solve.set_defaults(func=_cmd_lp_solve)
 
     ver = sub.add_parser("verify", help="re-check certificate files (LP or mechanism)")
@@ -325,11 +304,15 @@ def _parser() -> argparse.ArgumentParser:
     _claims_option(ver, "load a user's claims (a .py file or a module) so that their manifest's entries can be decided again")
     ver.add_argument("--plugin", action="append", default=[], metavar="MODULE_OR_FILE.py",
                      help="import a module of constraint families (register_family) so that their rows are re-derived")
+    add_progress_options(ver)
     ver.set_defaults(func=_cmd_verify)
 
-    ex = sub.add_parser("explain", help="explain a certificate in terms of its labelled rows")
+    ex = sub.add_parser("explain", help="a certificate as a proof a referee can check by hand (docs/explain.md)")
     ex.add_argument("file")
-    ex.add_argument("--full", action="store_true", help="list every row with a nonzero multiplier")
+    ex.add_argument("--format", default="text", choices=FORMATS, help="text (default), markdown or latex (a standalone document)")
+    ex.add_argument("--full", action="store_true", help=argparse.SUPPRESS)  # the proof is always complete
+    add_output_options(ex, "write the proof to this file (atomically) instead of stdout")
+    add_progress_options(ex)
     ex.set_defaults(func=_cmd_explain)
 
     de = sub.add_parser("design", help="optimal or feasible mechanism for an environment file")
@@ -358,12 +341,14 @@ def _parser() -> argparse.ArgumentParser:
     de.add_argument("--format", choices=["markdown", "csv", "latex", "json"], default=None, help="with --param: the table's format")
     de.add_argument("-o", "--output", help="write the mechanism certificate here")
     de.add_argument("--force", action="store_true", help="overwrite an existing file that is not an exactmd output")
+    add_progress_options(de)
     de.set_defaults(func=_cmd_design)
 
     ev = sub.add_parser("evaluate", help="revenue, welfare, interim tables, virtual values and constraint slack of a given mechanism")
     ev.add_argument("env")
     ev.add_argument("mechanism", help="a mechanism certificate (exactmd design -o) or its 'mechanism' table, JSON")
     ev.add_argument("--constraints", default=None, help="comma-separated families to check (default: every family that applies)")
+    add_progress_options(ev)
     ev.set_defaults(func=_cmd_evaluate)
 
     groups = {}
@@ -374,10 +359,12 @@ def _parser() -> argparse.ArgumentParser:
         parent = groups[cmd.path[0]] if len(cmd.path) == 2 else sub
         c = parent.add_parser(cmd.path[-1], help=cmd.help)
         cmd.arguments(c)
+        add_progress_options(c)
         c.set_defaults(func=cmd.run)
 
     cl = sub.add_parser("claims", help="list the registered claims")
     _claims_option(cl, "list only the claims of this source (a .py file or a module)")
+    add_progress_options(cl)
     cl.set_defaults(func=_cmd_claims)
 
     ch = sub.add_parser("check", help="run claims as property tests over random instances")
@@ -388,12 +375,14 @@ def _parser() -> argparse.ArgumentParser:
     ch.add_argument("--shrink-seconds", type=float, default=60.0, metavar="S",  # float-ok: wall clock
                     help="stop shrinking a refutation after S seconds and report the last refuted instance (default 60)")
     ch.add_argument("--out", default=None, help="write counterexample certificates here")
+    add_progress_options(ch)
     ch.set_defaults(func=_cmd_check)
 
     rp = sub.add_parser("reproduce", help="regenerate and verify every claim on the papers' instances")
     rp.add_argument("claims", nargs="*")
     _claims_option(rp, "run the claims of this source (a .py file or a module) only; OUT gets their manifest")
     rp.add_argument("--out", default="proofs")
+    add_progress_options(rp)
     rp.set_defaults(func=_cmd_reproduce)
     return p
 
@@ -406,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        with reporting(getattr(args, "progress", None)):  # a status line on stderr, never on stdout
+            return int(args.func(args))
     except ExactMDError as e:
         print(f"exactmd: error: {e}", file=sys.stderr)
         return 2

@@ -13,7 +13,6 @@ exit status 2).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +23,10 @@ from .files import check_output_path, write_text_atomic
 from .jsonio import load_strict
 from .lp.solution import dump_json
 from .plugins import load_plugins
+from .progress import note
 from .sweep import describe
 
-__all__ = ["Command", "GROUPS", "register_command", "registered_commands", "echo", "progress", "output_path",
+__all__ = ["Command", "GROUPS", "register_command", "registered_commands", "echo", "progress", "add_progress_options", "output_path",
            "write_text", "write_json", "check_range", "read_json", "sweep_options", "emit", "add_output_options"]
 
 #: the kernel's command groups under which a plug-in may add subcommands
@@ -77,8 +77,18 @@ def echo(*a: Any, **k: Any) -> None:
 
 
 def progress(msg: str) -> None:
-    """Print to stderr, flushed (progress and where outputs went)."""
-    print(msg, file=sys.stderr, flush=True)
+    """Print a line to stderr, flushed (where outputs went, what is being decided); the
+    status line of :mod:`exactmd.progress`, when shown, is cleared first."""
+    note(msg)
+
+
+def add_progress_options(parser: argparse.ArgumentParser) -> None:
+    """``--progress`` / ``--no-progress``: the status line on stderr (default: when stderr is a terminal)."""
+    if "--progress" in parser._option_string_actions:  # the command has its own
+        return
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="a status line on stderr while it works (default: when stderr is a terminal); "
+                             "never changes stdout or a file")
 
 
 def output_path(args: argparse.Namespace, *inputs: Any, attr: str = "output", option: str = "-o") -> Path | None:
@@ -122,7 +132,7 @@ def sweep_options(args: argparse.Namespace) -> dict[str, Any]:
     if args.scheduler and args.workers:
         raise ExactMDError("give --workers or --scheduler, not both")
     describe(workers=args.workers, scheduler=args.scheduler)  # checks both, before any work
-    return {"workers": args.workers, "scheduler": args.scheduler, "progress": None}
+    return {"workers": args.workers, "scheduler": args.scheduler, "progress": getattr(args, "progress", None)}
 
 
 def emit(text: str, output: Path | None, what: str = "table") -> int:

@@ -44,6 +44,8 @@ from .families import family_words
 from .environment import Environment
 from .errors import CertificateError, ExactMDError, ModelError
 from .mechanism import OutcomeFunction
+from .notebook import Card, Displayable, mechanism_part
+from .progress import finish, step
 from .rational import Q, fmt, is_rational_string
 from .lp import explain_certificate, solve_problem
 from .lp.lazy import solve_lazy
@@ -177,8 +179,11 @@ def build_problem(
     return MechanismLP(problem, rs, enc)
 
 
+_WORD = {"farkas": "Farkas"}
+
+
 @dataclass(frozen=True)
-class DesignResult:
+class DesignResult(Displayable):
     """The answer to a mechanism question, with its evidence (frozen).
 
     ``question`` is ``"optimal"`` or ``"feasible"``; ``status`` a
@@ -205,8 +210,30 @@ class DesignResult:
 
     def __repr__(self) -> str:
         v = "" if self.value is None else f", value={fmt(self.value)}"
-        return (f"DesignResult(question={self.question!r}, status={self.status}{v}, constraints={list(self.constraints)}, "
-                f"method={self.method!r})")
+        rows, _ = self.lp.size()
+        name, ev = self.lp.evidence()
+        nz = sum(1 for q in ev.values() if q != 0)
+        profiles = len(self.mechanism.profiles()) if self.mechanism is not None else None
+        where = f", {profiles:,} profiles" if profiles is not None else ""
+        return (f"DesignResult({self.question}, status={self.status}{v}{where}, constraints={','.join(self.constraints)}, "
+                f"certificate: {rows:,} rows, {nz:,} nonzero {_WORD.get(name, name)})")
+
+    def _card(self) -> Card:
+        rows, cols = self.lp.size()
+        name, ev = self.lp.evidence()
+        nz = sum(1 for q in ev.values() if q != 0)
+        facts: tuple[tuple[str, Any], ...] = (("status", str(self.status)),)
+        if self.value is not None:
+            facts += (("value", self.value),)
+        facts += (("constraints", ", ".join(self.constraints)),
+                  ("certificate", f"{self.certificate['format']}: LP of {rows:,} rows × {cols:,} variables, "
+                                  f"{nz:,} nonzero {_WORD.get(name, name)} multipliers, verified"),
+                  ("method", self.method))
+        if self.mechanism is None:  # the proof that none exists (or the ray): the rows with their weights
+            tabs = [t for t in self.lp.tables() if not t[0].startswith("primal")]
+            return Card(self.certificate["statement"], facts, tuple((h, t) for h, t, _ in tabs),
+                        more=tuple((h, n) for h, _, n in tabs if n))
+        return Card(self.certificate["statement"], facts, **mechanism_part(self.mechanism))
 
     @property
     def feasible(self) -> bool:
@@ -316,8 +343,10 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     fams = parse_constraints(constraints)
     names = [f.name for f in fams]
     specs = [f.spec() for f in fams]
+    step("design", None, None, f"building the LP ({len(env.profiles()):,} type profiles)")
     built = build_problem(env, fams, objective, belief=belief, sense=sense)
     problem, rows_ = built.problem, built.rows
+    step("design", None, None, f"solving the LP ({len(rows_):,} rows × {len(problem['variables']):,} variables)")
     options = dict(solve_kwargs)
     lazy = solve_kwargs.pop("lazy", True)
     initial = _initial_rows(env, rows_)
@@ -329,6 +358,7 @@ def _solve(env: Environment, question: str, constraints: Any, objective: Any, be
     else:
         del rows_
         res = solve_problem(problem, **solve_kwargs)
+    finish("design")
     status = res.status
     if question == "feasible" and status == "optimal":  # the answer says feasible; the LP (and its certificate) optimal
         status = Status.FEASIBLE

@@ -51,6 +51,8 @@ from .lp import hint, solve_problem
 from .lp.checker import LP_FORMAT, check_certificate, message
 from .lp.solution import dump_json
 from .mechanism import OutcomeFunction
+from .notebook import Card, Displayable, mechanism_part
+from .progress import finish, step
 from .rational import Q, fmt, is_rational_string
 
 __all__ = ["DETERMINISTIC_FORMAT", "DEFAULT_MAX_NODES", "MAX_NODES", "NodeLimitError", "DeterministicResult",
@@ -85,7 +87,7 @@ def _sparse(vec: Mapping[str, fmpq] | None, order: Iterable[str]) -> dict[str, s
 
 
 @dataclass(frozen=True)
-class DeterministicResult:
+class DeterministicResult(Displayable):
     """The best deterministic mechanism (frozen): ``status`` ``optimal`` (``value``,
     ``mechanism``) or ``infeasible`` (no deterministic mechanism satisfies the
     constraints); ``nodes`` the number of node LPs solved; ``certificate`` the
@@ -102,6 +104,15 @@ class DeterministicResult:
     def __repr__(self) -> str:
         v = "" if self.value is None else f", value={fmt(self.value)}"
         return f"DeterministicResult(status={self.status}{v}, nodes={self.nodes}, constraints={list(self.constraints)})"
+
+    def _card(self) -> Card:
+        facts: tuple[tuple[str, Any], ...] = (("status", str(self.status)),)
+        if self.value is not None:
+            facts += (("value", self.value),)
+        facts += (("constraints", ", ".join(self.constraints)), ("node LPs solved", self.nodes),
+                  ("certificate", f"{self.certificate.get('format')}, verified (exactmd verify re-checks it)"))
+        return Card(str(self.certificate.get("statement", "best deterministic mechanism")), facts,
+                    **mechanism_part(self.mechanism))
 
     def to_json(self) -> str:
         return dump_json(self.certificate)
@@ -204,6 +215,7 @@ def deterministic_mechanism(
             raise NodeLimitError(f"the branch and bound for a deterministic mechanism needs more than max_nodes={max_nodes} "
                                  f"node LPs ({len(alloc)} allocation variables); raise the limit with max_nodes= "
                                  "(command line: --max-nodes N)")
+        step("branch and bound", solved + 1, max_nodes, "node LPs")
         res = solve_problem(_node_problem(base, node.fix), **kw)
         solved += 1
         if res.status == "unbounded":

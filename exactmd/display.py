@@ -27,6 +27,7 @@ from .belief import Belief, label, profile_label
 from .environment import Environment
 from .mechanism import OutcomeFunction
 from .rational import fmt
+from .table import Table
 
 __all__ = ["describe", "markdown_table"]
 
@@ -43,21 +44,19 @@ def markdown_table(header: list[str], rows: list[list[str]], *, max_rows: int = 
     return "\n".join(lines)
 
 
+def _markdown(t: Table, max_rows: int = MAX_ROWS) -> str:
+    """A :class:`~exactmd.table.Table` as :func:`markdown_table` (every cell exact, ``p/q``)."""
+    rows = [[fmt(v) if not isinstance(v, str) else v for v in (r[k] for k in t.keys)] for r in t.rows]
+    return markdown_table([c.text for c in t.columns], rows, max_rows=max_rows)
+
+
 def _environment(env: Environment) -> str:
     n = env.n
     what = "outcomes" if env.kind == "finite" else "allocations"
-    u = "u" if env.kind == "finite" else "v"
     xs = env.outcomes
     head = (f"{env.kind} environment{' ' + repr(env.name) if env.name else ''}: {n} agent{'s' if n != 1 else ''} "
             f"({', '.join(env.agents)}), {len(env.profiles())} type profiles, {what} {', '.join(label(x) for x in xs)}")
-    header = ["θ", "p(θ)"] + [f"{u}_{a}({label(x)})" for a in env.agents for x in xs] + [f"value({label(x)})" for x in xs]
-    rows = []
-    for th in env.profiles():
-        row = [profile_label(th), fmt(env.prior[th])]
-        row += [fmt(env.valuation(i, x, th)) for i in range(n) for x in xs]
-        row += [fmt(env.value(x, th)) for x in xs]
-        rows.append(row)
-    return head + "\n" + markdown_table(header, rows)
+    return head + "\n" + _markdown(env.table())
 
 
 def _belief(p: Belief) -> str:
@@ -65,20 +64,11 @@ def _belief(p: Belief) -> str:
 
 
 def _mechanism(m: OutcomeFunction) -> str:
-    env = m.env
-    rows = []
-    if env.kind == "quasilinear":
-        header = ["θ"] + [f"q({label(a)})" for a in env.outcomes] + [f"E t_{a}" for a in env.agents]
-        for th in m.profiles():
-            rows.append([profile_label(th)] + [fmt(m.allocation_prob(a, th)) for a in env.outcomes]
-                        + [fmt(m.expected_transfer(i, th)) for i in range(env.n)])
+    if m.env.kind == "quasilinear":
         note = "q(a): probability of allocation a; E t_i: expected transfer to agent i (a payment is negative)"
     else:
-        header = ["θ"] + [f"f({label(x)})" for x in env.outcomes]
-        for th in m.profiles():
-            rows.append([profile_label(th)] + [fmt(m.prob(x, th)) for x in env.outcomes])
         note = "f(x): probability of outcome x"
-    return markdown_table(header, rows) + "\n" + note
+    return _markdown(m.table()) + "\n" + note
 
 
 def describe(obj: Any) -> str:

@@ -35,7 +35,9 @@ from flint import fmpq
 
 from .belief import Belief, independent, label, normalize_types, profile_label, resolve_type, uniform
 from .errors import ModelError
+from .notebook import Card, Displayable, MAX_ROWS, brief, shown
 from .rational import Q, fmt
+from .table import Column, Table
 from .rational import MAX_DIGITS, int_digits, is_rational_string
 
 __all__ = ["Environment", "QLOutcome", "load_environment", "MAX_AGENTS", "MAX_PROFILES", "MAX_OUTCOMES",
@@ -81,7 +83,7 @@ def _normalize_outcomes(xs: Sequence[Any], what: str) -> tuple[Any, ...]:
 
 
 @dataclass(frozen=True, eq=False)
-class Environment:
+class Environment(Displayable):
     """A finite environment; build it with :meth:`finite` or :meth:`quasilinear`.
 
     Attributes
@@ -270,11 +272,44 @@ class Environment:
         return load_environment(path)
 
     def __repr__(self) -> str:
+        def items(xs: Sequence[Any]) -> str:
+            return "[" + brief((repr(label(x)) for x in xs), 120, ", ") + "]"
+
+        name = f"{self.name!r}, " if self.name else ""
         return (
-            f"Environment({self.kind}, agents={list(self.agents)}, "
-            f"types={[[label(t) for t in ts] for ts in self.types]}, "
-            f"{'outcomes' if self.kind == 'finite' else 'allocations'}={[label(x) for x in self.outcomes]})"
+            f"Environment({self.kind}, {name}agents={items(self.agents)}, "
+            f"types=[{brief((items(ts) for ts in self.types), 240, ', ')}], "
+            f"{'outcomes' if self.kind == 'finite' else 'allocations'}={items(self.outcomes)})"
         )
+
+    def table(self, max_rows: int | None = None) -> Table:
+        """One row per type profile (the first ``max_rows``): θ, p(θ), every agent's payoff
+        u_i(x, θ) (finite) or v_i(a, θ) (quasilinear) of every outcome, the planner's value."""
+        u = "u" if self.kind == "finite" else "v"
+        xs = self.outcomes
+        cols = [Column("theta", "θ", r"$\theta$"), Column("p", "p(θ)", r"$p(\theta)$")]
+        cols += [Column(f"u{i}.{k}", f"{u}_{a}({label(x)})") for i, a in enumerate(self.agents) for k, x in enumerate(xs)]
+        cols += [Column(f"value.{k}", f"value({label(x)})") for k, x in enumerate(xs)]
+        profiles = self.profiles()
+        rows = []
+        for th in profiles[:shown(len(profiles), max_rows)]:
+            row: dict[str, Any] = {"theta": profile_label(th), "p": self.prior[th]}
+            row.update({f"u{i}.{k}": self.valuation(i, x, th) for i in range(self.n) for k, x in enumerate(xs)})
+            row.update({f"value.{k}": self.value(x, th) for k, x in enumerate(xs)})
+            rows.append(row)
+        return Table(cols, rows)
+
+    def _card(self) -> Card:
+        n, profiles = self.n, len(self.profiles())
+        what = "outcomes" if self.kind == "finite" else "allocations"
+        facts: tuple[tuple[str, Any], ...] = (
+            ("agents", f"{n}: {brief(self.agents, 200, ', ')}"),
+            ("types", brief((f"{a}: {brief((label(t) for t in ts), 120, ', ')}" for a, ts in zip(self.agents, self.types)), 300)),
+            (what, brief((label(x) for x in self.outcomes), 200, ", ")),
+            ("type profiles", profiles))
+        more = (("", profiles - MAX_ROWS),) if profiles > MAX_ROWS else ()
+        return Card(f"{self.kind} environment{' ' + self.name if self.name else ''}", facts, (("", self.table(MAX_ROWS)),),
+                    more=more)
 
 
 # ---------------------------------------------------------------------------------

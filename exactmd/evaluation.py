@@ -56,7 +56,9 @@ from .environment import Environment, QLOutcome
 from .errors import ModelError
 from .jsonio import load_strict
 from .mechanism import OutcomeFunction
+from .notebook import Card, Displayable
 from .rational import Q, fmt
+from .table import Column, Table
 
 __all__ = ["Evaluation", "FamilyReport", "evaluate", "virtual_values", "load_mechanism", "DEFAULT_FAMILIES"]
 
@@ -90,8 +92,8 @@ class FamilyReport:
         return max(self.violations, key=lambda v: v.gain if v.gain is not None else v.amount)
 
 
-@dataclass(frozen=True, eq=False)
-class Evaluation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Evaluation(Displayable):
     """The exact evaluation of a mechanism (see the module text for every definition).
 
     ``interim_allocation[i][θ_i]`` maps each allocation (outcome) to Q_i(a | θ_i);
@@ -133,6 +135,31 @@ class Evaluation:
 
     def __str__(self) -> str:
         return self.to_text()
+
+    def __repr__(self) -> str:
+        r = "" if self.revenue is None else f"revenue={fmt(self.revenue)}, "
+        fams = ", ".join(f"{f.family} {'holds' if f.holds else 'fails'}" for f in self.constraints)
+        return f"Evaluation({r}welfare={fmt(self.welfare)}, planner value={fmt(self.planner_value)}; {fams})"
+
+    def families_table(self) -> Table:
+        """One row per checked family: holds, rows, least slack, where, violated rows."""
+        cols = [Column("family"), Column("holds"), Column("rows"), Column("min_slack", "least slack"),
+                Column("tightest", "at row"), Column("violated", "violated rows")]
+        return Table(cols, [{"family": f.family, "holds": f.holds, "rows": f.rows, "min_slack": f.min_slack,
+                             "tightest": f.tightest, "violated": len(f.violations)} for f in self.constraints])
+
+    def _card(self) -> Card:
+        facts: tuple[tuple[str, Any], ...] = ()
+        if self.revenue is not None:
+            facts += (("expected revenue", self.revenue),)
+        facts += (("expected welfare", self.welfare),)
+        if self.surplus is not None:
+            facts += (("expected total surplus", self.surplus),)
+        facts += (("planner value", self.planner_value),)
+        env = self.env
+        return Card(f"evaluation of a mechanism in {env.name or 'the unnamed environment'}", facts,
+                    (("constraint families", self.families_table()),),
+                    note="the interim tables and virtual values: str(evaluation) or Evaluation.to_text()")
 
     def to_text(self) -> str:
         """The evaluation as Markdown tables (exact numbers)."""

@@ -24,6 +24,8 @@ An existing file is an *exactmd output* (and may be replaced without ``--force``
   ``% exactmd table:`` every exactmd table starts with; or a JSON list whose first row
   starts with the first column of one of its tables (``"claim"``, ``"K"``, ``"point"``);
   the tables of earlier versions (Markdown headed by the keys, LaTeX with ``\\hline``) too;
+* it is a proof ``exactmd explain`` wrote: text, Markdown or LaTeX whose first line
+  starts ``exactmd proof:``, ``<!-- exactmd proof:`` or ``% exactmd proof:``;
 * it is a picture exactmd drew (``.png``, ``.pdf``, ``.svg``) carrying exactmd's
   creator tag, which :data:`IMAGE_METADATA` puts in every picture.
 
@@ -68,6 +70,7 @@ _JSON_TABLE = re.compile(rb'\A\s*\[\s*(?:\]|\{\s*"([^"\\]{1,64})"\s*:)')
 
 
 _LATEX_TABLE = b"% exactmd table: "
+_PROOF_HEADS = (b"exactmd proof: ", b"<!-- exactmd proof: ", b"% exactmd proof: ")  # exactmd explain
 
 
 def _table_headers() -> list[bytes]:
@@ -103,7 +106,7 @@ def is_exactmd_output(path: str | os.PathLike[str]) -> bool:
     table = _JSON_TABLE.match(head)
     if table and (table.group(1) is None or table.group(1).decode("utf-8", "replace") in {c[0] for c in registered_columns() if c}):
         return True
-    if head.startswith(_LATEX_TABLE) or any(head.startswith(h) for h in _table_headers()) or _pattern_header(head):
+    if head.startswith(_PROOF_HEADS) or head.startswith(_LATEX_TABLE) or any(head.startswith(h) for h in _table_headers()) or _pattern_header(head):
         return True
     ext = p.suffix.lower()
     if ext in IMAGE_EXTENSIONS:

@@ -68,6 +68,7 @@ from .lp import solve_problem
 from .lp.checker import LP_FORMAT, check_certificate
 from .lp.solution import dump_json
 from .mechanism import OutcomeFunction
+from .notebook import Card, Displayable, mechanism_part
 from .rational import Q, fmt, is_rational_string
 
 __all__ = ["CONVEX", "LEXICOGRAPHIC_FORMAT", "MAX_STAGES", "MAX_SYMMETRY_AGENTS", "Stage", "LexicographicResult",
@@ -331,7 +332,7 @@ def _stage_value(env: Environment, st: Stage, point: Mapping[str, fmpq]) -> fmpq
 
 
 @dataclass(frozen=True)
-class LexicographicResult:
+class LexicographicResult(Displayable):
     """A lexicographic optimum (frozen): ``stages`` and their exact ``values``, the last
     stage's ``mechanism``, the ``symmetrised`` one (or None) with the symmetries used, and
     the ``exactmd-lexicographic-certificate/1`` document."""
@@ -354,6 +355,15 @@ class LexicographicResult:
         st = ", ".join(f"{s.sense} {s.objective if isinstance(s.objective, str) else 'map'} = {fmt(v)}"
                        for s, v in zip(self.stages, self.values))
         return f"LexicographicResult({st}; symmetrised={self.symmetrised is not None})"
+
+    def _card(self) -> Card:
+        facts: tuple[tuple[str, Any], ...] = tuple(
+            (f"stage {k + 1}: {s.sense} {s.objective if isinstance(s.objective, str) else 'a linear objective'}", v)
+            for k, (s, v) in enumerate(zip(self.stages, self.values)))
+        facts += (("constraints", ", ".join(self.constraints)),
+                  ("symmetrised", "yes" if self.symmetrised is not None else "no"),
+                  ("certificate", f"{self.certificate.get('format')}, verified (exactmd verify re-checks it)"))
+        return Card(str(self.certificate.get("statement", "lexicographic optimum")), facts, **mechanism_part(self.best))
 
     def to_json(self) -> str:
         return dump_json(self.certificate)

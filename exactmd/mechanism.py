@@ -32,7 +32,9 @@ from flint import fmpq
 from .belief import Belief, label, normalize_types, profile_label, resolve_type
 from .environment import Environment, QLOutcome
 from .errors import ModelError
+from .notebook import Card, Displayable, MAX_ROWS, brief, shown
 from .rational import Q, fmt
+from .table import Column, Table
 
 __all__ = [
     "Device",
@@ -94,7 +96,7 @@ def _table(types: tuple, table: Mapping[Any, Any] | Callable[[tuple], Any], what
     return out
 
 
-class Device:
+class Device(Displayable):
     """An information device r : Θ → ΔS (Vartiainen §2).
 
     ``table`` maps each profile to a lottery ``{signal: probability}`` (or a single
@@ -167,11 +169,25 @@ class Device:
         return hash((self.types, tuple(tuple(sorted(((repr(k), v) for k, v in lot.items()), key=repr)) for lot in self._r.values())))
 
     def __repr__(self) -> str:
-        rows = "; ".join(
+        rows = brief(
             f"{profile_label(th)} -> " + ", ".join(f"{label(s)}: {fmt(q)}" for s, q in lot.items())
             for th, lot in self._r.items()
         )
         return f"Device({rows})"
+
+    def table(self, max_rows: int | None = None) -> Table:
+        """One row per type profile (the first ``max_rows``): θ and r(s : θ) of every signal s."""
+        sig = self.signals()
+        cols = [Column("theta", "θ", r"$\theta$")] + [Column(f"s{k}", f"r({label(s)})") for k, s in enumerate(sig)]
+        items = list(self._r.items())
+        return Table(cols, [{"theta": profile_label(th), **{f"s{k}": lot.get(s, fmpq(0)) for k, s in enumerate(sig)}}
+                            for th, lot in items[:shown(len(items), max_rows)]])
+
+    def _card(self) -> Card:
+        n, sig = len(self._r), self.signals()
+        more = (("", n - MAX_ROWS),) if n > MAX_ROWS else ()
+        return Card("information device", (("type profiles", n), ("signals", brief((label(s) for s in sig), 200, ", "))),
+                    (("", self.table(MAX_ROWS)),), note="r(s): probability that signal s is sent at θ", more=more)
 
 
 def constant_device(types: Sequence[Sequence[Any]], s: Any) -> Device:
@@ -180,7 +196,7 @@ def constant_device(types: Sequence[Sequence[Any]], s: Any) -> Device:
     return Device(ts, lambda th: {s: 1})
 
 
-class OutcomeFunction:
+class OutcomeFunction(Displayable):
     """An outcome function f : Θ → ΔX of an environment (Vartiainen §2).
 
     For a quasi-linear environment each outcome is a ``QLOutcome(a, t)`` (or a pair
@@ -286,11 +302,42 @@ class OutcomeFunction:
         return isinstance(other, OutcomeFunction) and self.env is other.env and self._f == other._f
 
     def __repr__(self) -> str:
-        rows = "; ".join(
+        rows = brief(
             f"{profile_label(th)} -> " + ", ".join(f"{x!r}: {fmt(q)}" if isinstance(x, QLOutcome) else f"{label(x)}: {fmt(q)}" for x, q in lot.items())
             for th, lot in self._f.items()
         )
         return f"OutcomeFunction({rows})"
+
+    def table(self, max_rows: int | None = None) -> Table:
+        """One row per type profile (the first ``max_rows``): θ, the probability of every
+        allocation a (quasilinear: q(a), with every agent's expected transfer E t_i) or of
+        every outcome x (finite: f(x))."""
+        env = self.env
+        ql = env.kind == "quasilinear"
+        cols = [Column("theta", "θ", r"$\theta$")]
+        cols += [Column(f"x{k}", f"{'q' if ql else 'f'}({label(x)})") for k, x in enumerate(env.outcomes)]
+        if ql:
+            cols += [Column(f"t{i}", f"E t_{a}", f"$E\\,t_{{{i + 1}}}$") for i, a in enumerate(env.agents)]
+        profiles = self.profiles()
+        rows = []
+        for th in profiles[:shown(len(profiles), max_rows)]:
+            row: dict[str, Any] = {"theta": profile_label(th)}
+            row.update({f"x{k}": self.allocation_prob(x, th) for k, x in enumerate(env.outcomes)})
+            if ql:
+                row.update({f"t{i}": self.expected_transfer(i, th) for i in range(env.n)})
+            rows.append(row)
+        return Table(cols, rows)
+
+    def _card(self) -> Card:
+        env, n = self.env, len(self._f)
+        ql = env.kind == "quasilinear"
+        note = ("q(a): probability of allocation a; E t_i: expected transfer to agent i (a payment is negative)" if ql
+                else "f(x): probability of outcome x")
+        facts: tuple[tuple[str, Any], ...] = (("environment", env.name or env.kind), ("type profiles", n),
+                                              ("deterministic", "yes" if self.is_deterministic() else "no"),
+                                              ("expected planner value", self.value()))
+        more = (("", n - MAX_ROWS),) if n > MAX_ROWS else ()
+        return Card("mechanism (outcome function)", facts, (("", self.table(MAX_ROWS)),), note=note, more=more)
 
 
 def implement(env: Environment, device: Device, g: Mapping[Any, Any] | Callable[[Any], Any]) -> OutcomeFunction:

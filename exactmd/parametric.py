@@ -37,7 +37,9 @@ from .environment import Environment, _from_dict, _refuse_floats
 from .errors import CertificateError, ExactMDError, InputError, ModelError
 from .lp.parametric import ParametricProblem, ParametricResult, solve_parametric
 from .lp.parametric_check import verify_parametric
+from .notebook import Card, Displayable
 from .rational import Q, fmt, is_rational_string
+from .table import Table
 
 __all__ = ["ParametricDesign", "parametric_design", "parametric_file", "mixture", "parse_param", "verify_document",
            "verify_parametric_mechanism", "PARAMETRIC_MECHANISM_FORMAT", "LINEAR_IN_BELIEF"]
@@ -45,6 +47,10 @@ __all__ = ["ParametricDesign", "parametric_design", "parametric_file", "mixture"
 PARAMETRIC_MECHANISM_FORMAT = "exactmd-parametric-mechanism/1"
 #: constraint families whose rows are linear in the belief (so a prior mixture is affine in λ)
 LINEAR_IN_BELIEF = ("IC", "veto-IC", "interim-IR", "ex-post-IR", "BB", "weak-BB", "ex-ante-BB", "efficiency", "DSIC", "ex-post-IC")
+
+
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}" + ("" if k == 1 else "s")
 
 
 def mixture(p0: Belief, p1: Belief, lam: Any) -> Belief:
@@ -57,8 +63,8 @@ def mixture(p0: Belief, p1: Belief, lam: Any) -> Belief:
     return Belief(p0.types, {th: (1 - t) * p0[th] + t * p1[th] for th in p0.profiles()}, name="p_λ")
 
 
-@dataclass
-class ParametricDesign:
+@dataclass(repr=False)
+class ParametricDesign(Displayable):
     """The optimal value of a mechanism question for every λ in [lo, hi]; ``result`` the pieces."""
 
     result: ParametricResult
@@ -67,6 +73,21 @@ class ParametricDesign:
 
     def rows(self) -> list[dict[str, Any]]:
         return self.result.rows()
+
+    def __repr__(self) -> str:
+        r = self.result
+        return (f"ParametricDesign({r.parameter} in [{fmt(r.lo)}, {fmt(r.hi)}]: {_n(len(r.pieces), 'piece')}, "
+                f"{_n(len(r.points), 'breakpoint')}, {_n(r.solves, 'LP solve')})")
+
+    def _card(self) -> Card:
+        r = self.result
+        facts: tuple[tuple[str, Any], ...] = (("interval", f"{r.parameter} in [{fmt(r.lo)}, {fmt(r.hi)}]"),
+                                              ("pieces", len(r.pieces)), ("breakpoints", len(r.points)),
+                                              ("certificate", f"{self.certificate.get('format')} (exactmd verify re-checks it)"))
+        tables: tuple[tuple[str, Table], ...] = (("the optimal value, piece by piece", Table(None, r.rows())),)
+        if r.points:
+            tables += (("breakpoints", Table(None, r.point_rows())),)
+        return Card(self.statement, facts, tables)
 
     def value_at(self, t: Any) -> fmpq:
         return self.result.value_at(t)
@@ -125,7 +146,7 @@ def parametric_design(env: Environment, constraints: Any = ("IC", "interim-IR"),
     res = solve_parametric(pp, lo, hi, method=method, trace=trace)
     specs = [f.spec() for f in fams]
     statement = (f"{sense} {objective} over mechanisms satisfying {', '.join(map(str, specs))} under the prior "
-                 f"(1 − λ)·p₀ + λ·p₁, λ in [{fmt(lo)}, {fmt(hi)}]: {len(res.pieces)} pieces")
+                 f"(1 − λ)·p₀ + λ·p₁, λ in [{fmt(lo)}, {fmt(hi)}]: {_n(len(res.pieces), 'piece')}")
     cert = {"format": PARAMETRIC_MECHANISM_FORMAT, "statement": statement, "environment": env.to_dict(),
             "prior_from": p0.to_dict(), "prior_to": p1.to_dict(), "constraints": specs, "objective": objective,
             "sense": sense, "parametric": res.certificate()}
@@ -244,7 +265,7 @@ def parametric_file(path: str | Path, name: str, lo: Any, hi: Any, constraints: 
     pp = _rescale(inner, lo_q, hi_q)
     res = solve_parametric(pp, lo_q, hi_q, method=method, trace=trace)
     statement = (f"{sense} {objective} over mechanisms satisfying {', '.join(map(str, (f.spec() for f in fams)))} "
-                 f"as λ = {name} runs over [{fmt(lo_q)}, {fmt(hi_q)}] in {path}: {len(res.pieces)} pieces")
+                 f"as λ = {name} runs over [{fmt(lo_q)}, {fmt(hi_q)}] in {path}: {_n(len(res.pieces), 'piece')}")
     return ParametricDesign(res, res.certificate(), statement)
 
 

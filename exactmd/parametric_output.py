@@ -19,7 +19,7 @@ from .parametric import ParametricDesign, parametric_design, parametric_file, pa
 from .plots import pyplot, save_figure
 from .tables import render
 
-__all__ = ["plot", "report", "run_cli"]
+__all__ = ["plot", "plotted_points", "report", "run_cli"]
 
 
 def plot(design: ParametricDesign, path: str | Path, *, samples: int = 40, title: str | None = None) -> Path:
@@ -27,6 +27,8 @@ def plot(design: ParametricDesign, path: str | Path, *, samples: int = 40, title
     plt = pyplot()
     res = design.result
     fig, ax = plt.subplots(figsize=(6, 3.6))
+    for x, y, filled in plotted_points(design):
+        ax.plot([x], [y], "o", ms=5, zorder=3, color="C3" if filled else "white", mec="C3")
     for pc in res.pieces:
         a, b = pc.lo.bounds()[0], pc.hi.bounds()[1]
         a, b = max(a, res.lo), min(b, res.hi)
@@ -44,6 +46,26 @@ def plot(design: ParametricDesign, path: str | Path, *, samples: int = 40, title
     fig.tight_layout()
     out = save_figure(fig, path)
     plt.close(fig)
+    return out
+
+
+def plotted_points(design: ParametricDesign) -> list[tuple[float, float, bool]]:
+    """The marks of a plot besides the pieces' curves, at rational breakpoints where the value
+    jumps: a filled dot for the value at the point (a one-point piece, or an exact solve there),
+    an open circle for the end a piece does not include, at its limit value."""
+    res = design.result
+    out: list[tuple[float, float, bool]] = []
+    for pt in res.points:
+        x = pt.at.q
+        if pt.kind != "value changes" or x is None:
+            continue
+        if pt.value is not None:
+            out.append((float(x), float(pt.value), True))  # float-ok: drawing only
+        for pc in res.pieces:
+            if pc.lo == pc.hi or pc.value[1](x) == 0:
+                continue
+            if (pc.lo == pt.at and not pc.closed[0]) or (pc.hi == pt.at and not pc.closed[1]):
+                out.append((float(x), float(pc.value_at(x)), False))  # float-ok: drawing only
     return out
 
 

@@ -53,6 +53,7 @@ from .display import describe
 from .errors import CertificateError, ClaimError, InputError, PluginError
 from .jsonio import loads_strict
 from .plugins import load_plugins
+from .progress import finish, step
 from .sources import source_claims
 from .lp.solution import default_method
 
@@ -234,9 +235,10 @@ def _reproduce(out: Path, *, claims: list[str] | None, log: Log, echo: Log, full
     fresh: dict[str, list[dict[str, Any]]] = {}
     files: dict[str, bytes] = {}
     failed: list[str] = []
-    for claim in chosen:
+    for k, claim in enumerate(chosen):
         fresh[claim.id] = []
         for name, inst in claim.instances():
+            step("reproduce", k + 1, len(chosen), f"claims, now {claim.id} [{name}]")
             log(f"[{claim.id}] {name} ...")
             entry, fs = _entry(claim.decide(inst), name)
             fresh[claim.id].append(entry)
@@ -247,6 +249,7 @@ def _reproduce(out: Path, *, claims: list[str] | None, log: Log, echo: Log, full
                     echo(f"FAIL {rel}: {why}")
                 files[rel] = data
 
+    finish("reproduce")
     # merge: the chosen claims' entries replace theirs; a partial run keeps every other entry
     groups: dict[str, list[dict[str, Any]]] = {}
     for e in (old or []) if claims else []:
@@ -501,6 +504,7 @@ def verify_manifest(path: Path | str, *, log: Log | None = None, source: str | N
     with default_method("exact"):
         for k, e in enumerate(entries):
             label = f"{e['claim']} [{e['instance']}]"
+            step("verify", k + 1, len(entries), f"entries, now {label}")
             log(f"[{k + 1}/{len(entries)}] {label} ...")
             key = (e["claim"], e["instance"])
             if key in seen:
@@ -577,7 +581,8 @@ def check_claims(
     else:
         chosen = [get_claim(c) for c in ids] if ids else [CLAIMS[c] for c in sorted(CLAIMS)]
     rc = 0
-    for claim in chosen:
+    for k, claim in enumerate(chosen):
+        step("check", k + 1, len(chosen), f"claims, now {claim.id}")
         counts: dict[str, dict[str, int]] = {}
         runs = [0]
         last: list[tuple[Verdict, Any]] = []
@@ -591,6 +596,7 @@ def check_claims(
             if first_refuted and time.monotonic() - first_refuted[0] > shrink_seconds:
                 v = last[-1][0]  # out of shrinking time: stop deciding, keep failing with the last real verdict
             else:
+                step("instances", runs[0] + 1, None, "decided")
                 v = claim.decide(inst)
                 runs[0] += 1
                 for r in v.readings:
@@ -622,4 +628,6 @@ def check_claims(
                 paths = write_verdict(v, Path(out), v.instance)
                 for p in paths:
                     echo(f"  certificate: {Path(out) / p}")
+        finish("instances")
+    finish("check")
     return rc

@@ -47,6 +47,8 @@ __all__ = [
     "full_rank_conditionals",
     "auctions",
     "public_goods",
+    "interdependent_auctions",
+    "correlated_private_values",
 ]
 
 
@@ -460,6 +462,82 @@ def public_goods(*, n_agents: int = 2, max_types: int = 2, max_value: int = 4, m
     _check_int("max_cost", max_cost, 0, 1000)
     _check_prior_kind(prior, ("independent", "correlated", "any"))
     return _public_good(n_agents, max_types, max_value, max_cost, prior, full_support)
+
+
+@st.composite
+def _correlated_pv(draw: Any, n: int, min_types: int, max_types: int, max_allocations: int, value_range: int) -> Environment:
+    k = draw(st.integers(min_types, max_types))
+    types = tuple(tuple(fmpq(t) for t in range(k)) for _ in range(n))
+    p = draw(correlated_priors(types))
+    m = draw(st.integers(2, max_allocations))
+    allocs = [f"a{j}" for j in range(m)]
+    own = {(i, a, t): draw(st.integers(-value_range, value_range)) for i in range(n) for a in allocs for t in types[i]}
+    return Environment.quasilinear(types, p, allocs, lambda i, a, th: own[(i, a, th[i])],
+                                   name=f"correlated private values, {n} agents")
+
+
+def correlated_private_values(*, n_agents: int = 3, min_types: int = 2, max_types: int = 2, max_allocations: int = 3,
+                              value_range: int = 3) -> st.SearchStrategy[Environment]:
+    """Quasi-linear environments with private values v_i(a, θ_i) (integers in
+    [−value_range, value_range]) and a correlated prior with full-rank conditionals
+    (:func:`correlated_priors`: every agent's matrix p(θ_-i : θ_i) has full row rank —
+    the condition of Crémer and McLean); every agent has the same number of types
+    0, 1, …, k − 1 with k ∈ [min_types, max_types]."""
+    _check_int("n_agents", n_agents, 1, 4)
+    _check_int("min_types", min_types, 1, 4)
+    _check_int("max_types", max_types, min_types, 4)
+    _check_int("max_allocations", max_allocations, 2, 6)
+    _check_int("value_range", value_range, 1, 100)
+    return _correlated_pv(n_agents, min_types, max_types, max_allocations, value_range)
+
+
+@st.composite
+def _interdependent_auction(draw: Any, n: int, min_signals: int, max_signals: int, max_weight: int, max_constant: int,
+                            prior: str, seller: bool) -> Environment:
+    kind = draw(st.sampled_from(["independent", "correlated"])) if prior == "any" else prior
+    k0 = draw(st.integers(max(min_signals, 2) if kind == "correlated" else min_signals, max_signals))
+    sizes = [k0] * n if kind == "correlated" else [draw(st.integers(min_signals, max_signals)) for _ in range(n)]
+    signals = tuple(tuple(fmpq(s) for s in range(k)) for k in sizes)
+    own = [draw(st.integers(1, max_weight)) for _ in range(n)]
+    # w[i][k]: the weight of s_k in v_i; single crossing: w[j][i] < w[i][i] for j ≠ i
+    w = [[fmpq(own[i]) if k == i else fmpq(draw(st.integers(0, own[k] - 1))) for k in range(n)] for i in range(n)]
+    c = [fmpq(draw(st.integers(0, max_constant))) for _ in range(n)]
+    if kind == "correlated":
+        p = draw(correlated_priors(signals))
+    else:
+        p = independent(signals, [draw(distributions(k, full_support=True)) for k in sizes])
+    types = signals + (((fmpq(0),),) if seller else ())
+    probs = {th + ((fmpq(0),) if seller else ()): x for th, x in p.items()}
+
+    def value(i: int, a: Any, th: tuple) -> fmpq:
+        if i >= n or a != f"win{i + 1}":
+            return fmpq(0)
+        return c[i] + sum((w[i][k] * th[k] for k in range(n)), fmpq(0))
+
+    agents = [str(i + 1) for i in range(n)] + (["seller"] if seller else [])
+    return Environment.quasilinear(types, Belief(types, probs, name="prior"), [f"win{i + 1}" for i in range(n)], value,
+                                   agents=agents, name=f"interdependent auction, {n} bidders")
+
+
+def interdependent_auctions(*, n_bidders: int = 2, min_signals: int = 1, max_signals: int = 3, max_weight: int = 3,
+                            max_constant: int = 3, prior: str = "independent",
+                            seller: bool = True) -> st.SearchStrategy[Environment]:
+    """Single-good auctions with interdependent values and one-dimensional signals s_i ∈
+    {0, 1, …, k_i − 1}: allocations ``win1`` … ``winN`` (the good is always sold), bidder i's
+    value v_i(s) = c_i + Σ_k w[i][k]·s_k with integers c_i ∈ [0, max_constant],
+    w[i][i] ∈ [1, max_weight] and 0 ≤ w[j][i] < w[i][i] — the *single-crossing* condition
+    (raising s_i raises i's value strictly more than any other bidder's).  ``seller``: a
+    last player ``seller`` with one type and value 0 who receives the payments (so budget
+    balance means the bidders' payments go to her).  ``prior``: ``"independent"`` (full
+    support), ``"correlated"`` (:func:`correlated_priors`, every bidder with the same
+    number of signals) or ``"any"``.  Shrinks towards private values, one signal, c = 0."""
+    _check_int("n_bidders", n_bidders, 1, 4)
+    _check_int("min_signals", min_signals, 1, 5)
+    _check_int("max_signals", max_signals, min_signals, 5)
+    _check_int("max_weight", max_weight, 1, 100)
+    _check_int("max_constant", max_constant, 0, 1000)
+    _check_prior_kind(prior, ("independent", "correlated", "any"))
+    return _interdependent_auction(n_bidders, min_signals, max_signals, max_weight, max_constant, prior, seller)
 
 
 @st.composite

@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from .errors import ExactMDError
+from .progress import Reporter, active, wanted
 
 __all__ = ["run", "describe", "LostJobsError", "MAX_WORKERS"]
 
@@ -169,15 +170,27 @@ class _NoBar:
         pass
 
 
+class _Task:
+    """The bar as a task of the command's status line (:mod:`exactmd.progress`)."""
+
+    def __init__(self, reporter: Reporter, total: int, desc: str) -> None:
+        self.reporter, self.total, self.desc, self.done = reporter, total, desc, 0
+        reporter.update(desc, 0, total)
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        self.reporter.update(self.desc, self.done, self.total, force=self.done >= self.total)
+
+    def close(self) -> None:
+        self.reporter.finish(self.desc)
+
+
 def _progress_bar(progress: bool | None, total: int, desc: str) -> Any:
-    if progress is None:
-        isatty = getattr(sys.stderr, "isatty", None)
-        try:
-            progress = bool(isatty()) if isatty is not None else False
-        except (OSError, ValueError):  # a closed or detached stream
-            progress = False
-    if not progress:
+    if not wanted(progress):  # None: the command's --progress/--no-progress, else whether stderr is a terminal
         return _NoBar()
+    reporter = active()
+    if reporter is not None:  # a command's status line is shown: the bar joins it
+        return _Task(reporter, total, desc)
     try:
         from tqdm import tqdm
     except ImportError:

@@ -37,6 +37,7 @@ from .environment import Environment, read_environment_toml
 from .errors import ExactMDError, ModelError
 from .families import COST_FAMILIES, BudgetBalanceCost
 from .files import check_output_path
+from .notebook import Card, Displayable
 from .rational import Q, fmt
 from .sweep import run
 from .sweep_params import MAX_VALUES, Expr, Param, assign, number_at, parse_param, parse_set, path_text
@@ -70,7 +71,7 @@ class SweepPoint:
 
 
 @dataclass(frozen=True)
-class SweepResult:
+class SweepResult(Displayable):
     """The points of a sweep, in grid order, and their :class:`~exactmd.table.Table`."""
 
     file: str
@@ -99,6 +100,13 @@ class SweepResult:
 
     def __repr__(self) -> str:
         return f"SweepResult({self.file!r}, {len(self.points)} points of {', '.join(p.name for p in self.params)})"
+
+    def _card(self) -> Card:
+        facts: tuple[tuple[str, Any], ...] = (("question", self.question), ("points", len(self.points)),
+                                              ("parameters", ", ".join(p.name for p in self.params)))
+        if self.certificates is not None:
+            facts += (("certificates", self.certificates),)
+        return Card(f"sweep of {self.file}", facts, (("", self.table()),))
 
 
 def _family_list(constraints: Any, body: Mapping[str, Any], file: str) -> list[Any]:
@@ -263,7 +271,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.format not in FORMATS:
         raise ExactMDError(f"--format {args.format!r} must be one of {', '.join(FORMATS)}")
     out = output_path(args, args.env)
-    opts["progress"] = None
     res = sweep(args.env, args.param, args.set, constraints=args.constraints, objective=args.objective, sense=args.sense,
                 feasible=args.feasible, method=args.method, certificates=args.certificates, force=args.force, **opts)
     what = "whether a mechanism exists" if args.feasible else f"{args.sense} {args.objective}"

@@ -65,7 +65,7 @@ from flint import fmpq, fmpz
 from .errors import ModelError
 from .rational import Q, fmt, latex
 
-__all__ = ["Column", "Table", "STYLES", "latex_escape"]
+__all__ = ["Column", "Table", "STYLES", "latex_caption", "latex_escape"]
 
 #: the renderings :meth:`Table.render` knows
 STYLES = ("csv", "markdown", "latex", "json", "html")
@@ -82,6 +82,19 @@ def latex_escape(text: str) -> str:
     first\_best \& 50\%
     """
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def latex_caption(text: str) -> str:
+    r"""A caption for LaTeX: text escaped, math between paired ``$`` kept as written (an odd
+    number of ``$`` escapes them all).
+
+    >>> print(latex_caption("Revenue against $\\rho$ (50% of it)"))
+    Revenue against $\rho$ (50\% of it)
+    """
+    parts = str(text).split("$")
+    if len(parts) % 2 == 0:  # an unpaired $: all text
+        return latex_escape(text)
+    return "".join(latex_escape(p) if k % 2 == 0 else f"${p}$" for k, p in enumerate(parts))
 
 
 def _is_number(v: Any) -> bool:
@@ -239,7 +252,7 @@ class Table:
         if self.caption is not None or self.label is not None:
             head = [r"\begin{table}[ht]", r"\centering"]
             if self.caption is not None:
-                head.append(r"\caption{" + latex_escape(self.caption) + "}")
+                head.append(r"\caption{" + latex_caption(self.caption) + "}")
             if self.label is not None:
                 head.append(r"\label{" + self.label + "}")
             body = head + body + [r"\end{table}"]

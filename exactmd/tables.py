@@ -124,7 +124,7 @@ def add_table_options(parser: argparse.ArgumentParser, default: str | None = "ma
                         help="LaTeX numbers as \\frac{p}{q} (default) or p/q")
     parser.add_argument("--booleans", default=None, choices=["marks", "words"],
                         help="yes/no as \\checkmark/--- or words (default: marks in LaTeX, words in Markdown)")
-    parser.add_argument("--caption", default=None, help="the LaTeX table's caption (text; default: the table's own)")
+    parser.add_argument("--caption", default=None, help="the LaTeX table's caption (text, with math between $…$ kept; default: the table's own)")
     parser.add_argument("--label", default=None, help="the LaTeX table's \\label")
 
 

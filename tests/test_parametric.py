@@ -190,3 +190,49 @@ def test_infeasible_point_is_refused_naming_lambda():
         m.set_objective(x)
     with pytest.raises(LPError, match=r"at λ = \S+ the LP is infeasible"):
         solve_parametric(_lp(build), 0, 1)
+
+
+def test_a_jump_at_an_isolated_point_is_a_value_change():
+    """The correlated auction from ρ = −1/2 (λ = 0) to ρ = 1/2 (λ = 1): ρ = λ − 1/2.  For ρ ≠ 0 the
+    seller extracts the full surplus E[max v] = 2 − P(1, 1) = 2 − (1 + ρ)/4 (Crémer–McLean); at
+    ρ = 0 (independent values) she cannot, so the value drops at λ = 1/2 alone, while both sides
+    have the same formula.  The kind must say the value changes there."""
+    from pathlib import Path
+
+    ex = Path(__file__).resolve().parents[1] / "examples"
+    env = Environment.load(ex / "auction-correlated-2x2-negative.toml")
+    other = Environment.load(ex / "auction-correlated-2x2.toml")
+    d = parametric_design(env, ["IC", "interim-IR"], objective="revenue", mix=other)
+    (pt,) = d.result.points
+    assert pt.at.is_rational and pt.at.q == fmpq(1, 2)
+    assert pt.kind == "value changes"
+    half = fmpq(1, 2)
+    for lam in (fmpq(0), half - fmpq(1, 10**6), half, half + fmpq(1, 10**6), fmpq(1)):
+        direct = optimal_mechanism(env.with_prior(mixture(env.prior, other.prior, lam)), ["IC", "interim-IR"],
+                                   objective="revenue", method="exact").value
+        assert d.value_at(lam) == direct, lam
+        if lam != half:
+            rho = lam - half
+            assert direct == 2 - (1 + rho) / 4, lam  # full extraction, by hand
+    assert d.value_at(half) < 2 - fmpq(1, 4)  # strictly below the limit 7/4: a jump
+    ok, why = verify_document(json.loads(json.dumps(d.certificate)))
+    assert ok and "on [0, 1/2): " in why and "on {1/2}: 3/2" in why and "on (1/2, 1]: " in why, why
+
+
+def test_kinds_of_the_matrix_example():
+    res = solve_parametric(_lp(_matrix_lp), 0, 3)
+    assert [pt.kind for pt in res.points] == ["value continuous, formula changes"] * 3
+
+
+def test_the_plot_marks_the_isolated_value_and_the_open_ends(tmp_path):
+    from pathlib import Path
+
+    from exactmd.parametric_output import plot, plotted_points
+
+    ex = Path(__file__).resolve().parents[1] / "examples"
+    env = Environment.load(ex / "auction-correlated-2x2-negative.toml")
+    d = parametric_design(env, ["IC", "interim-IR"], objective="revenue", mix=Environment.load(ex / "auction-correlated-2x2.toml"))
+    # by hand: 3/2 at λ = 1/2, and the limit 15/8 − 1/8 = 7/4 from both sides, not included in either piece
+    assert sorted(plotted_points(d)) == [(0.5, 1.5, True), (0.5, 1.75, False), (0.5, 1.75, False)]
+    out = plot(d, tmp_path / "v.png")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

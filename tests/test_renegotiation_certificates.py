@@ -107,13 +107,19 @@ def _built(kind):
         doc = voting_certificate(env, f, [{"kind": "uninformed", "informed": 0, "decision": "alpha", "proposal": "beta"}])
     elif kind == "enumeration":
         doc = enumeration_certificate(example_5_environment([2, 5]))
+    elif kind == "oracle-check":
+        from exactmd.papers.neemanpavlov2007.claims_beyond_ipv import never_winning_bidder_auction
+        from exactmd.papers.neemanpavlov2007.interdependent import generalized_vickrey, oracle_check_certificate
+
+        env = never_winning_bidder_auction()
+        doc = oracle_check_certificate(env, generalized_vickrey(env))
     else:  # pragma: no cover
         raise AssertionError(kind)
     return json.dumps(doc)
 
 
 KINDS = ["exists-none", "exists-some", "min", "max", "lp-random", "lp-oracle-max", "lp-unbounded", "check-fails", "check-holds",
-         "voting-psi", "voting-oracle", "voting-uninformed", "enumeration"]
+         "voting-psi", "voting-oracle", "voting-uninformed", "enumeration", "oracle-check"]
 
 
 def _doc(kind):
@@ -159,6 +165,8 @@ EXPECTED = {
     "voting-oracle": ["expects 3/2 by reporting 0", "against 1 when truthful", "not ex post oracle renegotiation-proof"],
     # Example 6: player 2 would expect −2 from a switch, so none happens
     "voting-uninformed": ["no voting equilibrium switches to beta"],
+    # §4.1.4: bidder 3 (never wins) gains 1 with probability 1/2 by misreporting either way
+    "oracle-check": ["violates 2 of the 8 rows", "ORP[3: 0 -> 1] by 1/2"],
     # Example 5 on {2, 5}: only the (5, 2) state may trade, at 2 or 5, or not: 3 mechanisms
     "enumeration": ["Exactly 3 deterministic direct mechanisms are ex post IR"],
 }

@@ -115,3 +115,10 @@ def test_paper_table_has_booktabs_headers_and_caption(capsys):
     assert "\\toprule" in out and "\\caption{Bilateral trade" in out and "\\label{tab:b}" in out
     assert "$K$ & prior & regular & first best & first best attained" in out and "first\\_best" not in out
     assert "$2$ & uniform & $\\checkmark$ & $\\frac{2}{9}$" in out  # 2/9: tests/test_tables.py works it out by hand
+
+
+def test_a_caption_keeps_its_math_and_escapes_its_text():
+    t = Table([Column("v", "value")], [{"v": Q("1/2")}], caption=r"Revenue against $\rho$, 50% & more")
+    assert r"\caption{Revenue against $\rho$, 50\% \& more}" in t.to_latex()
+    t = Table([Column("v", "value")], [{"v": Q("1/2")}], caption="costs $5")  # an unpaired $ is text
+    assert r"\caption{costs \$5}" in t.to_latex()

@@ -31,6 +31,7 @@ from typing import Any
 from flint import fmpq
 
 from ..errors import BudgetExceededError, InvalidNumberError, LPError
+from ..progress import finish, step
 from ..rational import Q, fmt
 from .checker import LP_FORMAT
 
@@ -264,6 +265,7 @@ class _Tableau:
             before = self.objective()
             self._pivot(q, direction, col, t, leave, to_upper)
             self.pivots += 1
+            step("exact simplex", None, None, f"phase {phase}, {self.pivots} pivots")
             after = self.objective()
             degenerate = 0 if after != before else degenerate + 1
             if self.trace:
@@ -390,6 +392,15 @@ def simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None, time_l
         trace(f"exact simplex: {n} variables, {m} rows, sense {sense}")
     # phase 1: maximise −Σ w_r
     tab.set_costs({n + m + r: fmpq(-1) for r in range(m)})
+    try:
+        return _two_phases(problem, tab, budget, trace, sense, names, obj, rows, n, m)
+    finally:
+        finish("exact simplex")
+
+
+def _two_phases(problem: Mapping[str, Any], tab: "_Tableau", budget: "_Budget", trace: Callable[[str], None] | None,
+                sense: str, names: list[str], obj: dict[int, fmpq], rows: list[Any], n: int, m: int) -> dict[str, Any]:
+    """The two phases of :func:`simplex` on its tableau (phase 1's costs set)."""
     tab.run(1, lambda j: True, budget)
     infeas = tab.objective()
     cert: dict[str, Any] = {"format": LP_FORMAT, "problem": problem_copy(problem)}

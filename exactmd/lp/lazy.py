@@ -16,6 +16,7 @@ from typing import Any
 
 from flint import fmpq
 
+from ..progress import finish, step
 from ..rational import Q, fmt
 from .checker import LP_FORMAT
 from .exact import parse_problem, problem_copy
@@ -45,10 +46,19 @@ def solve_lazy(problem: dict[str, Any], initial: Iterable[str], *, log: Callable
         parsed = [(name, {names[j]: c for j, c in coeffs.items()}, op, b) for name, coeffs, op, b in rows_]
         del rows_
     active = set(initial)
+    try:
+        return _rounds(problem, rows, parsed, active, log, share_problem, solve_kwargs)
+    finally:
+        finish("lazy rows")
+
+
+def _rounds(problem: dict[str, Any], rows: list[dict[str, Any]], parsed: list[Any], active: set[str],
+            log: Callable[[str], None] | None, share_problem: bool, solve_kwargs: dict[str, Any]) -> LPResult:
     rounds = 0
     total_pivots = 0
     while True:
         rounds += 1
+        step("lazy rows", None, None, f"round {rounds} ({len(active)} of {len(rows)} rows)")
         sub = dict(problem, constraints=[r for r in rows if r["name"] in active])
         res = solve_problem(sub, _verify=False, **solve_kwargs)  # the full LP's certificate is verified below
         total_pivots += res.pivots

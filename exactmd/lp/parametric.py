@@ -618,6 +618,25 @@ def _same_value(p: Piece, q: Piece) -> bool:
     return p.value[0] == q.value[0] and p.value[1] == q.value[1]
 
 
+def _kind(near: list[Piece], x: Real, solved: fmpq | None) -> str:
+    """How the value behaves at the breakpoint x: the limits from the pieces on either side and the
+    value at x itself (of the piece that holds x, or of an exact solve there) are compared exactly.
+    A difference anywhere is a jump (``value changes``, also for an isolated point such as {x}
+    whose value differs from the limits on both sides); otherwise the same value function on
+    every side is a ``basis change only``, and different functions meeting at x are
+    ``value continuous, formula changes``."""
+    ps = list({id(p): p for p in near}.values())
+    for i, p in enumerate(ps):
+        for q in ps[i + 1:]:
+            if not _same_value(p, q) and sign_at(p.value[0] * q.value[1] - q.value[0] * p.value[1], x) != 0:
+                return "value changes"
+    if solved is not None and x.q is not None and any(p.value_at(x.q) != solved for p in ps):
+        return "value changes"
+    if all(_same_value(ps[0], q) for q in ps[1:]):
+        return "basis change only"
+    return "value continuous, formula changes"
+
+
 def _breakpoints(pp: ParametricProblem, pieces: list[Piece], LO: Real, HI: Real, method: str | None, parameter: str) -> list[PointStatus]:
     """Every end of a piece strictly inside (lo, hi), with its status and kind."""
     ends: list[Real] = []
@@ -632,15 +651,6 @@ def _breakpoints(pp: ParametricProblem, pieces: list[Piece], LO: Real, HI: Real,
         closing = [pc for pc in touching if (pc.lo == x and pc.closed[0]) or (pc.hi == x and pc.closed[1]) or (pc.lo < x < pc.hi)]
         left = [pc for pc in touching if pc.hi == x and pc.lo < x]
         right = [pc for pc in touching if pc.lo == x and pc.hi > x]
-        if left and right:
-            lp_, rp = left[0], right[0]
-            if _same_value(lp_, rp):
-                kind = "basis change only"
-            else:
-                d = (lp_.value[0] * rp.value[1] - rp.value[0] * lp_.value[1])
-                kind = "value continuous, formula changes" if sign_at(d, x) == 0 else "value changes"
-        else:
-            kind = "basis change only"
         value: fmpq | None = None
         lpcert = None
         formula = ""
@@ -658,6 +668,9 @@ def _breakpoints(pp: ParametricProblem, pieces: list[Piece], LO: Real, HI: Real,
             lpcert = res.certificate()
         else:
             status, by = "undecided", "every basis found here is singular at this point"
+        at_x = closing[0] if closing else None
+        kind = _kind([pc for pc in (left[:1] + right[:1] + ([at_x] if at_x else [])) if pc is not None], x,
+                     None if at_x is not None else value)
         out.append(PointStatus(x, status, value, by, kind, lpcert, formula))
     return out
 

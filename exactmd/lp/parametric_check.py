@@ -276,7 +276,7 @@ def _verify(doc: Mapping[str, Any]) -> str:
             V += c * X[j]
         if not (num * D - den * V).is_zero():
             raise CertificateError(f"{w}.value {poly_str(num)} / ({poly_str(den)}) is not the objective at the piece's solution")
-        formulas.append((a, b, num, den))
+        formulas.append((a, b, num, den, bool(cl[0]), bool(cl[1])))
         prev_end, prev_closed = b, cl[1]
     if not prev_end == HI:
         raise CertificateError(f"the last piece ends at {prev_end}, not at the interval's upper end {fmt(hi)}")
@@ -312,12 +312,23 @@ def _verify(doc: Mapping[str, Any]) -> str:
     if uncovered_ends:
         raise CertificateError("pieces[0].closed / pieces[-1].closed: the interval's ends must be covered by closed pieces")
     n_irr = sum(1 for x in distinct if not x.is_rational)
-    text = "; ".join(f"on {'[' + str(a) + ', ' + str(b) + ']' if not a == b else '{' + str(a) + '}'}: {_fs(num, den, par)}"
-                     for a, b, num, den in formulas[:6]) + ("; …" if len(formulas) > 6 else "")
+    text = "; ".join(f"on {_interval_text(a, b, c0, c1)}: {_fs(num, den, par)}"
+                     for a, b, num, den, c0, c1 in formulas[:6]) + ("; …" if len(formulas) > 6 else "")
     tail = f"; undecided at {', '.join(map(str, undecided))}" if undecided else ""
     return (f"for every {par} in [{fmt(lo)}, {fmt(hi)}] the {sense} LP ({n} variables, {m} rows, data affine in {par}) "
-            f"is optimal with value {text} — {len(formulas)} pieces, each a basis re-checked by polynomial identities and "
-            f"exact sign conditions, {len(distinct)} breakpoints ({n_irr} irrational){tail}")
+            f"is optimal with value {text} — {_n(len(formulas), 'piece')}, each a basis re-checked by polynomial identities and "
+            f"exact sign conditions, {_n(len(distinct), 'breakpoint')} ({n_irr} irrational){tail}")
+
+
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}" + ("" if k == 1 else "s")
+
+
+def _interval_text(a: Real, b: Real, c0: bool, c1: bool) -> str:
+    """``[a, b)``, ``{a}`` …: the piece as checked, with its ends included or not."""
+    if a == b:
+        return "{" + str(a) + "}"
+    return f"{'[' if c0 else '('}{a}, {b}{']' if c1 else ')'}"
 
 
 def _roots(D: fmpq_poly, a: Real, b: Real) -> list[Real]:

@@ -43,6 +43,7 @@ from typing import Any
 from flint import fmpq
 
 from ..errors import LPError
+from ..progress import finish, step
 from ..rational import fmt
 from .checker import LP_FORMAT
 from .exact import Budget, parse_problem, problem_copy
@@ -241,6 +242,7 @@ class _Revised:
             dq = self.d[q]
             self._pivot(q, direction, col, t, leave, to_upper)
             self.pivots += 1
+            step("exact simplex", None, None, f"phase {phase}, {self.pivots} pivots")
             before = self.obj
             self.obj = before + dq * direction * t
             degenerate = 0 if t != 0 else degenerate + 1
@@ -374,6 +376,15 @@ def revised_simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None
     if rules not in RULES:
         raise LPError(f"rules={rules!r} must be one of {', '.join(RULES)}")
     budget = Budget(max_pivots, time_limit)
+    try:
+        return _stall_proof(problem, parsed, budget, trace, rules, basis)
+    finally:
+        finish("exact simplex")
+
+
+def _stall_proof(problem: Mapping[str, Any], parsed: Any, budget: Budget, trace: Callable[[str], None] | None, rules: str,
+                 basis: tuple[Sequence[int], Collection[int]] | None) -> dict[str, Any]:
+    """:func:`revised_simplex` with its way out of a stall."""
     stall = STALL_AFTER if rules == "default" else None
     try:
         return _solve(problem, parsed, budget, trace, rules, basis, stall, 0)

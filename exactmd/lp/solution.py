@@ -14,7 +14,10 @@ from typing import Any
 from flint import fmpq
 
 from ..errors import CertificateError, LPError
-from ..rational import Q
+from ..notebook import Card, Displayable, MAX_ROWS
+from ..progress import finish, step
+from ..rational import Q, fmt
+from ..table import Column, Table
 from .checker import verify_certificate
 from .exact import canonical_problem
 from .revised import revised_simplex
@@ -31,8 +34,8 @@ class Status(StrEnum):
     FEASIBLE = "feasible"  # a feasibility question's answer (DesignResult); an LP's status is never this
 
 
-@dataclass(frozen=True)
-class LPResult:
+@dataclass(frozen=True, repr=False)
+class LPResult(Displayable):
     """A frozen LP answer; ``certificate()`` is the ``exactmd-lp-certificate/1`` document."""
 
     status: Status
@@ -64,6 +67,55 @@ class LPResult:
         ok, why = verify_certificate(self._cert)
         if not ok:
             raise CertificateError(f"the solver's own certificate fails: {why}")
+
+    def size(self) -> tuple[int, int]:
+        """(rows, variables) of the problem."""
+        return len(self.problem.get("constraints") or ()), len(self.problem.get("variables") or ())
+
+    def evidence(self) -> tuple[str, dict[str, fmpq]]:
+        """The certificate's evidence by name: ``("dual", y)`` (optimal), ``("farkas", y)``
+        (infeasible) or ``("ray", d)`` (unbounded)."""
+        for name in ("dual", "farkas", "ray"):
+            d = getattr(self, name)
+            if d is not None:
+                return name, d
+        return "", {}
+
+    def __repr__(self) -> str:
+        rows, cols = self.size()
+        v = "" if self.value is None else f", value={fmt(self.value)}"
+        name, ev = self.evidence()
+        nz = sum(1 for q in ev.values() if q != 0)
+        return (f"LPResult(status={self.status}{v}, {rows:,} rows × {cols:,} variables, "
+                f"{'Farkas' if name == 'farkas' else name}: {nz:,} nonzero, pivots={self.pivots}, method={self.method!r})")
+
+    def tables(self, max_rows: int | None = MAX_ROWS) -> list[tuple[str, Table, int]]:
+        """The nonzero primal values and the nonzero multipliers of the evidence, as tables
+        (heading, table of the first ``max_rows`` entries, entries left out)."""
+        out = []
+        name, ev = self.evidence()
+        what = {"dual": "row multipliers (dual)", "farkas": "Farkas multipliers (a weighted sum of rows that is impossible)",
+                "ray": "unbounded ray"}
+        for heading, d, key in (("primal values (nonzero)", self.primal, "variable"),
+                                (f"{what.get(name, name)} (nonzero)", ev if name else None, "row" if name != "ray" else "variable")):
+            if d is None:
+                continue
+            items = [(k, q) for k, q in d.items() if q != 0]
+            shown_ = items if max_rows is None else items[:max_rows]
+            t = Table([Column("name", key), Column("value", "value", "value")], [{"name": k, "value": q} for k, q in shown_])
+            out.append((heading, t, len(items) - len(shown_)))
+        return out
+
+    def _card(self) -> Card:
+        rows, cols = self.size()
+        facts: tuple[tuple[str, Any], ...] = (("status", str(self.status)),)
+        if self.value is not None:
+            facts += (("value", self.value),)
+        facts += (("problem", f"{self.problem.get('sense', 'max')}, {rows:,} rows × {cols:,} variables"),
+                  ("method", self.method), ("pivots", self.pivots),
+                  ("certificate", "exactmd-lp-certificate/1, verified (exactmd verify re-checks it)"))
+        tabs = self.tables()
+        return Card("LP result", facts, tuple((h, t) for h, t, _ in tabs), more=tuple((h, n) for h, _, n in tabs if n))
 
 
 COMPACT_ABOVE = 5000
@@ -139,7 +191,11 @@ def solve_problem(
     size = len(body.get("constraints") or ()) * len(body.get("variables") or ())
     hint_basis: list[tuple[list[int], list[int]]] = []
     if method == "hint" or (method == "auto" and size >= HINT_MIN_SIZE and hint.available()):
-        cert = hint.solve_hinted(body, time_limit=time_limit, trace=trace, basis_out=hint_basis)
+        step("float hint", None, None, "(HiGHS, then exact refinement)")
+        try:
+            cert = hint.solve_hinted(body, time_limit=time_limit, trace=trace, basis_out=hint_basis)
+        finally:
+            finish("float hint")
         if cert is not None:
             name = "highs-basis+exact-refinement"
         else:

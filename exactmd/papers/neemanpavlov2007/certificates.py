@@ -5,8 +5,9 @@ question and its evidence.  Questions (:data:`QUESTION_KEYS`): ``exists``, ``min
 (§3's LP), ``lp`` (any LP of :func:`~exactmd.papers.neemanpavlov2007.questions.model_for`:
 §3, §4.1.1, §4.1.2), ``check`` (a given mechanism against §3's rows), ``voting`` (§4.1.1's
 cases against ψ and ψ̂), ``enumeration`` (Example 5's ex post IR deterministic mechanisms),
-``transfer-check`` (§4.1.1, proposals with transfers) and ``lemma-2`` (Lemma 2 from the
-definition).  :func:`verify_rp_certificate` rebuilds the LP or the computation from the
+``transfer-check`` (§4.1.1, proposals with transfers), ``lemma-2`` (Lemma 2 from the
+definition) and ``oracle-check`` (§4.1.4: a type-report mechanism's ``outcomes`` against every
+row of the oracle-RP LP).  :func:`verify_rp_certificate` rebuilds the LP or the computation from the
 environment alone and re-checks it (``exactmd verify``).
 """
 
@@ -28,6 +29,7 @@ from .document import (
     RP_FORMAT, _PSI_KINDS, _clip, _enumeration_statement, _lp_statement, _number, _object, _refuse, _same,
     _voting_statement, _where)
 from .questions import MODELS, _NO_BUDGET, model_for
+from .interdependent import verify_oracle_check
 from .transfer_proposals import verify_lemma_2, verify_transfer_check
 from .voting import (
     ex_post_ir_deterministic, oracle_deviation_gain, rp_against_psi, rp_against_psi_any_equilibrium,
@@ -50,6 +52,7 @@ QUESTION_KEYS: dict[str, tuple[str, ...]] = {
     "enumeration": ("format", "question", "statement", "environment", "mechanisms"),
     "transfer-check": ("format", "question", "statement", "environment", "mechanism", "holds", "gain", "switch"),
     "lemma-2": ("format", "question", "statement", "environment", "pairs"),
+    "oracle-check": ("format", "question", "statement", "environment", "budget", "outcomes", "violations"),
 }
 CASE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # kind: (inputs, results)
     "psi": (("kind", "psi"), ("holds", "gain", "switch")),
@@ -294,6 +297,8 @@ def _verify_rp(cert: Any) -> tuple[str, str]:
         verdict, detail = verify_transfer_check(env, cert)
     elif q == "lemma-2":
         verdict, detail = verify_lemma_2(env, cert)
+    elif q == "oracle-check":
+        verdict, detail = verify_oracle_check(env, cert)
     else:
         obj = _object(cert["objective"], "objective")
         terms = {}

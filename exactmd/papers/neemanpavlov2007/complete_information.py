@@ -19,6 +19,9 @@ and Example 1 (continued)), for every state θ:
   player exists);
 * ``BB[r]`` — Σ_i t_i[r] = 0 (``budget="balanced"``, the mechanisms of Propositions
   1–2) or ≤ 0 (``budget="feasible"``, §2's feasibility);
+* ``C1[θ]`` (``budget="feasible"`` only) — Σ_i t_i[θ, …, θ] = 0: condition 1 of the
+  definition, since money left over at the truthful outcome can be handed back, a
+  feasible alternative that Pareto dominates it (with ``budget="balanced"`` ``BB`` gives it);
 * ``RP[i: θ -> θ']`` — player i gains nothing by reporting θ' and then renegotiating
   to the efficient outcome, capturing the surplus S(θ) = max_a Σ_j v_j(a, θ) net of the
   others' utilities at the misreport's outcome:
@@ -122,6 +125,8 @@ def rp_model(env: Environment, budget: str = "balanced") -> Model:
         bad = {qname(env, a, diag): 1 for a in env.outcomes if a not in eff}
         if bad:
             m.add_row(f"EFF[{profile_label(th)}]", bad, "==", 0)
+        if budget == "feasible":  # condition 1: money left over at the truthful outcome is a Pareto improvement
+            m.add_row(f"C1[{profile_label(th)}]", {tname(env, i, diag): 1 for i in range(env.n)}, "==", 0)
     for k, th in enumerate(states):
         diag = (k,) * env.n
         s = surplus(env, th)

@@ -3,7 +3,10 @@
 If players 1 and 2 report the same state θ the outcome is (a(θ), t(θ)), otherwise
 (a₀, −M, −M, 2M, 0, …, 0) (:func:`punishment_mechanism`); the proof's bound on M
 (:func:`paper_M_bound`), the least M at which the mechanism is ex post renegotiation-proof,
-exactly (:func:`required_M`), and the mechanism checked at both (:func:`proposition_1`).
+exactly (:func:`required_M`), and the mechanism checked at both (:func:`proposition_1`); a
+sufficient bound in closed form, for a given a₀ (:func:`sufficient_M`, equal to the least M)
+and for every a₀ at once (:func:`uniform_sufficient_M`) — derived in
+``derivations/punishment-bound.md``.
 """
 
 from __future__ import annotations
@@ -49,6 +52,39 @@ def paper_M_bound(env: Environment, transfers: Mapping[tuple, Sequence[Any]]) ->
     """max_{i, a, θ} |v_i(a, θ) + t_i(θ)|: the proof of Proposition 1 takes any M above it."""
     return max(abs(env.valuation(i, a, th) + Q(transfers[th][i]))
                for i in range(env.n) for a in env.outcomes for th in env.profiles())
+
+
+def _welfare(env: Environment, a: Any, th: tuple) -> fmpq:
+    return sum((env.valuation(j, a, th) for j in range(env.n)), fmpq(0))
+
+
+def sufficient_M(env: Environment, decision: Mapping[tuple, Any], transfers: Mapping[tuple, Sequence[Any]], a0: Any = None) -> fmpq:
+    """B(a₀) = max(0, max_{θ, i ∈ {1, 2}} [S(θ) − W(a₀, θ) + v_i(a₀, θ) − v_i(a(θ), θ) − t_i(θ)])
+    (0 with a single state: no report can differ): the punishment mechanism with this a₀
+    is ex post RP for every M ≥ B(a₀) (derivations/punishment-bound.md), and for no
+    smaller M when B(a₀) > 0."""
+    a0 = env.outcomes[0] if a0 is None else a0
+    states = env.profiles()
+    if len(states) < 2:
+        return fmpq(0)
+    need = fmpq(0)
+    for th in states:
+        loss = max(_welfare(env, a, th) for a in env.outcomes) - _welfare(env, a0, th)
+        for i in (0, 1):
+            need = max(need, loss + env.valuation(i, a0, th) - env.valuation(i, decision[th], th) - Q(transfers[th][i]))
+    return need
+
+
+def uniform_sufficient_M(env: Environment, decision: Mapping[tuple, Any], transfers: Mapping[tuple, Sequence[Any]]) -> fmpq:
+    """B* = max(0, max_θ [S(θ) − min_a W(a, θ)] + max_{θ, i ∈ {1, 2}} [max_a v_i(a, θ) −
+    v_i(a(θ), θ) − t_i(θ)]) ≥ B(a₀) for every a₀: enough whichever a₀ the punishment uses."""
+    states = env.profiles()
+    if len(states) < 2:
+        return fmpq(0)
+    spread = max(max(_welfare(env, a, th) for a in env.outcomes) - min(_welfare(env, a, th) for a in env.outcomes) for th in states)
+    gain = max(max(env.valuation(i, a, th) for a in env.outcomes) - env.valuation(i, decision[th], th) - Q(transfers[th][i])
+               for th in states for i in (0, 1))
+    return max(fmpq(0), spread + gain)
 
 
 def required_M(env: Environment, decision: Mapping[tuple, Any], transfers: Mapping[tuple, Sequence[Any]], a0: Any = None) -> fmpq:

@@ -67,14 +67,20 @@ def _B_to_json(B: Any) -> Any:
     return [b.to_dict() for b in sorted(B, key=lambda c: tuple(c[th] for th in c.profiles()))]
 
 
-def composite_from_dict(env: Environment, d: Mapping[str, Any]) -> Composite:
-    """Inverse of :meth:`Composite.to_dict` (signals are strings; outcomes resolved in env)."""
+def composite_from_dict(env: Environment, d: Mapping[str, Any], *, strict: bool = False) -> Composite:
+    """Inverse of :meth:`Composite.to_dict` (signals are strings; outcomes resolved in env).
+    ``strict`` (certificates): every probability as the writers write it — a positive
+    "p" or "p/q" in lowest terms (zero entries are not written)."""
     if not isinstance(d, Mapping) or not isinstance(d.get("device"), Mapping) or not isinstance(d.get("g"), Mapping) \
             or set(d) != {"device", "g"}:
         raise ModelError("a device must be an object {\"device\": {profile: {signal: probability}}, \"g\": {signal: outcome}}")
     for k, v in d["device"].items():
         if not isinstance(v, Mapping):
             raise ModelError(f"device row {k!r} must be an object {{signal: probability}}")
+        for sig, x in v.items() if strict else ():
+            if not isinstance(x, str) or len(x) > 200 or fmt(Q(x)) != x or Q(x) <= 0:
+                raise ModelError(f"device row {k!r}: the probability {str(x)[:40]!r} of signal {str(sig)[:40]!r} must be a positive "
+                                 "number written \"p\" or \"p/q\" in lowest terms (zero entries are not written)")
     dev = Device(env.types, {k: dict(v) for k, v in d["device"].items()})
     g = {s: env.resolve_outcome(x) for s, x in d["g"].items()}
     return Composite(dev, g)
@@ -417,7 +423,7 @@ def _verify_covered(doc: Mapping[str, Any]) -> str:
               "an uncovered elimination verdict" if method == "elimination" and not is_covered else f"a {'covered' if is_covered else 'revelation'} verdict")
     if is_covered:
         _need(isinstance(doc["witness"], Mapping), "'witness': a covered verdict needs the covering device")
-        cv = covers(env, composite_from_dict(env, doc["witness"]), p, B, e)
+        cv = covers(env, composite_from_dict(env, doc["witness"], strict=True), p, B, e)
         _need(cv.covers, f"'witness' does not cover p: {cv.reason}")
         how = (how + "; " if how else "") + "the witness covers p (re-checked from the definition)"
     else:
@@ -436,7 +442,7 @@ def _verify_covers(doc: Mapping[str, Any]) -> str:
     _need(isinstance(name, str) and bool(_NAME.fullmatch(name)), "'device name' must be 1–40 letters, digits or ∘<>,.:#+-_")
     env, p, B, e = _common(doc)
     _need(isinstance(doc["device"], Mapping), "'device' must be a device object")
-    v = covers(env, composite_from_dict(env, doc["device"]), p, B, e)
+    v = covers(env, composite_from_dict(env, doc["device"], strict=True), p, B, e)
     _same(doc, "covers", v.covers)
     _same(doc, "clause", v.clause)
     _optional(doc, "blocking plan", v.plan is not None, "a verdict through clause 3" if v.plan is not None else f"a verdict {'that covers' if v.covers else f'through clause {v.clause}'}")
@@ -538,7 +544,7 @@ class _EvidenceCheck:
             k = v["witness"]
             _need(isinstance(k, int) and not isinstance(k, bool) and 0 <= k < len(self.W), f"{where}: witness {k!r} is not in 'witnesses'")
             if k not in self._w:
-                self._w[k] = composite_from_dict(self.env, self.W[k])
+                self._w[k] = composite_from_dict(self.env, self.W[k], strict=True)
             self.used_w.add(k)
             cv = covers(self.env, self._w[k], p, B, self.e)
             _need(cv.covers, f"{where}: witness {k} does not cover p under {'Δ' if t == 0 else f'UC^{t - 1}'}: {cv.reason}")
