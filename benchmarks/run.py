@@ -13,6 +13,8 @@ own peak resident memory:
 * ``exactmd-lp`` — ``exactmd lp solve FILE -o CERT`` on the full LP (the generic path:
   read the JSON problem, solve — float hint re-solved exactly when ``highspy`` is
   installed —, verify the certificate with the independent checker, write it);
+* ``exactmd-exact`` — the same with ``--method exact``: the pure exact path (the exact
+  revised simplex on an exact sparse LU, :mod:`exactmd.lp.revised`; no HiGHS);
 * ``second-best`` — ``exactmd.papers.vartiainen2014.second_best`` (the structured path: IC rows
   generated lazily, certificate for the full LP verified), then ``exactmd verify`` on
   the written mechanism certificate, timed separately (column ``verify s``);
@@ -24,7 +26,8 @@ own peak resident memory:
 
 Exact peers must agree with exactmd's value exactly (``glpk`` to the printed digits); a
 disagreement is printed as ``MISMATCH``.  Ratios are each solver's time divided by
-exactmd's time on the same problem (``exactmd-lp`` for the full-LP peers).  Peers that
+exactmd's time on the same problem (``exactmd-lp`` for the full-LP peers, or
+``exactmd-exact`` when ``exactmd-lp`` is not run).  Peers that
 are not installed are skipped with a note.  Results are written down in
 benchmarks/README.md.
 """
@@ -47,8 +50,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SOLVERS = ["exactmd-lp", "second-best", "highs", "sympy", "cdd", "glpk"]
-DEFAULT_MAX = {"sympy": 8, "cdd": 8, "glpk": 32, "highs": 64, "exactmd-lp": 64}
+SOLVERS = ["exactmd-lp", "exactmd-exact", "second-best", "highs", "sympy", "cdd", "glpk"]
+DEFAULT_MAX = {"sympy": 8, "cdd": 8, "glpk": 32, "highs": 64, "exactmd-lp": 64, "exactmd-exact": 32}
 
 
 def _peak_mib() -> float:  # float-ok: a report
@@ -142,12 +145,12 @@ def child(solver: str, K: int, prior: str, problem_file: str, workdir: str) -> d
         p = _problem(K, prior)
         Path(problem_file).write_text(json.dumps(dict(p, format="exactmd-lp-problem/1")))
         return {"seconds": 0.0, "peak_mib": _peak_mib()}
-    if solver == "exactmd-lp":
+    if solver in ("exactmd-lp", "exactmd-exact"):
         from exactmd.cli import main as cli
 
         cert = os.path.join(workdir, "lp-cert.json")
         t0 = time.perf_counter()
-        rc = cli(["lp", "solve", problem_file, "--method", "auto", "-o", cert])
+        rc = cli(["lp", "solve", problem_file, "--method", "auto" if solver == "exactmd-lp" else "exact", "-o", cert])
         out["seconds"] = time.perf_counter() - t0
         doc = json.loads(Path(cert).read_text())
         out["value"], out["method"] = doc.get("value"), "rc=%d" % rc
@@ -278,16 +281,18 @@ def main() -> None:
                         print(f"{K:>4} {prior:>10} {s:>12} {'error':>9}  {err[:100]}", flush=True)
                         continue
                     o = json.loads(r.stdout.strip().splitlines()[-1])
-                    if s in ("exactmd-lp", "second-best"):
+                    if s in ("exactmd-lp", "exactmd-exact", "second-best"):
                         ref_time[s] = o["seconds"]
                         ref_value = ref_value or o.get("value")
-                    base = ref_time.get("exactmd-lp", ref_time.get("second-best"))
+                    base = ref_time.get("exactmd-lp", ref_time.get("exactmd-exact", ref_time.get("second-best")))
                     ratio = "" if base is None or s in ("exactmd-lp", "second-best") else f"{o['seconds'] / base:7.1f}"
+                    if s == "exactmd-exact" and "exactmd-lp" not in ref_time:
+                        ratio = ""
                     if s == "second-best" and "exactmd-lp" in ref_time:
                         ratio = f"{o['seconds'] / ref_time['exactmd-lp']:7.2f}"
                     ver = f"{o['verify_seconds']:8.2f}" if "verify_seconds" in o else ""
                     val = o.get("value")
-                    note = _agree(val, ref_value, s) if s not in ("exactmd-lp",) else ""
+                    note = _agree(val, ref_value, s) if s != "exactmd-lp" else ""
                     print(f"{K:>4} {prior:>10} {s:>12} {o['seconds']:9.2f} {ratio:>7} {o['peak_mib']:9.0f} {ver:>8}  {val}{note}", flush=True)
 
 

@@ -108,7 +108,7 @@ def test_a_wrong_sub_lp_answer_is_caught_by_the_full_verification(monkeypatch):
     from exactmd.errors import CertificateError
     from exactmd.rational import Q, fmt
 
-    real = solution.simplex
+    real = solution.revised_simplex
 
     def wrong(body, **kw):
         cert = real(body, **kw)
@@ -116,6 +116,6 @@ def test_a_wrong_sub_lp_answer_is_caught_by_the_full_verification(monkeypatch):
             cert["value"] = fmt(Q(cert["value"]) + 1)  # a value one more than the optimum
         return cert
 
-    monkeypatch.setattr(solution, "simplex", wrong)
+    monkeypatch.setattr(solution, "revised_simplex", wrong)
     with pytest.raises(CertificateError, match="certificate fails"):
         optimal_mechanism(bilateral_trade(3, "uniform", "uniform"), ["IC", "interim-IR", "BB"], method="exact")

@@ -150,3 +150,18 @@ def test_refinement_runs_until_the_denominators_are_reached(monkeypatch):
     assert hinted.value == solve_problem(p, method="exact").value
     monkeypatch.setattr(refine, "MAX_ROUNDS", 12)  # the earlier cap: the hint fell back
     assert solve_problem(p, method="hint").method.startswith("exact")
+
+
+def test_when_the_hint_fails_the_exact_simplex_starts_from_highss_basis(monkeypatch):
+    # every exact check of HiGHS's (optimal) basis is made to fail, and the exact pivots
+    # from it refused: the exact revised simplex then starts from that basis, not from scratch
+    monkeypatch.setattr(hint, "certificate", lambda *a: (None, "refused here"))
+    monkeypatch.setattr(hint, "continue_exactly", lambda *a, **k: ("neither", 0, None, None))
+    problem = build_problem(bilateral_trade(3, "uniform", "uniform"), ["IC", "interim-IR", "BB"]).problem
+    lines = []
+    res = solve_problem(problem, method="hint", trace=lines.append)
+    cold = solve_problem(problem, method="exact")
+    assert res.method.startswith("exact-simplex") and res.value == cold.value
+    assert any(ln.startswith("warm start from the given basis") for ln in lines)
+    assert res.pivots < cold.pivots
+    assert verify_certificate(res.certificate())[0]

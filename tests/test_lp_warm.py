@@ -145,3 +145,15 @@ def test_exact_pivots_solve_the_second_best_lp_from_its_slack_basis(K, prior):
     outcome, pivots, x, y = continue_exactly(*args)
     assert outcome == "optimal" and pivots > 0
     _check(problem, outcome, x, y)
+
+
+@given(lp_problems(bounds=("box", "fixed"), max_vars=6, max_rows=6))
+def test_when_refinement_on_highs_factorisation_fails_the_exact_lu_solves(problem):
+    # refinement refuses every solve: exactmd's own LU of B₀ takes over, with the same answers
+    import unittest.mock
+
+    with unittest.mock.patch.object(warm, "refine", lambda *a, **k: None):
+        args = _slack_start(problem, _dual_feasible)
+        outcome, _, x, y = continue_exactly(*args)
+    assert outcome in ("optimal", "infeasible")
+    _check(problem, outcome, x, y)

@@ -1,4 +1,10 @@
-"""A compact exact bounded-variable primal simplex on problem dicts (CERTIFICATES.md).
+"""Problem dicts read exactly, and a compact dense-tableau exact simplex (CERTIFICATES.md).
+
+``parse_problem`` / ``canonical_problem`` / ``problem_copy`` serve every solver.  The
+tableau simplex below was the pure exact path; the exact revised simplex of
+:mod:`exactmd.lp.revised` (an exact sparse LU instead of a tableau) replaced it, and with
+``rules="tableau"`` makes the very pivots made here: the tableau is kept as the
+cross-check of that path (tests/test_lp_revised.py).
 
 Conventions.  Every row ``a_r·x (op) b_r`` becomes ``a_r·x − s_r = 0`` with a row
 variable s_r bounded by the row (``<=``: s_r ≤ b_r; ``>=``: s_r ≥ b_r; ``==``: s_r = b_r).
@@ -370,6 +376,9 @@ class _Budget:
                 f"gave up after {self.time_limit} s and {pivots} pivots (phase {phase}, objective so far "
                 f"{fmt(obj)}); limit --time-limit {self.time_limit}; no answer"
             )
+
+
+Budget = _Budget  # shared with the revised simplex (exactmd.lp.revised)
 
 
 def simplex(problem: Mapping[str, Any], *, max_pivots: int | None = None, time_limit: float | None = None,  # float-ok: wall clock

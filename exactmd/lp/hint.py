@@ -27,7 +27,8 @@ from a primal feasible one; solves by refinement on HiGHS's factorisation of *it
 and an exact eta file).  If the basis is neither primal nor dual feasible, HiGHS continues
 from it with its feasibility tolerances tightened to 1e-10 and the new basis is tried once
 more.  If that fails too, or HiGHS does not report an optimal basis at all,
-:func:`solve_hinted` returns ``None`` and the caller solves with the pure exact simplex.
+:func:`solve_hinted` returns ``None`` and the caller solves with the pure exact simplex,
+starting from HiGHS's last basis (:mod:`exactmd.lp.revised`'s warm start).
 A wrong hint can cost time, never correctness.
 """
 
@@ -149,20 +150,28 @@ def certificate(problem: Mapping[str, Any], x: list[fmpq], y: list[fmpq]) -> tup
 
 
 def solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None = None,  # float-ok: wall clock
-                 trace: Callable[[str], None] | None = None) -> dict[str, Any] | None:
+                 trace: Callable[[str], None] | None = None,
+                 basis_out: list[tuple[list[int], list[int]]] | None = None) -> dict[str, Any] | None:
     """A verified optimal certificate from HiGHS's basis re-solved exactly, or ``None``
     when the hint does not yield one (the caller then uses the exact simplex) — also when
-    a number of the LP does not fit in a double (|x| > 1.8·10³⁰⁸)."""
+    a number of the LP does not fit in a double (|x| > 1.8·10³⁰⁸).  When it returns ``None``
+    after HiGHS reported a basis, that basis is appended to ``basis_out`` as
+    ``(basic, upper)`` in the indexing of :func:`exactmd.lp.revised.revised_simplex`
+    (j < n a column, n + i the activity of row i), for the exact simplex to start from."""
+    last: list[tuple[list[int], list[int]]] = []
     try:
-        return _solve_hinted(problem, time_limit=time_limit, trace=trace)
+        cert = _solve_hinted(problem, time_limit=time_limit, trace=trace, last=last)
     except OverflowError:
         if trace:
             trace("float hint: a number of this LP does not fit in a double; no hint")
         return None
+    if cert is None and last and basis_out is not None:
+        basis_out.append(last[-1])
+    return cert
 
 
 def _solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None,  # float-ok: wall clock
-                  trace: Callable[[str], None] | None) -> dict[str, Any] | None:
+                  trace: Callable[[str], None] | None, last: list[tuple[list[int], list[int]]]) -> dict[str, Any] | None:
     import highspy
     import numpy as np
 
@@ -189,6 +198,8 @@ def _solve_hinted(problem: Mapping[str, Any], *, time_limit: float | None,  # fl
         basic = [int(k) for k in h.getBasicVariables()[1]]  # ≥ 0: column; < 0: row −1−k
         if len(basic) != m:
             return None, "HiGHS's basis has the wrong size", None, None
+        last.append(([k if k >= 0 else n - 1 - k for k in basic],
+                     [j for j, st in enumerate(cstat) if st == S.kUpper] + [n + i for i, st in enumerate(rstat) if st == S.kUpper]))
         # exact values of the nonbasic columns and row activities
         x: list[fmpq | None] = [None] * n
         for j, s in enumerate(cstat):

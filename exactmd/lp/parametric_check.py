@@ -312,7 +312,7 @@ def _verify(doc: Mapping[str, Any]) -> str:
     if uncovered_ends:
         raise CertificateError("pieces[0].closed / pieces[-1].closed: the interval's ends must be covered by closed pieces")
     n_irr = sum(1 for x in distinct if not x.is_rational)
-    text = "; ".join(f"on {_interval_text(a, b, c0, c1)}: {_fs(num, den, par)}"
+    text = "; ".join(f"on {_interval_text(a, b, c0, c1)}: {_value_text(a, b, num, den, par)}"
                      for a, b, num, den, c0, c1 in formulas[:6]) + ("; …" if len(formulas) > 6 else "")
     tail = f"; undecided at {', '.join(map(str, undecided))}" if undecided else ""
     return (f"for every {par} in [{fmt(lo)}, {fmt(hi)}] the {sense} LP ({n} variables, {m} rows, data affine in {par}) "
@@ -333,6 +333,15 @@ def _interval_text(a: Real, b: Real, c0: bool, c1: bool) -> str:
 
 def _roots(D: fmpq_poly, a: Real, b: Real) -> list[Real]:
     return real_roots(D, a, b) if D.degree() > 0 else []
+
+
+def _value_text(a: Real, b: Real, num: fmpq_poly, den: fmpq_poly, var: str) -> str:
+    """The piece's value: its number on a rational point {a} (the formula of the basis found
+    there is one of many that agree at a), else its formula."""
+    t = a.q if a == b and a.is_rational else None
+    if t is not None:
+        return fmt(num(t) / den(t))
+    return _fs(num, den, var)
 
 
 def _fs(num: fmpq_poly, den: fmpq_poly, var: str) -> str:

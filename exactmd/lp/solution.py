@@ -19,7 +19,8 @@ from ..progress import finish, step
 from ..rational import Q, fmt
 from ..table import Column, Table
 from .checker import verify_certificate
-from .exact import canonical_problem, simplex
+from .exact import canonical_problem
+from .revised import revised_simplex
 from . import hint
 
 
@@ -166,7 +167,8 @@ def solve_problem(
 
     ``method``: ``"exact"`` — the exact simplex alone; ``"hint"`` — HiGHS's optimal basis
     re-solved exactly (:mod:`exactmd.lp.hint`, needs ``highspy``), falling back to
-    the exact simplex when the hint does not yield a verified certificate; ``"auto"``
+    the exact simplex (started from HiGHS's last basis) when the hint does not yield a
+    verified certificate; ``"auto"``
     (default) — ``"hint"`` when ``highspy`` is installed and the LP has at least
     ``HINT_MIN_SIZE`` rows × variables (below that the exact simplex is as fast), else
     ``"exact"``.  ``None`` means the :func:`default_method` in force.  Every method returns
@@ -187,25 +189,29 @@ def solve_problem(
     if method is None:
         method = _default_method.get()
     size = len(body.get("constraints") or ()) * len(body.get("variables") or ())
+    hint_basis: list[tuple[list[int], list[int]]] = []
     if method == "hint" or (method == "auto" and size >= HINT_MIN_SIZE and hint.available()):
         step("float hint", None, None, "(HiGHS, then exact refinement)")
         try:
-            cert = hint.solve_hinted(body, time_limit=time_limit, trace=trace)
+            cert = hint.solve_hinted(body, time_limit=time_limit, trace=trace, basis_out=hint_basis)
         finally:
             finish("float hint")
         if cert is not None:
             name = "highs-basis+exact-refinement"
         else:
             if trace:
-                trace("falling back to the exact simplex")
+                trace("falling back to the exact simplex" + (" from HiGHS's basis" if hint_basis else ""))
             if size >= SLOW_FALLBACK_SIZE and time_limit is None and max_pivots is None:
                 warnings.warn(
                     f"the float hint did not give an exact optimal basis for this LP ({len(body.get('constraints') or ())} rows); "
                     "the exact simplex alone may take hours at this size — pass time_limit= (CLI: --time-limit) to bound it",
                     RuntimeWarning, stacklevel=2)
     if cert is None:
-        cert = simplex(body, max_pivots=max_pivots, time_limit=time_limit, trace=trace)
+        # from HiGHS's last basis when the hint failed (its values repaired exactly), else cold
+        cert = revised_simplex(body, max_pivots=max_pivots, time_limit=time_limit, trace=trace,
+                               basis=hint_basis[0] if hint_basis else None)
     pivots = cert.pop("pivots")
+    cert.pop("basis", None)
     res = LPResult(
         Status(cert["status"]),
         Q(cert["value"]) if "value" in cert else None,

@@ -14,8 +14,10 @@ After ``BLAND_AFTER`` consecutive degenerate pivots both switch to Bland's rule 
 index), which cannot cycle.  Each pivot needs one row of B⁻¹ (ρ = B⁻ᵀe_p, for the reduced
 costs and the duals) and one column of B⁻¹A (Δ = B⁻¹a_q, for the values).  Both are
 solved *exactly*: by iterative refinement with rational reconstruction on HiGHS's
-factorisation of its own basis B₀ (:func:`exactmd.lp.hint.refine`), followed by the exact
-eta file of the pivots made since (B_k = B₀E₁⋯E_k, product form).  HiGHS is never asked to
+factorisation of its own basis B₀ (:func:`exactmd.lp.hint.refine`) — or, when that does
+not reach an exact solution (HiGHS's factorisation need not match the basis it reports),
+with exactmd's own exact LU of B₀ (:mod:`exactmd.lp.lu`) —, followed by the exact eta
+file of the pivots made since (B_k = B₀E₁⋯E_k, product form).  HiGHS is never asked to
 factorise the new bases: the exact optimum is often a basis that is singular to double
 precision — which is why HiGHS stopped short of it.  Values, reduced costs and duals are
 updated exactly, so every decision is exact; the caller verifies the final certificate.
@@ -34,6 +36,7 @@ from typing import Any
 from flint import fmpq
 
 from .exact import BLAND_AFTER
+from .lu import LU, SingularBasisError
 from .refine import refine
 
 __all__ = ["BLAND_AFTER", "continue_exactly"]
@@ -82,6 +85,15 @@ class _State:
         for v in self.order:
             self.basic[v] = True
         self.etas: list[tuple[int, dict[int, fmpq]]] = []  # B_k = B₀ E₁ ⋯ E_k, E = I with column p := Δ
+        self.lu0: LU | None = None  # exactmd's own exact LU of B₀, when refinement on HiGHS's fails
+
+    def _exact_lu(self) -> LU | None:
+        if self.lu0 is None:
+            try:
+                self.lu0 = LU(self.m, [dict(self.cols[v]) if v < self.n else {v - self.n: fmpq(1)} for v in self.order0])
+            except SingularBasisError:
+                return None
+        return self.lu0
 
     def pivot(self, p: int, q: int, delta: list[fmpq]) -> None:
         """Variable q replaces the basic variable at position p (Δ = B⁻¹a_q)."""
@@ -113,8 +125,12 @@ class _State:
 
 
         z = refine(self._bvec, lambda v: self.h.getBasisSolve(np.array(v))[1], b)
-        if z is None:
-            return None
+        if z is None:  # HiGHS's factorisation does not get there: the exact LU of B₀ does
+            lu = self._exact_lu()
+            if lu is None:
+                return None
+            zd = lu.ftran({i: v for i, v in enumerate(b) if v})
+            z = [zd.get(t, fmpq(0)) for t in range(self.m)]
         for p, eta in self.etas:  # z ← E⁻¹ z
             zp = z[p] / eta[p]
             if zp != 0:
@@ -131,7 +147,14 @@ class _State:
         w = list(c)
         for p, eta in reversed(self.etas):  # w ← E⁻ᵀ w
             w[p] = (w[p] - sum((v * w[t] for t, v in eta.items() if t != p), fmpq(0))) / eta[p]
-        return refine(self._btvec, lambda v: self.h.getBasisTransposeSolve(np.array(v))[1], w)
+        y = refine(self._btvec, lambda v: self.h.getBasisTransposeSolve(np.array(v))[1], w)
+        if y is None:
+            lu = self._exact_lu()
+            if lu is None:
+                return None
+            yd = lu.btran({t: v for t, v in enumerate(w) if v})
+            y = [yd.get(i, fmpq(0)) for i in range(self.m)]
+        return y
 
     def column(self, q: int) -> list[fmpq] | None:
         """Δ = B⁻¹ a_q, indexed by basis position."""
