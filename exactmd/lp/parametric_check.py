@@ -316,7 +316,7 @@ def _verify(doc: Mapping[str, Any]) -> str:
                      for a, b, num, den, c0, c1 in formulas[:6]) + ("; …" if len(formulas) > 6 else "")
     tail = f"; undecided at {', '.join(map(str, undecided))}" if undecided else ""
     return (f"for every {par} in [{fmt(lo)}, {fmt(hi)}] the {sense} LP ({n} variables, {m} rows, data affine in {par}) "
-            f"is optimal with value {text} — {_n(len(formulas), 'piece')}, each a basis re-checked by polynomial identities and "
+            f"is optimal with value {text} — {_n(len(formulas), 'piece')}, {'its' if len(formulas) == 1 else 'each a'} basis re-checked by polynomial identities and "
             f"exact sign conditions, {_n(len(distinct), 'breakpoint')} ({n_irr} irrational){tail}")
 
 
