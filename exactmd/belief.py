@@ -25,7 +25,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Hashable
 
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 
 from .errors import ModelError
 from .notebook import Card, Displayable, MAX_ROWS, brief
@@ -42,6 +42,8 @@ __all__ = [
     "label",
     "profile_label",
     "normalize_types",
+    "conditional_matrix",
+    "full_rank_conditionals",
 ]
 
 TypeLabel = Hashable
@@ -392,3 +394,28 @@ def degenerate(types: Sequence[Sequence[Any]], theta: Sequence[Any]) -> Belief:
     ts = normalize_types(types)
     th = tuple(resolve_type(t, tt, i) for i, (t, tt) in enumerate(zip(theta, ts)))
     return Belief(ts, {th: 1}, name="belief")
+
+
+def conditional_matrix(p: Belief, i: int) -> fmpq_mat:
+    """Agent i's beliefs as a matrix: row θ_i (types of positive mass, in type order),
+    column θ_-i (profiles of the others, in product order), entry p(θ_-i : θ_i)."""
+    others = [ts for j, ts in enumerate(p.types) if j != i]
+    marg = p.marginal(i)
+    rows = []
+    for t in p.types[i]:
+        if marg[t] == 0:
+            continue
+        rows.append([p[rest[:i] + (t,) + rest[i:]] / marg[t] for rest in itertools.product(*others)])
+    return fmpq_mat(rows)
+
+
+def full_rank_conditionals(p: Belief) -> bool:
+    """Whether every agent's :func:`conditional_matrix` has full row rank (exactly): the
+    condition of Crémer and McLean (1988) under which a revenue-maximising seller
+    extracts the full surplus with BIC and interim IR (no row is a combination of the
+    others, so each type can be charged a lottery only its own beliefs accept)."""
+    for i in range(p.n):
+        m = conditional_matrix(p, i)
+        if m.rank() != m.nrows():
+            return False
+    return True

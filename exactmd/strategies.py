@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from .belief import Belief, independent
+from .belief import Belief, conditional_matrix, full_rank_conditionals, independent
 from .environment import Environment
 from .lp.parametric import ParametricProblem
 from .mechanism import Device, OutcomeFunction
@@ -318,33 +318,6 @@ def value_grids(k: int, *, max_value: int = 6) -> st.SearchStrategy[tuple[fmpq, 
     _check_int("k", k, 1, 20)
     _check_int("max_value", max_value, k - 1, 1000)
     return _value_grid(k, max_value)
-
-
-def conditional_matrix(p: Belief, i: int) -> fmpq_mat:
-    """Agent i's beliefs as a matrix: row θ_i (types of positive mass, in type order),
-    column θ_-i (profiles of the others, in product order), entry p(θ_-i : θ_i)."""
-    import itertools
-
-    others = [ts for j, ts in enumerate(p.types) if j != i]
-    marg = p.marginal(i)
-    rows = []
-    for t in p.types[i]:
-        if marg[t] == 0:
-            continue
-        rows.append([p[rest[:i] + (t,) + rest[i:]] / marg[t] for rest in itertools.product(*others)])
-    return fmpq_mat(rows)
-
-
-def full_rank_conditionals(p: Belief) -> bool:
-    """Whether every agent's :func:`conditional_matrix` has full row rank (exactly): the
-    condition of Crémer and McLean (1988) under which a revenue-maximising seller
-    extracts the full surplus with BIC and interim IR (no row is a combination of the
-    others, so each type can be charged a lottery only its own beliefs accept)."""
-    for i in range(p.n):
-        m = conditional_matrix(p, i)
-        if m.rank() != m.nrows():
-            return False
-    return True
 
 
 @st.composite

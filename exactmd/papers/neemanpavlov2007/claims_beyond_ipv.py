@@ -11,7 +11,7 @@ from typing import Any
 
 from flint import fmpq
 
-from exactmd.belief import independent, label, profile_label
+from exactmd.belief import full_rank_conditionals, independent, label, profile_label
 from exactmd.claims import Claim, Domain, Reading, ReadingVerdict, Verdict
 from exactmd.environment import Environment
 from exactmd.rational import fmt
@@ -207,8 +207,6 @@ _TWO_READINGS = (
 
 
 def _cm_applicable(env: Environment, n: int) -> str:
-    from exactmd.strategies import full_rank_conditionals
-
     if env.n != n:
         return f"{env.n} players; this claim is about {n}"
     if not _private_values(env):
