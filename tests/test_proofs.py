@@ -9,7 +9,7 @@ import pytest
 
 from exactmd.certificates import verify_document
 from exactmd.jsonio import load_strict
-from exactmd.reproduce import MANIFEST_FORMAT, load_manifest, reproduce
+from exactmd.reproduce import MANIFEST_FORMAT, load_manifest
 from exactmd.claims import CLAIMS, HEADLINE_STATUSES, READING_STATUSES
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
