@@ -23,7 +23,7 @@ from .lp.parametric import PARAMETRIC_FORMAT
 from .lp.parametric_check import verify_parametric
 from .parametric import PARAMETRIC_MECHANISM_FORMAT, verify_parametric_mechanism
 from .plugins import load_plugins
-from .symbolic import SYMBOLIC_FORMAT, verify_symbolic
+from .symbolic import SYMBOLIC_FORMAT, explain_symbolic, verify_symbolic
 
 __all__ = ["CertificateFormat", "register_format", "get_format", "registered_formats", "verify_document",
            "LP_FORMAT", "SYMBOLIC_FORMAT"]
@@ -37,19 +37,23 @@ class CertificateFormat:
     """A certificate format: its ``name`` (the documents' ``format``), its ``verify``
     function (never raises; ``(ok, verdict)``), the ``owner`` that registered it, and
     ``states``: whether its documents carry a ``statement`` that ``exactmd explain``
-    prints."""
+    prints; ``explain``: for a format that carries no LP certificate, the lines of its
+    proof (recomputed from a document ``verify`` accepted), which ``exactmd explain``
+    writes under the statement."""
 
     name: str
     verify: Verifier
     owner: str
     states: bool = False
     summary: str = ""
+    explain: Callable[[Mapping[str, Any]], tuple[str, ...]] | None = None
 
 
 _FORMATS: dict[str, CertificateFormat] = {}
 
 
-def register_format(name: str, verify: Verifier, *, owner: str, states: bool = False, summary: str = "") -> CertificateFormat:
+def register_format(name: str, verify: Verifier, *, owner: str, states: bool = False, summary: str = "",
+                    explain: Callable[[Mapping[str, Any]], tuple[str, ...]] | None = None) -> CertificateFormat:
     """Register the verifier of the documents whose ``format`` is ``name``; a name
     registered twice raises :class:`~exactmd.errors.PluginError` naming both owners."""
     if not isinstance(name, str) or not name.strip():
@@ -58,7 +62,9 @@ def register_format(name: str, verify: Verifier, *, owner: str, states: bool = F
         raise PluginError(f"format {name!r}: verify must be a function, not {verify!r}")
     if name in _FORMATS:
         raise PluginError(f"format {name!r} is registered by {_FORMATS[name].owner} and again by {owner}")
-    f = CertificateFormat(name, verify, owner, states, summary)
+    if explain is not None and not callable(explain):
+        raise PluginError(f"format {name!r}: explain must be a function, not {explain!r}")
+    f = CertificateFormat(name, verify, owner, states, summary, explain)
     _FORMATS[name] = f
     return f
 
@@ -92,7 +98,8 @@ register_format(LP_FORMAT, lambda doc: verify_certificate(dict(doc)), owner="exa
 register_format(MECHANISM_FORMAT, verify_mechanism_certificate, owner="exactmd", states=True,
                 summary="a mechanism-design question, its LP and its answer")
 register_format(SYMBOLIC_FORMAT, lambda doc: verify_symbolic(dict(doc)), owner="exactmd",
-                summary="identities between polynomials, regenerated and expanded")
+                summary="identities between polynomials, regenerated and expanded", states=True,
+                explain=lambda doc: explain_symbolic(dict(doc)))
 register_format(DETERMINISTIC_FORMAT, verify_deterministic_certificate, owner="exactmd",
                 summary="the best deterministic mechanism, by a branch and bound whose every leaf is certified")
 register_format(LEXICOGRAPHIC_FORMAT, verify_lexicographic_certificate, owner="exactmd",

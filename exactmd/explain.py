@@ -106,12 +106,15 @@ def proof_document(doc: Any, source: str) -> ProofDocument:
     fmt = get_format(doc.get("format"))
     states = fmt is not None and fmt.states
     statement = doc.get("statement", "") if states or found else ""
-    if not found and not states:
+    explainer = fmt.explain if fmt is not None else None
+    if not found and not states and explainer is None:
         raise ExactMDError(f"{source}: a {doc.get('format')!r} document has no LP certificate to explain; "
                            f"exactmd verify {source} re-checks it")
     proofs = [(where, _build(c, where)) for where, c in found]
     notes: tuple[str, ...] = ()
-    if not found:  # a recomputable check of a stated mechanism
+    if not found and explainer is not None:  # the format's own proof, recomputed
+        notes = tuple(explainer(doc))
+    elif not found:  # a recomputable check of a stated mechanism
         viol = doc.get("violations") or {}
         notes = tuple(f"{row}: violated by {amount}" for row, amount in viol.items()) or \
             ("every row holds (exactmd verify recomputes them)",)

@@ -35,6 +35,7 @@ __all__ = [
     "document",
     "parse_expression",
     "verify_symbolic",
+    "explain_symbolic",
 ]
 
 SYMBOLIC_FORMAT = "exactmd-symbolic-check/1"
@@ -343,3 +344,24 @@ def verify_symbolic(doc: Any) -> tuple[bool, str]:
     if fail:
         what += f"; {', '.join(fail)} do{'es' if len(fail) == 1 else ''} not hold"
     return True, f"{statement}: {what} (expanded with sympy)"
+
+
+def explain_symbolic(doc: Mapping[str, Any]) -> tuple[str, ...]:
+    """The lines of ``exactmd explain`` for a symbolic check that :func:`verify_symbolic`
+    accepted: each identity as written, each side multiplied out (by sympy, from our own
+    parse tree), and the difference, so a reader can redo the algebra by hand."""
+    import sympy
+
+    table = {s: sympy.Symbol(s) for s in doc["symbols"]}
+    out = [f"Symbols: {', '.join(doc['symbols'])} (check {doc['check']!r}, n = {doc['n']}).",
+           "How to check this: multiply out both sides of each identity; it holds when they are the same polynomial."]
+    for e in doc["identities"]:
+        lhs = parse_expression(e["lhs"], table)  # eval-ok: our whitelisting parser; nothing is evaluated
+        rhs = parse_expression(e["rhs"], table)  # eval-ok: as above
+        el, er = sympy.expand(lhs), sympy.expand(rhs)
+        diff = sympy.expand(lhs - rhs)
+        out.append(f"{e['name']}: {e['lhs']} = {e['rhs']}")
+        out.append(f"  left side multiplied out: {el}")
+        out.append(f"  right side multiplied out: {er}")
+        out.append(f"  left − right = {diff}: " + ("the identity holds" if diff == 0 else "the identity does not hold"))
+    return tuple(out)

@@ -440,8 +440,8 @@ def test_explain_a_nested_lp_and_refuse_a_document_without_one(tmp_path, capsys)
     capsys.readouterr()
     assert main(["explain", str(rep)]) == 0  # the commitment LPs of its evidence, each proved
     assert "LP certificate at evidence / commitment LPs / 0 / lp" in capsys.readouterr().out
-    symbolic = Path(__file__).resolve().parent.parent / "proofs/vartiainen2014/eq-16-17/n4/identities-16-17.json"
-    one_line_error(capsys, ["explain", str(symbolic)], "no LP certificate", "exactmd verify")
+    sequence = Path(__file__).resolve().parent.parent / "proofs/vartiainen2014/uc-monotone/commitment-2x2-G4/sequence-G_4.json"
+    one_line_error(capsys, ["explain", str(sequence)], "no LP certificate", "exactmd verify")
 
 
 def test_a_belief_listing_a_profile_twice_is_refused(capsys):

@@ -354,3 +354,26 @@ def test_the_worked_example_in_the_docs_is_the_real_output(capsys):
     part = md.split(f"`exactmd explain {sigma}`:\n\n```\n", 1)[1].split("\n```\n", 1)[0]
     assert main(["explain", str(ROOT / sigma)]) == 0
     assert part.startswith("== LP certificate at beliefs[0]") and part + "\n" in capsys.readouterr().out
+
+
+def test_a_symbolic_check_is_explained_by_its_expansions(capsys):
+    """Each identity of a symbolic check is written with both sides multiplied out; the
+    expansions are re-derived here with sympy from the JSON (not from exactmd's parser)."""
+    import sympy
+
+    f = Path(__file__).resolve().parents[1] / "proofs/vartiainen2014/eq-16-17/n3/discrete-envelope.json"
+    doc = json.loads(f.read_text(encoding="utf-8"))
+    assert main(["explain", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert doc["statement"] in out
+    syms = {s: sympy.Symbol(s) for s in doc["symbols"]}
+    lines = out.splitlines()
+    for e in doc["identities"]:
+        k = next(i for i, ln in enumerate(lines) if ln.strip().startswith(e["name"] + ": "))
+        left = lines[k + 1].split("left side multiplied out: ", 1)[1]
+        right = lines[k + 2].split("right side multiplied out: ", 1)[1]
+        lhs = sympy.sympify(e["lhs"].replace("^", "**"), locals=syms)
+        rhs = sympy.sympify(e["rhs"].replace("^", "**"), locals=syms)
+        assert sympy.expand(sympy.sympify(left, locals=syms) - lhs) == 0
+        assert sympy.expand(sympy.sympify(right, locals=syms) - rhs) == 0
+        assert ("the identity holds" in lines[k + 3]) == (sympy.expand(lhs - rhs) == 0) == e["holds"]
