@@ -104,7 +104,26 @@ register_format(DETERMINISTIC_FORMAT, verify_deterministic_certificate, owner="e
                 summary="the best deterministic mechanism, by a branch and bound whose every leaf is certified")
 register_format(LEXICOGRAPHIC_FORMAT, verify_lexicographic_certificate, owner="exactmd",
                 summary="a lexicographic (and optionally symmetrised) optimum, one certified LP per stage")
+
+
+def _parametric_proof(verify: Verifier) -> Callable[[Mapping[str, Any]], tuple[str, ...]]:
+    """The proof lines of a parametric document: what its verifier recomputed, piece by piece."""
+    def lines(doc: Mapping[str, Any]) -> tuple[str, ...]:
+        _, why = verify(doc)
+        head, _, rest = why.partition(" is optimal with value ")
+        pieces, _, tail = rest.partition(" — ")
+        return ((f"{head} is optimal, with value",) + tuple(f"  {p}" for p in pieces.split("; ")) +
+                (f"— {tail}." if tail else "",
+                 "How to check this: on each piece, the basis's primal and dual are rational functions of λ; the rows hold "
+                 "as polynomial identities, and every sign condition (a basic value within its bounds, a reduced cost of the "
+                 "right sign) is a polynomial with no root of odd multiplicity inside the piece and the right sign at one "
+                 "rational point of it, so the basis is optimal on the whole piece; the pieces meet end to end."))
+    return lines
+
+
 register_format(PARAMETRIC_FORMAT, verify_parametric, owner="exactmd",
-                summary="an LP with data affine in one parameter λ: its optimal value on an interval, piece by piece")
+                summary="an LP with data affine in one parameter λ: its optimal value on an interval, piece by piece",
+                explain=_parametric_proof(verify_parametric))
 register_format(PARAMETRIC_MECHANISM_FORMAT, verify_parametric_mechanism, owner="exactmd", states=True,
-                summary="a mechanism-design optimum under a prior mixture (1 − λ)p₀ + λp₁, piece by piece")
+                summary="a mechanism-design optimum under a prior mixture (1 − λ)p₀ + λp₁, piece by piece",
+                explain=_parametric_proof(verify_parametric_mechanism))

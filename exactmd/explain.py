@@ -105,8 +105,8 @@ def proof_document(doc: Any, source: str) -> ProofDocument:
     found = find_lp_certificates(doc)
     fmt = get_format(doc.get("format"))
     states = fmt is not None and fmt.states
-    statement = doc.get("statement", "") if states or found else ""
     explainer = fmt.explain if fmt is not None else None
+    statement = doc.get("statement", "") if states or found or explainer is not None else ""
     if not found and not states and explainer is None:
         raise ExactMDError(f"{source}: a {doc.get('format')!r} document has no LP certificate to explain; "
                            f"exactmd verify {source} re-checks it")

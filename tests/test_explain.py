@@ -377,3 +377,46 @@ def test_a_symbolic_check_is_explained_by_its_expansions(capsys):
         assert sympy.expand(sympy.sympify(left, locals=syms) - lhs) == 0
         assert sympy.expand(sympy.sympify(right, locals=syms) - rhs) == 0
         assert ("the identity holds" in lines[k + 3]) == (sympy.expand(lhs - rhs) == 0) == e["holds"]
+
+
+def test_a_covering_device_is_explained_clause_by_clause(capsys):
+    """Clause 1 of covering re-derived from the JSON alone (one agent, a deterministic device):
+    each IC slack p(θ)·(u_θ(g(r(θ))) − u_θ(g(r(θ')))) and the value Σ_θ p(θ)·v(g(r(θ)), θ)."""
+    f = Path(__file__).resolve().parents[1] / "proofs/vartiainen2014/lemma-2/three-aligned-types/r-0.json"
+    doc = json.loads(f.read_text(encoding="utf-8"))
+    assert main(["explain", str(f)]) == 0
+    out = capsys.readouterr().out
+    env, dev = doc["environment"], doc["device"]
+    u, v, p = env["utility"]["1"], env["value"], {k: Fraction(q) for k, q in doc["belief"].items()}
+    outcome = {th: dev["g"][next(iter(sig))] for th, sig in dev["device"].items()}  # each type sends one signal
+    assert all(list(sig.values()) == ["1"] for sig in dev["device"].values())
+    for th in outcome:
+        for rep in outcome:
+            if rep != th:
+                slack = p[th] * (Fraction(u[outcome[th]][th]) - Fraction(u[outcome[rep]][th]))
+                assert f"IC[1: {th} -> {rep}] = {slack.numerator if slack.denominator == 1 else slack} ≥ 0" in out
+    value = sum(p[th] * Fraction(v[outcome[th]][th]) for th in outcome)
+    assert f"v(r, p) − ε = {value} − {doc['eps']} ≥ v̄(p) = " in out
+    assert "So r covers p." in out and doc["covers"] is True
+
+
+@pytest.mark.parametrize("rel", [
+    "proofs/vartiainen2014/uc-monotone/commitment-2x2-G4/sequence-G_4.json",
+    "proofs/vartiainen2014/lemma-7-cases/t0-t1-uniform/cases-previous-phase.json",
+])
+def test_commitment_documents_without_lp_are_explained_in_full(rel, capsys):
+    f = Path(__file__).resolve().parents[1] / rel
+    doc = json.loads(f.read_text(encoding="utf-8"))
+    for style in ("text", "markdown", "latex"):
+        assert main(["explain", str(f), "--format", style]) == 0
+        out = capsys.readouterr().out
+        if style != "text":
+            continue
+        if doc["question"] == "uc-sequence":  # one line per belief and iterate, the iterates' members marked
+            for t, it in enumerate(doc["iterates"]):
+                assert out.count(f"in UC^{t}") == len(it)
+        else:  # every failing (case, signal) named
+            for fail in doc["failures"]:
+                case = fail.split(" (s = ")[0]
+                assert case.replace("case", "Case") in out
+        assert "How to check this" in out

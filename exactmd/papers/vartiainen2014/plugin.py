@@ -15,6 +15,7 @@ from exactmd.tables import register_columns
 
 from . import claims_section4, claims_section5, claims_theorem1, cli, identities
 from .certificates import COMMITMENT_FORMAT, verify_commitment_certificate
+from .commitment_proofs import explain_commitment
 from .reversion import REVERSION_FORMAT, verify_reversion_certificate
 from .sigma_certificates import SIGMA_FORMAT, verify_sigma_certificate
 from .tables import BARGAINING_SPEC
@@ -24,7 +25,8 @@ OWNER = "exactmd.papers.vartiainen2014"
 
 def register() -> None:
     register_format(COMMITMENT_FORMAT, verify_commitment_certificate, owner=OWNER,
-                    summary="covering, redesign, UC sequences and Lemma 7's cases (Vartiainen §3–5)")
+                    summary="covering, redesign, UC sequences and Lemma 7's cases (Vartiainen §3–5)",
+                    explain=explain_commitment)
     register_format(REVERSION_FORMAT, verify_reversion_certificate, owner=OWNER,
                     summary="a reversion-rule witness of Theorem 2 on a bargaining grid (Vartiainen §3, §5)")
     register_format(SIGMA_FORMAT, verify_sigma_certificate, owner=OWNER,
