@@ -101,7 +101,7 @@ def plot_sweep(rows: Sequence[Mapping[str, Any]], x: str, path: str | Path, *, y
     fig, ax = plt.subplots(figsize=(5.5, 3.8))  # float-ok: drawing coordinates, never a decision
     if pts:
         xs, ys = [float(a) for a, _ in pts], [float(b) for _, b in pts]  # float-ok: drawing only
-        ax.plot(xs, ys, marker="o", color="tab:blue", lw=1.2)
+        ax.plot(xs, ys, marker="o", color="tab:blue", lw=1.2)  # float-ok: line width, drawing only
         if len(pts) <= 25:
             for (a, b), fx, fy in zip(pts, xs, ys):
                 ax.annotate(fmt(b), (fx, fy), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7)

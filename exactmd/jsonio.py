@@ -112,7 +112,10 @@ def _float_hint(text: str) -> str:
     if m is None or len(text) > 40:
         return 'write it as a string "p/q"'
 
-    return f'write it as a string, e.g. "{fmt(Q(text))}"'
+    exact = fmt(Q(text))
+    if len(exact) > 40:  # 1e999: a thousand digits help nobody
+        return 'write it as a string "p/q"'
+    return f'write it as a string, e.g. "{exact}"'
 
 
 def _walk(doc: Any) -> tuple[list[Any], str, str] | None:

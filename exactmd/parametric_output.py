@@ -26,7 +26,7 @@ def plot(design: ParametricDesign, path: str | Path, *, samples: int = 40, title
     """The value against λ, each piece drawn from its exact formula, breakpoints marked."""
     plt = pyplot()
     res = design.result
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+    fig, ax = plt.subplots(figsize=(6, 3.6))  # float-ok: the figure size in inches, drawing only
     for x, y, filled in plotted_points(design):
         ax.plot([x], [y], "o", ms=5, zorder=3, color="C3" if filled else "white", mec="C3")
     for pc in res.pieces:

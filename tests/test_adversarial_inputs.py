@@ -289,3 +289,15 @@ def test_lp_solve_output_naming_the_input_is_refused(tmp_path):
     (tmp_path / "p.json").write_text(text, encoding="utf-8")
     refused(["lp", "solve", "p.json", "-o", "p.json"], tmp_path)
     assert (tmp_path / "p.json").read_text(encoding="utf-8") == text
+
+
+def test_a_float_with_a_large_exponent_gets_a_short_hint():
+    from exactmd.errors import InputError
+    from exactmd.jsonio import loads_strict
+
+    with pytest.raises(InputError) as e:
+        loads_strict("[1e999]")
+    assert len(str(e.value)) < 200 and 'write it as a string "p/q"' in str(e.value)
+    with pytest.raises(InputError) as e:
+        loads_strict("[0.5]")
+    assert 'e.g. "1/2"' in str(e.value)
