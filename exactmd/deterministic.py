@@ -48,12 +48,12 @@ from .encoding import MechanismEncoding
 from .environment import Environment
 from .errors import BudgetExceededError, CertificateError, ExactMDError, ModelError
 from .lp import hint, solve_problem
-from .lp.checker import LP_FORMAT, check_certificate, message
+from .lp.checker import LP_FORMAT, check_certificate
 from .lp.solution import dump_json
 from .mechanism import OutcomeFunction
 from .notebook import Card, Displayable, mechanism_part
-from .progress import finish, step
-from .rational import Q, fmt, is_rational_string
+from .progress import step
+from .rational import Q, counted, fmt, is_rational_string
 
 __all__ = ["DETERMINISTIC_FORMAT", "DEFAULT_MAX_NODES", "MAX_NODES", "NodeLimitError", "DeterministicResult",
            "allocation_variables", "deterministic_mechanism", "verify_deterministic_certificate"]
@@ -480,17 +480,13 @@ def _check(cert: Any) -> str:
     if cert["statement"] != own:
         raise _Refused(f"statement: the file says {cert['statement']!r}, the checked certificate proves {own!r}")
     nleaf = sum(leaves.values())
-    detail = (f"{_plural(k, 'node')}, {_plural(nleaf, 'leaf', 'leaves')} ({leaves['infeasible']} infeasible, "
+    detail = (f"{counted(k, 'node')}, {counted(nleaf, 'leaf', 'leaves')} ({leaves['infeasible']} infeasible, "
               f"{leaves['bound']} bounded by the incumbent, "
               f"{leaves['integral']} with a deterministic optimum), each leaf's LP rebuilt from the environment and its "
               f"fixings and checked")
     if status == "optimal":
         detail += "; the incumbent is deterministic, satisfies the constraints and has the stated value"
     return f"{own} [{detail}]"
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def verify_deterministic_certificate(cert: Mapping[str, Any]) -> tuple[bool, str]:

@@ -38,7 +38,7 @@ from .errors import CertificateError, ExactMDError, InputError, ModelError
 from .lp.parametric import ParametricProblem, ParametricResult, solve_parametric
 from .lp.parametric_check import verify_parametric
 from .notebook import Card, Displayable
-from .rational import Q, fmt, is_rational_string
+from .rational import Q, counted, fmt, is_rational_string
 from .table import Table
 
 __all__ = ["ParametricDesign", "parametric_design", "parametric_file", "mixture", "parse_param", "verify_document",
@@ -48,9 +48,6 @@ PARAMETRIC_MECHANISM_FORMAT = "exactmd-parametric-mechanism/1"
 #: constraint families whose rows are linear in the belief (so a prior mixture is affine in λ)
 LINEAR_IN_BELIEF = ("IC", "veto-IC", "interim-IR", "ex-post-IR", "BB", "weak-BB", "ex-ante-BB", "efficiency", "DSIC", "ex-post-IC")
 
-
-def _n(k: int, word: str) -> str:
-    return f"{k} {word}" + ("" if k == 1 else "s")
 
 
 def mixture(p0: Belief, p1: Belief, lam: Any) -> Belief:
@@ -76,8 +73,8 @@ class ParametricDesign(Displayable):
 
     def __repr__(self) -> str:
         r = self.result
-        return (f"ParametricDesign({r.parameter} in [{fmt(r.lo)}, {fmt(r.hi)}]: {_n(len(r.pieces), 'piece')}, "
-                f"{_n(len(r.points), 'breakpoint')}, {_n(r.solves, 'LP solve')})")
+        return (f"ParametricDesign({r.parameter} in [{fmt(r.lo)}, {fmt(r.hi)}]: {counted(len(r.pieces), 'piece')}, "
+                f"{counted(len(r.points), 'breakpoint')}, {counted(r.solves, 'LP solve')})")
 
     def _card(self) -> Card:
         r = self.result
@@ -146,7 +143,7 @@ def parametric_design(env: Environment, constraints: Any = ("IC", "interim-IR"),
     res = solve_parametric(pp, lo, hi, method=method, trace=trace)
     specs = [f.spec() for f in fams]
     statement = (f"{sense} {objective} over mechanisms satisfying {', '.join(map(str, specs))} under the prior "
-                 f"(1 − λ)·p₀ + λ·p₁, λ in [{fmt(lo)}, {fmt(hi)}]: {_n(len(res.pieces), 'piece')}")
+                 f"(1 − λ)·p₀ + λ·p₁, λ in [{fmt(lo)}, {fmt(hi)}]: {counted(len(res.pieces), 'piece')}")
     cert = {"format": PARAMETRIC_MECHANISM_FORMAT, "statement": statement, "environment": env.to_dict(),
             "prior_from": p0.to_dict(), "prior_to": p1.to_dict(), "constraints": specs, "objective": objective,
             "sense": sense, "parametric": res.certificate()}
@@ -265,7 +262,7 @@ def parametric_file(path: str | Path, name: str, lo: Any, hi: Any, constraints: 
     pp = _rescale(inner, lo_q, hi_q)
     res = solve_parametric(pp, lo_q, hi_q, method=method, trace=trace)
     statement = (f"{sense} {objective} over mechanisms satisfying {', '.join(map(str, (f.spec() for f in fams)))} "
-                 f"as λ = {name} runs over [{fmt(lo_q)}, {fmt(hi_q)}] in {path}: {_n(len(res.pieces), 'piece')}")
+                 f"as λ = {name} runs over [{fmt(lo_q)}, {fmt(hi_q)}] in {path}: {counted(len(res.pieces), 'piece')}")
     return ParametricDesign(res, res.certificate(), statement)
 
 

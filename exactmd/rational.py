@@ -41,7 +41,7 @@ from flint import fmpq, fmpz
 
 from .errors import InvalidNumberError, NotExactError
 
-__all__ = ["Q", "Rational", "RationalLike", "fmt", "latex", "to_fraction", "is_rational_string",
+__all__ = ["Q", "Rational", "RationalLike", "fmt", "counted", "latex", "to_fraction", "is_rational_string",
            "MAX_DIGITS", "MAX_EXPONENT", "show_value", "int_digits"]
 
 Rational = fmpq
@@ -225,6 +225,12 @@ def fmt(x: RationalLike) -> str:
     """The canonical string of an exact number: ``"p/q"``, or ``"p"`` for an integer."""
     q = Q(x)
     return f"{q.p}/{q.q}" if q.q != 1 else f"{q.p}"
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """A count written with its noun, singular for one: ``counted(1, "piece")`` is ``1 piece``,
+    ``counted(3, "leaf", "leaves")`` is ``3 leaves``."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def latex(x: RationalLike) -> str:

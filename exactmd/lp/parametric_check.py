@@ -27,7 +27,7 @@ from typing import Any
 from flint import fmpq, fmpq_poly
 
 from ..errors import CertificateError
-from ..rational import fmt
+from ..rational import counted, fmt
 from .algebraic import Real, _q, between, poly_from_json, poly_str, real_roots, sign_at, sign_change_free
 from .checker import verify_certificate
 
@@ -316,12 +316,9 @@ def _verify(doc: Mapping[str, Any]) -> str:
                      for a, b, num, den, c0, c1 in formulas[:6]) + ("; …" if len(formulas) > 6 else "")
     tail = f"; undecided at {', '.join(map(str, undecided))}" if undecided else ""
     return (f"for every {par} in [{fmt(lo)}, {fmt(hi)}] the {sense} LP ({n} variables, {m} rows, data affine in {par}) "
-            f"is optimal with value {text} — {_n(len(formulas), 'piece')}, {'its' if len(formulas) == 1 else 'each a'} basis re-checked by polynomial identities and "
-            f"exact sign conditions, {_n(len(distinct), 'breakpoint')} ({n_irr} irrational){tail}")
+            f"is optimal with value {text} — {counted(len(formulas), 'piece')}, {'its' if len(formulas) == 1 else 'each a'} basis re-checked by polynomial identities and "
+            f"exact sign conditions, {counted(len(distinct), 'breakpoint')} ({n_irr} irrational){tail}")
 
-
-def _n(k: int, word: str) -> str:
-    return f"{k} {word}" + ("" if k == 1 else "s")
 
 
 def _interval_text(a: Real, b: Real, c0: bool, c1: bool) -> str:

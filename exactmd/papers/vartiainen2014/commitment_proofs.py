@@ -20,15 +20,11 @@ from typing import Any
 from exactmd.belief import label
 from exactmd.rational import fmt
 
-from .certificates import _beliefs, _common, _environment, composite_from_dict, json_belief
+from .certificates import _beliefs, _common, _environment, _where, composite_from_dict, json_belief
 from .commitment import ALL, check_eps
 from .covering import covered, covers
 
 __all__ = ["explain_commitment"]
-
-
-def _where(B: Any) -> str:
-    return "Δ (every belief)" if B is ALL else f"B (the {len(B)} beliefs listed in the certificate)"
 
 
 def _covers_lines(doc: Mapping[str, Any]) -> list[str]:
